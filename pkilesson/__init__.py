@@ -1,0 +1,61 @@
+"""pkilesson: a private CA signs a server's and a client's certificates, step by step.
+
+The helper library behind the lesson notebooks. One module per concern:
+keys, names, csr (signing requests), profiles, authority (the CA),
+certificates, verification, workspace (the eight files), openssl (the
+equivalent command lines) and workflow (the four steps end to end).
+"""
+
+from .authority import CertificateAuthority, check_serial
+from .certificates import certificate_to_pem, check_key_pair, is_self_issued, load_certificate, load_certificates
+from .csr import check_csr_signature, create_csr, csr_to_pem, load_csr, requested_sans
+from .errors import (
+    InvalidCertificateError,
+    InvalidKeyError,
+    InvalidNameError,
+    InvalidRequestError,
+    IssuanceError,
+    OpenSSLError,
+    PkiLessonError,
+    WorkspaceError,
+)
+from .keys import (
+    DEFAULT_KEY_TYPE,
+    KEY_TYPES,
+    describe_key_type,
+    generate_key,
+    key_matches,
+    key_type_of,
+    load_private_key,
+    private_key_to_pem,
+    public_key_to_pem,
+    spki_sha256,
+)
+from .names import format_general_name, format_subj, make_name, parse_general_names, parse_subj
+from .profiles import CLIENT, INTERMEDIATE_CA, PROFILES, ROOT_CA, SERVER, Profile
+from .verification import Verdict, verify_certificate
+from .workflow import Artifacts, Settings, WorkflowResult, make_artifacts, run_workflow
+from .workspace import FILE_NAMES, Workspace
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # keys
+    "KEY_TYPES", "DEFAULT_KEY_TYPE", "generate_key", "load_private_key", "private_key_to_pem",
+    "public_key_to_pem", "key_type_of", "describe_key_type", "key_matches", "spki_sha256",
+    # names
+    "make_name", "parse_subj", "format_subj", "parse_general_names", "format_general_name",
+    # signing requests
+    "create_csr", "load_csr", "csr_to_pem", "check_csr_signature", "requested_sans",
+    # the CA and its profiles
+    "CertificateAuthority", "check_serial", "Profile", "ROOT_CA", "INTERMEDIATE_CA", "SERVER", "CLIENT", "PROFILES",
+    # certificates
+    "load_certificate", "load_certificates", "certificate_to_pem", "check_key_pair", "is_self_issued",
+    # verification
+    "Verdict", "verify_certificate",
+    # the workflow and its files
+    "Settings", "Artifacts", "WorkflowResult", "make_artifacts", "run_workflow", "Workspace", "FILE_NAMES",
+    # errors
+    "PkiLessonError", "InvalidKeyError", "InvalidNameError", "InvalidRequestError",
+    "InvalidCertificateError", "IssuanceError", "WorkspaceError", "OpenSSLError",
+]

@@ -1,0 +1,215 @@
+"""The certificate authority: step 1 makes it, steps 2 and 3 use it to sign.
+
+>>> import datetime as dt
+>>> from pkilesson import CertificateAuthority, generate_key, create_csr, SERVER
+>>> now = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+>>> ca = CertificateAuthority.create("/O=Lab/CN=Lab Root CA", key_type="p256", now=now)
+>>> key = generate_key("p256")
+>>> csr = create_csr(key, "/O=Lab/CN=localhost", sans=["localhost", "127.0.0.1"])
+>>> cert = ca.issue(csr, SERVER, now=now)
+>>> cert.issuer == ca.certificate.subject
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Optional, Union
+
+from cryptography import x509
+
+from ._time import resolve_now, validity_window
+from .certificates import check_key_pair, load_certificate
+from .csr import check_csr_signature, requested_sans
+from .errors import IssuanceError
+from .keys import DEFAULT_KEY_TYPE, PrivateKey, generate_key, key_type_of, load_private_key, signature_hash
+from .names import format_subj, parse_general_names, to_name
+from .pem import Data
+from .profiles import ROOT_CA, SERVER, Profile
+
+__all__ = ["CertificateAuthority", "check_serial"]
+
+# RFC 5280 4.1.2.2: a positive integer of at most 20 octets.
+_MAX_SERIAL = (1 << 159) - 1
+
+
+def check_serial(serial: Optional[int]) -> int:
+    """A serial number: random (159 bits from the OS's CSPRNG) when None."""
+    if serial is None:
+        return x509.random_serial_number()
+    if isinstance(serial, bool) or not isinstance(serial, int):
+        raise IssuanceError(
+            f"A serial number must be an integer, got {serial!r}.",
+            "pass serial=None for a random one, or an integer such as 1.",
+        )
+    if serial < 1:
+        raise IssuanceError(
+            f"Serial number {serial} is not positive; RFC 5280 requires a positive integer.",
+            "pass serial=None for a random one, or a positive integer.",
+        )
+    if serial > _MAX_SERIAL:
+        raise IssuanceError(
+            "The serial number is longer than the 20 octets RFC 5280 allows.",
+            "pass serial=None for a random one (159 bits).",
+        )
+    return serial
+
+
+@dataclass(frozen=True)
+class CertificateAuthority:
+    """A CA: its private key and its certificate (``ca-key.pem``, ``ca-cert.pem``)."""
+
+    key: PrivateKey
+    certificate: x509.Certificate
+
+    def __post_init__(self) -> None:
+        check_key_pair(self.key, self.certificate, "CA certificate")
+
+    @classmethod
+    def create(
+        cls,
+        subject: Union[x509.Name, str, Mapping[str, str]] = "/C=FR/O=pkilesson/CN=pkilesson Root CA",
+        *,
+        key: Optional[PrivateKey] = None,
+        key_type: str = DEFAULT_KEY_TYPE,
+        days: Optional[int] = None,
+        serial: Optional[int] = None,
+        profile: Profile = ROOT_CA,
+        now: Optional[dt.datetime] = None,
+    ) -> "CertificateAuthority":
+        """Step 1: a new key (unless ``key`` is given) and a self-signed CA certificate.
+
+        Like ``openssl genrsa 2048 > ca-key.pem`` then ``openssl req -new -x509
+        -key ca-key.pem -out ca-cert.pem``, with the keyUsage the source's
+        certificate lacks.
+        """
+        if not profile.ca:
+            raise IssuanceError(
+                f"The {profile.name!r} profile is not a CA profile.", "use ROOT_CA for a root CA."
+            )
+        key = key if key is not None else generate_key(key_type)
+        key_type_of(key)
+        name = to_name(subject)
+        now = resolve_now(now, IssuanceError)
+        not_before, not_after = validity_window(now, profile.default_days if days is None else days, IssuanceError)
+        public = key.public_key()
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(public)
+            .serial_number(check_serial(serial))
+            .not_valid_before(not_before)
+            .not_valid_after(not_after)
+        )
+        for extension, critical in profile.extensions(public, public):
+            builder = builder.add_extension(extension, critical=critical)
+        return cls(key, builder.sign(key, signature_hash(key)))
+
+    @classmethod
+    def load(
+        cls, certificate: Data, key: Data, passphrase: Union[str, bytes, None] = None
+    ) -> "CertificateAuthority":
+        """Read a CA from its certificate and key (PEM text, bytes or Paths)."""
+        return cls(load_private_key(key, passphrase), load_certificate(certificate))
+
+    @property
+    def subject(self) -> x509.Name:
+        return self.certificate.subject
+
+    def issue(
+        self,
+        csr: x509.CertificateSigningRequest,
+        profile: Profile = SERVER,
+        *,
+        sans: Optional[Iterable] = None,
+        days: Optional[int] = None,
+        serial: Optional[int] = None,
+        allow_same_subject: bool = False,
+        now: Optional[dt.datetime] = None,
+    ) -> x509.Certificate:
+        """Steps 2 and 3: check a CSR and sign a certificate for it.
+
+        Like ``openssl x509 -req -in server-req.pem -CA ca-cert.pem -CAkey
+        ca-key.pem``, plus the profile's extensions. The subjectAltName is
+        ``sans`` when given, else what the CSR requests. ``serial`` is random
+        unless given (the source uses 01 and 02).
+
+        Raises :class:`IssuanceError` when the CSR's signature fails, a
+        server/client certificate would have no subjectAltName, the subject
+        equals the CA's own (unless ``allow_same_subject``), or the dates do
+        not fit inside the CA's validity.
+        """
+        check_csr_signature(csr)
+        self._check_can_sign()
+        subject = csr.subject
+        if subject == self.subject and not allow_same_subject:
+            raise IssuanceError(
+                f"The request's subject {format_subj(subject)} is the CA's own subject. "
+                "A certificate whose issuer equals its subject looks self-signed: "
+                "OpenSSL then reports 'self-signed certificate' (error 18).",
+                "give the server or client another CN than the CA's.",
+            )
+        names = parse_general_names(sans) if sans is not None else requested_sans(csr)
+        if profile.needs_san and not names:
+            raise IssuanceError(
+                f"A {profile.name} certificate needs a subjectAltName and none was given "
+                "or requested: modern TLS clients ignore the CN.",
+                "pass sans=['localhost', '127.0.0.1'] (or put them in the CSR).",
+            )
+        now = resolve_now(now, IssuanceError)
+        not_before, not_after = validity_window(now, profile.default_days if days is None else days, IssuanceError)
+        self._check_dates(not_before, not_after)
+        public = csr.public_key()
+        key_type_of(public)
+        builder = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(self.subject)
+            .public_key(public)
+            .serial_number(check_serial(serial))
+            .not_valid_before(not_before)
+            .not_valid_after(not_after)
+        )
+        for extension, critical in profile.extensions(
+            public, self.key.public_key(), tuple(names), self._ski()
+        ):
+            builder = builder.add_extension(extension, critical=critical)
+        return builder.sign(self.key, signature_hash(self.key))
+
+    def _ski(self) -> Optional[x509.SubjectKeyIdentifier]:
+        try:
+            return self.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+        except x509.ExtensionNotFound:
+            return None
+
+    def _check_can_sign(self) -> None:
+        try:
+            basic = self.certificate.extensions.get_extension_for_class(x509.BasicConstraints).value
+        except x509.ExtensionNotFound:
+            return  # a v1 CA certificate, as old recipes make: verifiers decide
+        if not basic.ca:
+            raise IssuanceError(
+                f"The certificate of {format_subj(self.subject)} says CA:FALSE: it may not sign certificates.",
+                "sign with the CA's certificate and key (ca-cert.pem, ca-key.pem).",
+            )
+
+    def _check_dates(self, not_before: dt.datetime, not_after: dt.datetime) -> None:
+        ca_start = self.certificate.not_valid_before_utc
+        ca_end = self.certificate.not_valid_after_utc
+        if not_before < ca_start:
+            raise IssuanceError(
+                f"The CA is not valid yet at {not_before:%Y-%m-%d %H:%M:%S}Z (it starts {ca_start:%Y-%m-%d %H:%M:%S}Z).",
+                "issue at a later now=, or make the CA with an earlier now=.",
+            )
+        if not_before > ca_end:
+            raise IssuanceError(
+                f"The CA certificate expired on {ca_end:%Y-%m-%d}.", "make a new CA (step 1)."
+            )
+        if not_after > ca_end:
+            room = (ca_end - not_before).days
+            raise IssuanceError(
+                f"The certificate would outlive its CA: it ends {not_after:%Y-%m-%d}, the CA ends {ca_end:%Y-%m-%d}.",
+                f"give at most {room} days, or make a CA that lasts longer.",
+            )

@@ -1,0 +1,138 @@
+"""``pkilesson``: the command-line front of the lessons.
+
+    pkilesson workflow DIR      steps 1-4 of the source, with correct defaults
+    pkilesson verify --ca CA.pem CERT.pem (--host NAME | --ip ADDR | --client)
+
+Exit codes: 0 success, 1 a certificate did not verify, 2 bad input (one
+line on standard error says what is wrong and how to fix it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import stat
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ._time import parse_instant
+from .certificates import load_certificate, load_certificates
+from .errors import PkiLessonError
+from .keys import KEY_TYPES, describe_key_type
+from .verification import verify_certificate
+from .workflow import Settings, run_workflow
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a positive number of days")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="pkilesson", description="A private CA, a server and a client, step by step.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    wf = sub.add_parser("workflow", help="run steps 1-4 of the source and write the eight files")
+    wf.add_argument("directory", type=Path, help="the workspace folder (created if needed)")
+    wf.add_argument("--key-type", choices=KEY_TYPES, default="rsa2048", help="type of the three keys (default rsa2048)")
+    wf.add_argument("--days", type=_positive_int, default=365, help="validity of the server and client certificates")
+    wf.add_argument("--ca-days", type=_positive_int, default=3650, help="validity of the CA certificate")
+    wf.add_argument("--server-name", action="append", dest="server_names", metavar="NAME",
+                    help="a server DNS name or IP address (repeat; default localhost and 127.0.0.1)")
+    wf.add_argument("--client-name", default="client.localhost", help="the client's name (CN and subjectAltName)")
+    wf.add_argument("--ca-name", default="pkilesson Root CA", help="the CA's common name")
+    wf.add_argument("--fixed-serials", action="store_true", help="use serials 1 and 2 as the source does")
+    wf.add_argument("--overwrite", action="store_true", help="replace files that already exist")
+
+    vf = sub.add_parser("verify", help="verify a certificate against a CA with pyca/cryptography")
+    vf.add_argument("certificate", type=Path, help="the certificate to verify (PEM)")
+    vf.add_argument("--ca", type=Path, action="append", required=True, help="a trusted CA certificate (repeat)")
+    vf.add_argument("--untrusted", type=Path, action="append", default=[], help="an intermediate certificate file")
+    purpose = vf.add_mutually_exclusive_group(required=True)
+    purpose.add_argument("--host", help="verify as a server certificate for this DNS name")
+    purpose.add_argument("--ip", help="verify as a server certificate for this IP address")
+    purpose.add_argument("--client", action="store_true", help="verify as a client certificate")
+    vf.add_argument("--at", help="check at this instant (ISO 8601, e.g. 2027-01-01T00:00:00Z)")
+    vf.add_argument("--max-depth", type=_positive_int, help="longest chain accepted")
+    return parser
+
+
+def _print_commands(label: str, steps) -> None:
+    print(f"  {label}")
+    for step in steps:
+        for name, content in step.files:
+            print(f"    # {name}: " + "; ".join(content.splitlines()))
+        for command in step.commands:
+            print(f"    $ {command}")
+
+
+def _workflow(args: argparse.Namespace) -> int:
+    settings = Settings(
+        key_type=args.key_type,
+        ca_name=args.ca_name,
+        server_names=tuple(args.server_names or Settings.server_names),
+        client_name=args.client_name,
+        days=args.days,
+        ca_days=args.ca_days,
+        serials=(1, 2) if args.fixed_serials else None,
+    )
+    result = run_workflow(args.directory, settings, overwrite=args.overwrite)
+    print(f"Workspace {result.workspace.path}  ({describe_key_type(settings.key_type)} keys)")
+    for step in result.steps:
+        print(f"\nStep {step.number}: {step.title}")
+        for name in step.files:
+            path = result.workspace.path / name
+            mode = stat.S_IMODE(path.stat().st_mode)
+            print(f"  wrote {name}  (mode {mode:04o})")
+        _print_commands("source recipe:", step.source)
+        _print_commands("same result with openssl:", step.ours)
+        if step.number == 4:
+            print(f"  server-cert.pem: {result.server_verdict}")
+            print(f"  client-cert.pem: {result.client_verdict}")
+    print("\nBoth certificates verify against ca-cert.pem." if result.ok else "\nVerification FAILED.")
+    return 0 if result.ok else 1
+
+
+def _verify(args: argparse.Namespace) -> int:
+    certificate = load_certificate(args.certificate)
+    roots = [root for path in args.ca for root in load_certificates(path)]
+    intermediates = [c for path in args.untrusted for c in load_certificates(path)]
+    now = parse_instant(args.at) if args.at else None
+    verdict = verify_certificate(
+        certificate,
+        roots,
+        host=args.host or args.ip,
+        client=args.client,
+        intermediates=intermediates,
+        max_depth=args.max_depth,
+        now=now,
+    )
+    print(f"{args.certificate}: {verdict}")
+    return 0 if verdict.valid else 1
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"workflow": _workflow, "verify": _verify}[args.command](args)
+    except PkiLessonError as exc:
+        print(f"pkilesson: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

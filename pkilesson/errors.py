@@ -1,0 +1,62 @@
+"""The one exception family of pkilesson.
+
+Every error a learner can cause (a malformed PEM, the wrong key for a
+certificate, an impossible date, a name that is not a DNS name...) is raised
+as a :class:`PkiLessonError`. Its message says what is wrong *and* how to fix
+it, so a notebook or the command line can show it on one line instead of a
+traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "PkiLessonError",
+    "InvalidKeyError",
+    "InvalidNameError",
+    "InvalidRequestError",
+    "InvalidCertificateError",
+    "IssuanceError",
+    "WorkspaceError",
+    "OpenSSLError",
+]
+
+
+class PkiLessonError(Exception):
+    """Base class: something the learner gave us is wrong.
+
+    ``problem`` says what is wrong, ``fix`` says what to do about it; the
+    string form joins both on one line.
+    """
+
+    def __init__(self, problem: str, fix: str = "") -> None:
+        self.problem = problem
+        self.fix = fix
+        super().__init__(f"{problem} Fix: {fix}" if fix else problem)
+
+
+class InvalidKeyError(PkiLessonError):
+    """A private key could not be made, read or used."""
+
+
+class InvalidNameError(PkiLessonError):
+    """A distinguished name, DNS name, IP address or e-mail address is invalid."""
+
+
+class InvalidRequestError(PkiLessonError):
+    """A certificate signing request (CSR) is malformed or its signature fails."""
+
+
+class InvalidCertificateError(PkiLessonError):
+    """A certificate is malformed or does not fit the key given with it."""
+
+
+class IssuanceError(PkiLessonError):
+    """The CA refuses to issue a certificate (dates, names, profile)."""
+
+
+class WorkspaceError(PkiLessonError):
+    """A workspace file is missing, unreadable, or would be overwritten."""
+
+
+class OpenSSLError(PkiLessonError):
+    """The ``openssl`` command line tool is absent or a command failed."""

@@ -1,0 +1,105 @@
+"""Step 4: does a certificate chain up to the CA we trust, for this purpose?
+
+The source checks with ``openssl verify -CAfile ca-cert.pem server-cert.pem``.
+Here the verdict comes from pyca/cryptography's verifier, which follows RFC
+5280 and the CA/Browser Forum's rules: strict, like a modern browser.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+from cryptography import x509
+from cryptography.x509 import verification as pyca
+
+from ._time import resolve_now
+from .errors import PkiLessonError
+from .names import check_dns_name
+
+__all__ = ["Verdict", "verify_certificate"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of one verification.
+
+    Attributes:
+        valid: True when the verifier accepted the certificate.
+        purpose: ``"server"`` or ``"client"``.
+        peer_name: the host name or IP address checked (servers only).
+        chain: leaf first, up to the trusted root (empty when invalid).
+        reason: the verifier's message when invalid, else ``""``.
+        at: the instant of the check.
+    """
+
+    valid: bool
+    purpose: str
+    peer_name: Optional[str]
+    chain: tuple[x509.Certificate, ...]
+    reason: str
+    at: dt.datetime
+
+    def __bool__(self) -> bool:
+        return self.valid
+
+    def __str__(self) -> str:
+        what = f"server {self.peer_name}" if self.purpose == "server" else "client"
+        if self.valid:
+            return f"valid for {what} (chain of {len(self.chain)})"
+        return f"invalid for {what}: {self.reason}"
+
+
+def _subject(host: str) -> pyca.Subject:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(host))  # type: ignore[return-value]
+    except ValueError:
+        pass
+    return x509.DNSName(check_dns_name(host, allow_wildcard=False))  # type: ignore[return-value]
+
+
+def verify_certificate(
+    certificate: x509.Certificate,
+    roots: Sequence[x509.Certificate],
+    *,
+    host: Optional[str] = None,
+    client: bool = False,
+    intermediates: Iterable[x509.Certificate] = (),
+    max_depth: Optional[int] = None,
+    now: Optional[dt.datetime] = None,
+) -> Verdict:
+    """Verify ``certificate`` against the trusted ``roots`` with pyca/cryptography.
+
+    Give ``host`` (a DNS name or an IP address) to verify a server
+    certificate, or ``client=True`` for a client certificate. Returns a
+    :class:`Verdict`; an invalid certificate is a verdict, not an exception.
+    Raises :class:`PkiLessonError` only for bad arguments.
+    """
+    if (host is None) == (not client):
+        raise PkiLessonError(
+            "Say what the certificate is for: a server's (host=...) or a client's (client=True).",
+            "pass host='localhost' for a server certificate, or client=True.",
+        )
+    roots = list(roots)
+    if not roots:
+        raise PkiLessonError("No trusted CA certificate was given.", "pass roots=[ca_certificate].")
+    now = resolve_now(now)
+    builder = pyca.PolicyBuilder().store(pyca.Store(roots)).time(now)
+    if max_depth is not None:
+        builder = builder.max_chain_depth(max_depth)
+    try:
+        if client:
+            verifier = builder.build_client_verifier()
+        else:
+            verifier = builder.build_server_verifier(_subject(host))
+    except ValueError as exc:
+        raise PkiLessonError(f"Cannot set up the verifier: {exc}.", "check the arguments.") from None
+    purpose = "client" if client else "server"
+    try:
+        result = verifier.verify(certificate, list(intermediates))
+    except pyca.VerificationError as exc:
+        return Verdict(False, purpose, host, (), str(exc), now)
+    chain = tuple(result.chain if client else result)
+    return Verdict(True, purpose, host, chain, "", now)
