@@ -20,6 +20,7 @@ from .errors import (
     WorkspaceError,
 )
 from .keys import (
+    CA_KEY_TYPES,
     DEFAULT_KEY_TYPE,
     KEY_TYPES,
     describe_key_type,
@@ -41,7 +42,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     # keys
-    "KEY_TYPES", "DEFAULT_KEY_TYPE", "generate_key", "load_private_key", "private_key_to_pem",
+    "KEY_TYPES", "CA_KEY_TYPES", "DEFAULT_KEY_TYPE", "generate_key", "load_private_key", "private_key_to_pem",
     "public_key_to_pem", "key_type_of", "describe_key_type", "key_matches", "spki_sha256",
     # names
     "make_name", "parse_subj", "format_subj", "parse_general_names", "format_general_name",

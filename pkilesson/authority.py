@@ -23,7 +23,15 @@ from ._time import resolve_now, validity_window
 from .certificates import check_key_pair, load_certificate
 from .csr import check_csr_signature, requested_sans
 from .errors import IssuanceError
-from .keys import DEFAULT_KEY_TYPE, PrivateKey, generate_key, key_type_of, load_private_key, signature_hash
+from .keys import (
+    CA_KEY_TYPES,
+    DEFAULT_KEY_TYPE,
+    PrivateKey,
+    generate_key,
+    key_type_of,
+    load_private_key,
+    signature_hash,
+)
 from .names import format_subj, parse_general_names, to_name
 from .pem import Data
 from .profiles import ROOT_CA, SERVER, Profile
@@ -56,6 +64,18 @@ def check_serial(serial: Optional[int]) -> int:
     return serial
 
 
+def _check_ca_key(key, allow_ed25519: bool) -> None:
+    key_type = key_type_of(key)
+    if key_type not in CA_KEY_TYPES and not allow_ed25519:
+        raise IssuanceError(
+            f"The CA's key is {key_type}: pyca/cryptography's verifier, like browsers, refuses "
+            "certificates signed with Ed25519 (the CA/Browser Forum allows only RSA and ECDSA "
+            "signatures), though OpenSSL accepts them.",
+            "give the CA a p256 or rsa2048 key (leaves may keep Ed25519 keys), "
+            "or pass allow_ed25519=True to make such a CA for a lesson about it.",
+        )
+
+
 @dataclass(frozen=True)
 class CertificateAuthority:
     """A CA: its private key and its certificate (``ca-key.pem``, ``ca-cert.pem``)."""
@@ -76,20 +96,22 @@ class CertificateAuthority:
         days: Optional[int] = None,
         serial: Optional[int] = None,
         profile: Profile = ROOT_CA,
+        allow_ed25519: bool = False,
         now: Optional[dt.datetime] = None,
     ) -> "CertificateAuthority":
         """Step 1: a new key (unless ``key`` is given) and a self-signed CA certificate.
 
         Like ``openssl genrsa 2048 > ca-key.pem`` then ``openssl req -new -x509
         -key ca-key.pem -out ca-cert.pem``, with the keyUsage the source's
-        certificate lacks.
+        certificate lacks. An Ed25519 key is refused unless ``allow_ed25519``
+        (see :data:`~pkilesson.keys.CA_KEY_TYPES`).
         """
         if not profile.ca:
             raise IssuanceError(
                 f"The {profile.name!r} profile is not a CA profile.", "use ROOT_CA for a root CA."
             )
         key = key if key is not None else generate_key(key_type)
-        key_type_of(key)
+        _check_ca_key(key, allow_ed25519)
         name = to_name(subject)
         now = resolve_now(now, IssuanceError)
         not_before, not_after = validity_window(now, profile.default_days if days is None else days, IssuanceError)

@@ -18,7 +18,7 @@ from typing import Optional, Sequence
 from ._time import parse_instant
 from .certificates import load_certificate, load_certificates
 from .errors import PkiLessonError
-from .keys import KEY_TYPES, describe_key_type
+from .keys import CA_KEY_TYPES, KEY_TYPES, describe_key_type
 from .verification import verify_certificate
 from .workflow import Settings, run_workflow
 
@@ -46,7 +46,11 @@ def _parser() -> argparse.ArgumentParser:
 
     wf = sub.add_parser("workflow", help="run steps 1-4 of the source and write the eight files")
     wf.add_argument("directory", type=Path, help="the workspace folder (created if needed)")
-    wf.add_argument("--key-type", choices=KEY_TYPES, default="rsa2048", help="type of the three keys (default rsa2048)")
+    wf.add_argument("--key-type", choices=KEY_TYPES, default="rsa2048",
+                    help="type of the keys (default rsa2048, as the source)")
+    wf.add_argument("--ca-key-type", choices=CA_KEY_TYPES,
+                    help="type of the CA's key if not --key-type (no ed25519: pyca/cryptography's "
+                    "verifier refuses Ed25519 signatures)")
     wf.add_argument("--days", type=_positive_int, default=365, help="validity of the server and client certificates")
     wf.add_argument("--ca-days", type=_positive_int, default=3650, help="validity of the CA certificate")
     wf.add_argument("--server-name", action="append", dest="server_names", metavar="NAME",
@@ -81,6 +85,7 @@ def _print_commands(label: str, steps) -> None:
 def _workflow(args: argparse.Namespace) -> int:
     settings = Settings(
         key_type=args.key_type,
+        ca_key_type=args.ca_key_type,
         ca_name=args.ca_name,
         server_names=tuple(args.server_names or Settings.server_names),
         client_name=args.client_name,

@@ -18,6 +18,7 @@ from .pem import Data, single_pem_block
 
 __all__ = [
     "KEY_TYPES",
+    "CA_KEY_TYPES",
     "DEFAULT_KEY_TYPE",
     "PrivateKey",
     "PublicKey",
@@ -37,6 +38,13 @@ PublicKey = Union[rsa.RSAPublicKey, ec.EllipticCurvePublicKey, ed25519.Ed25519Pu
 
 #: The key types we make, by the short name the CLI and widgets use.
 KEY_TYPES = ("rsa2048", "rsa3072", "rsa4096", "p256", "p384", "ed25519")
+#: The key types a CA may sign with and still be accepted by every verifier
+#: of the lessons. pyca/cryptography's verifier follows the CA/Browser
+#: Forum's rules, which allow RSA and ECDSA signatures only: it refuses a
+#: chain whose CA key is Ed25519 ("Forbidden public key algorithm"), though
+#: OpenSSL accepts it. A *leaf* with an Ed25519 key, signed by an RSA or
+#: ECDSA CA, passes.
+CA_KEY_TYPES = ("rsa2048", "rsa3072", "rsa4096", "p256", "p384")
 DEFAULT_KEY_TYPE = "rsa2048"
 
 _LABELS = {

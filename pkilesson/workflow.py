@@ -40,7 +40,10 @@ class Settings:
     """The workflow's parameters; the defaults make a correct, strict-valid set.
 
     Attributes:
-        key_type: the type of all three keys (the source: RSA 2048).
+        key_type: the type of the server's and client's keys (the source:
+            RSA 2048 for all three keys).
+        ca_key_type: the CA key's type, one of :data:`~pkilesson.keys.CA_KEY_TYPES`;
+            None means the same as ``key_type``.
         organization, country: the O and C of the three subjects.
         ca_name: the CA's CN; it must differ from the server's and client's.
         server_names: the server's subjectAltName entries (DNS names, IPs);
@@ -54,6 +57,7 @@ class Settings:
     """
 
     key_type: str = DEFAULT_KEY_TYPE
+    ca_key_type: Optional[str] = None
     organization: str = "pkilesson"
     country: str = "FR"
     ca_name: str = "pkilesson Root CA"
@@ -110,7 +114,7 @@ def make_artifacts(settings: Settings = Settings(), *, now: Optional[dt.datetime
     client_san = parse_general_name(settings.client_name)
     server_subject, client_subject = settings.subject(settings.server_cn), settings.subject(settings.client_name)
     ca = CertificateAuthority.create(
-        settings.subject(settings.ca_name), key_type=settings.key_type, days=settings.ca_days, now=now
+        settings.subject(settings.ca_name), key_type=settings.ca_key_type or settings.key_type, days=settings.ca_days, now=now
     )
     server_key = generate_key(settings.key_type)
     server_csr = create_csr(server_key, server_subject, settings.server_names)
@@ -143,7 +147,7 @@ def steps_of(artifacts: Artifacts, settings: Settings = Settings()) -> tuple[Ste
     return (
         Step(1, "The certificate authority (CA): a key and a self-signed certificate",
              FILE_NAMES[0:2], recipe[0:2],
-             (key_commands("ca", settings.key_type), ca_certificate_commands(artifacts.ca.certificate))),
+             (key_commands("ca", settings.ca_key_type or settings.key_type), ca_certificate_commands(artifacts.ca.certificate))),
         Step(2, "The server: a key, a signing request, the certificate the CA signs",
              FILE_NAMES[2:5], recipe[2:4],
              (key_commands("server", settings.key_type), leaf_commands("server", artifacts.server_certificate))),

@@ -43,10 +43,18 @@ def openssl_cli() -> str:
     return require_tool("openssl", "needed for interop with the real OpenSSL")
 
 
-@pytest.fixture(scope="session", params=["rsa2048", "p256", "ed25519"])
+ARTIFACT_SETTINGS = {
+    "rsa2048": Settings(key_type="rsa2048"),
+    "p256": Settings(key_type="p256"),
+    "p384": Settings(key_type="p384"),
+    "ed25519-leaves": Settings(key_type="ed25519", ca_key_type="p256"),
+}
+
+
+@pytest.fixture(scope="session", params=list(ARTIFACT_SETTINGS))
 def artifacts(request):
-    """The workflow's artifacts made at NOW, for three key types."""
-    return make_artifacts(Settings(key_type=request.param), now=NOW)
+    """The workflow's artifacts made at NOW, for several key types."""
+    return make_artifacts(ARTIFACT_SETTINGS[request.param], now=NOW)
 
 
 @pytest.fixture(scope="session")
