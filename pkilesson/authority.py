@@ -163,6 +163,11 @@ class CertificateAuthority:
         equals the CA's own (unless ``allow_same_subject``), or the dates do
         not fit inside the CA's validity.
         """
+        if not isinstance(csr, x509.CertificateSigningRequest):
+            raise IssuanceError(
+                f"The CA signs certificate signing requests; it was given a {type(csr).__name__}.",
+                "pass the request made with create_csr() or read with load_csr().",
+            )
         check_csr_signature(csr)
         self._check_can_sign()
         subject = csr.subject

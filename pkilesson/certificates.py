@@ -24,12 +24,17 @@ def _parse(der: bytes) -> x509.Certificate:
         # Touch the fields now, so a broken file fails here and not in a lesson.
         cert.subject, cert.issuer, cert.extensions, cert.public_key()
         cert.not_valid_before_utc, cert.not_valid_after_utc
-    except (ValueError, TypeError) as exc:
+    except Exception as exc:  # any parser complaint means the bytes are not a certificate
         raise InvalidCertificateError(
-            f"The certificate's bytes are not a valid X.509 certificate ({exc}).",
+            f"The certificate's bytes are not a valid X.509 certificate ({_reason(exc)}).",
             "the file is damaged or is another kind of file; make or copy it again.",
         ) from None
     return cert
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def load_certificate(data: Data) -> x509.Certificate:

@@ -14,6 +14,7 @@ from typing import Iterable, Mapping, Optional, Union
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from .certificates import _reason
 from .errors import InvalidRequestError
 from .keys import PrivateKey, key_type_of, signature_hash
 from .names import parse_general_names, to_name
@@ -54,9 +55,9 @@ def load_csr(data: Data) -> x509.CertificateSigningRequest:
         csr = x509.load_der_x509_csr(block.der)
         csr.subject  # parse the body now, not later in a lesson
         csr.extensions
-    except ValueError as exc:
+    except Exception as exc:  # any parser complaint means the bytes are not a CSR
         raise InvalidRequestError(
-            f"The CSR's bytes are not a valid PKCS#10 request ({exc}).",
+            f"The CSR's bytes are not a valid PKCS#10 request ({_reason(exc)}).",
             "make the request again with create_csr() or 'openssl req -new'.",
         ) from None
     return csr

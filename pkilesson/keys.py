@@ -166,7 +166,7 @@ def load_private_key(data: Data, passphrase: Union[str, bytes, None] = None) -> 
             "This private key uses an algorithm these lessons do not support.",
             f"make a key of one of the types {', '.join(KEY_TYPES)}.",
         ) from None
-    except (ValueError, TypeError):
+    except Exception:  # any parser complaint: a wrong passphrase or damaged bytes
         if encrypted:
             raise InvalidKeyError(
                 "Cannot decrypt the private key: the passphrase is wrong.",

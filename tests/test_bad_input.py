@@ -1,0 +1,152 @@
+"""Bad input anywhere gets one clear error from our family, never a deep traceback.
+
+Each loader is fed random bytes, truncated and bit-flipped versions of real
+files, and files of the wrong kind; the only exception allowed out is a
+PkiLessonError whose message is one line with a fix.
+"""
+
+from __future__ import annotations
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from pkilesson import (
+    CertificateAuthority,
+    PkiLessonError,
+    certificate_to_pem,
+    csr_to_pem,
+    load_certificate,
+    load_certificates,
+    load_csr,
+    load_private_key,
+    private_key_to_pem,
+)
+from pkilesson.pem import to_pem
+
+from conftest import NOW
+
+LOADERS = {
+    "certificate": (load_certificate, "CERTIFICATE"),
+    "bundle": (load_certificates, "CERTIFICATE"),
+    "csr": (load_csr, "CERTIFICATE REQUEST"),
+    "key": (load_private_key, "PRIVATE KEY"),
+}
+
+
+def samples(artifacts):
+    return {
+        "certificate": artifacts.server_certificate.public_bytes(serialization.Encoding.DER),
+        "bundle": artifacts.server_certificate.public_bytes(serialization.Encoding.DER),
+        "csr": artifacts.server_csr.public_bytes(serialization.Encoding.DER),
+        "key": artifacts.server_key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+    }
+
+
+def check_clean_error(exc: PkiLessonError):
+    text = str(exc)
+    assert "\n" not in text and "Fix: " in text, text
+    assert exc.problem and exc.fix
+
+
+def expect_ok_or_clean_error(loader, data):
+    try:
+        loader(data)
+    except PkiLessonError as exc:
+        check_clean_error(exc)
+
+
+@pytest.mark.parametrize("kind", list(LOADERS))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_der_and_pem(rsa_artifacts, kind, data):
+    loader, label = LOADERS[kind]
+    der = bytearray(samples(rsa_artifacts)[kind])
+    how = data.draw(st.sampled_from(["flip", "truncate", "random"]))
+    if how == "flip":
+        index = data.draw(st.integers(0, len(der) - 1))
+        der[index] ^= data.draw(st.integers(1, 255))
+    elif how == "truncate":
+        der = der[: data.draw(st.integers(0, len(der) - 1))]
+    else:
+        der = bytearray(data.draw(st.binary(min_size=0, max_size=400)))
+    expect_ok_or_clean_error(loader, bytes(der))
+    expect_ok_or_clean_error(loader, to_pem(label, bytes(der)) if der else b"")
+
+
+@pytest.mark.parametrize("kind", list(LOADERS))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=2000), junk=st.text(max_size=5))
+def test_damaged_pem_text(rsa_artifacts, kind, cut, junk):
+    loader, label = LOADERS[kind]
+    text = to_pem(label, samples(rsa_artifacts)[kind]).decode()
+    cut = min(cut, len(text) - 1)
+    expect_ok_or_clean_error(loader, text[:cut] + junk + text[cut + 1 :])
+
+
+def test_wrong_kinds_everywhere(rsa_artifacts):
+    files = {
+        "certificate": certificate_to_pem(rsa_artifacts.server_certificate),
+        "csr": csr_to_pem(rsa_artifacts.server_csr),
+        "key": private_key_to_pem(rsa_artifacts.server_key),
+    }
+    for kind, (loader, _) in LOADERS.items():
+        for other, data in files.items():
+            if other == kind or (kind == "bundle" and other == "certificate"):
+                continue
+            with pytest.raises(PkiLessonError) as info:
+                loader(data)
+            check_clean_error(info.value)
+            assert "Expected" in str(info.value) or "holds" in str(info.value)
+
+
+def test_bundles(rsa_artifacts):
+    two = certificate_to_pem(rsa_artifacts.server_certificate) + certificate_to_pem(rsa_artifacts.ca.certificate)
+    assert load_certificates(two) == [rsa_artifacts.server_certificate, rsa_artifacts.ca.certificate]
+    with pytest.raises(PkiLessonError, match="2 PEM blocks.*one file per item"):
+        load_certificate(two)
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"", "is empty"),
+        (b"   \n", "is empty"),
+        (b"hello", "neither PEM"),
+        (b"-----BEGIN CERTIFICATE-----\nAAA=\n-----END CERTIFICATE REQUEST-----\n", "ends with"),
+        (b"-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n", "is empty"),
+        (b"-----BEGIN CERTIFICATE-----\n%%%\n-----END CERTIFICATE-----\n", "not valid base64"),
+        ("-----BEGIN CERTIFICATE-----\nÿÿ\n-----END CERTIFICATE-----\n", "not valid base64"),
+        (12345, "got int"),
+    ],
+)
+def test_pem_armour_errors(data, message):
+    with pytest.raises(PkiLessonError, match=message) as info:
+        load_certificate(data)
+    check_clean_error(info.value)
+
+
+def test_legacy_encrypted_pem_headers(rsa_artifacts):
+    legacy = rsa_artifacts.server_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.BestAvailableEncryption(b"pw"),
+    )
+    with pytest.raises(PkiLessonError, match="legacy encrypted key format.*pkcs8 -topk8"):
+        load_private_key(legacy, passphrase="pw")
+
+
+def test_ca_load_with_swapped_files(rsa_artifacts):
+    cert = certificate_to_pem(rsa_artifacts.ca.certificate)
+    key = private_key_to_pem(rsa_artifacts.ca.key)
+    with pytest.raises(PkiLessonError, match="Expected a (certificate|private key), but the data holds a (private key|certificate)"):
+        CertificateAuthority.load(key, cert)
+    with pytest.raises(PkiLessonError, match="does not belong"):
+        CertificateAuthority.load(certificate_to_pem(rsa_artifacts.server_certificate), key)
+
+
+def test_issue_with_a_non_csr(rsa_artifacts):
+    with pytest.raises(PkiLessonError, match="signs certificate signing requests; it was given a Certificate"):
+        rsa_artifacts.ca.issue(rsa_artifacts.server_certificate, now=NOW)  # type: ignore[arg-type]
