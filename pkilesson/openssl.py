@@ -150,7 +150,9 @@ def leaf_commands(
         ))
     profile = profile or (SERVER if role == "server" else CLIENT)
     public = certificate.public_key()
-    digest = _digest_flag(key_type_of(public))
+    digest = _digest_flag(key_type_of(public))  # the subject signs its CSR
+    signed_with = certificate.signature_hash_algorithm  # the CA signs the certificate
+    sign_digest = (f"-{signed_with.name}",) if signed_with is not None else ()
     try:
         sans = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
         san_args: tuple[str, ...] = ("-addext", "subjectAltName=" + ",".join(format_general_name(n) for n in sans))
@@ -160,7 +162,7 @@ def leaf_commands(
     csr = ("openssl", "req", "-new", "-key", key, "-out", req, "-subj", format_subj(certificate.subject),
            *digest, *san_args)
     sign = ("openssl", "x509", "-req", "-in", req, "-CA", "ca-cert.pem", "-CAkey", "ca-key.pem", "-out", out,
-            "-days", str(_days(certificate)), "-set_serial", hex(certificate.serial_number), *digest,
+            "-days", str(_days(certificate)), "-set_serial", hex(certificate.serial_number), *sign_digest,
             "-copy_extensions", "copy", "-extfile", extfile)
     content = "\n".join(profile.openssl_extensions(public)) + "\n"
     return StepCommands(title, (Command(csr), Command(sign)), ((extfile, content),))

@@ -99,7 +99,7 @@ class Profile:
         key_usage = x509.KeyUsage(**{arg: arg in bits for arg in _KEY_USAGE_ARGS})
         basic = x509.BasicConstraints(ca=self.ca, path_length=self.path_length if self.ca else None)
         if self.ca:
-            return [(ski, False), (aki, False), (basic, True), (key_usage, True)]
+            return [(basic, True), (key_usage, True), (ski, False), (aki, False)]
         result: list[tuple[x509.ExtensionType, bool]] = []
         if sans:
             result.append((x509.SubjectAlternativeName(list(sans)), False))
