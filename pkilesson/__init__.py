@@ -35,7 +35,7 @@ from .keys import (
 from .names import format_general_name, format_subj, make_name, parse_general_names, parse_subj
 from .profiles import CLIENT, INTERMEDIATE_CA, PROFILES, ROOT_CA, SERVER, Profile
 from .verification import Verdict, verify_certificate
-from .workflow import Artifacts, Settings, WorkflowResult, make_artifacts, run_workflow
+from .workflow import Artifacts, Settings, WorkflowResult, ensure_workflow, load_artifacts, make_artifacts, run_workflow
 from .workspace import FILE_NAMES, Workspace
 
 __version__ = "0.1.0"
@@ -55,7 +55,7 @@ __all__ = [
     # verification
     "Verdict", "verify_certificate",
     # the workflow and its files
-    "Settings", "Artifacts", "WorkflowResult", "make_artifacts", "run_workflow", "Workspace", "FILE_NAMES",
+    "Settings", "Artifacts", "WorkflowResult", "make_artifacts", "run_workflow", "ensure_workflow", "load_artifacts", "Workspace", "FILE_NAMES",
     # errors
     "PkiLessonError", "InvalidKeyError", "InvalidNameError", "InvalidRequestError",
     "InvalidCertificateError", "IssuanceError", "WorkspaceError", "OpenSSLError",

@@ -76,10 +76,8 @@ def _parser() -> argparse.ArgumentParser:
 def _print_commands(label: str, steps) -> None:
     print(f"  {label}")
     for step in steps:
-        for name, content in step.files:
-            print(f"    # {name}: " + "; ".join(content.splitlines()))
-        for command in step.commands:
-            print(f"    $ {command}")
+        for line in str(step).splitlines():
+            print(f"    {line}")
 
 
 def _workflow(args: argparse.Namespace) -> int:

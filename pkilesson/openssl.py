@@ -64,7 +64,11 @@ class StepCommands:
     files: tuple[tuple[str, str], ...] = field(default=())
 
     def __str__(self) -> str:
-        return "\n".join(str(c) for c in self.commands)
+        """The step as a shell script: extension files written with ``cat``, then the commands."""
+        lines = []
+        for name, content in self.files:
+            lines += [f"cat > {name} <<'EOF'", *content.splitlines(), "EOF"]
+        return "\n".join(lines + [str(c) for c in self.commands])
 
 
 def _digest_flag(key_type: str) -> tuple[str, ...]:

@@ -32,7 +32,7 @@ from .verification import Verdict, verify_certificate
 from .workspace import FILE_NAMES, Workspace
 
 __all__ = ["Settings", "Artifacts", "Step", "WorkflowResult", "make_artifacts", "run_workflow", "steps_of",
-           "verify_artifacts"]
+           "verify_artifacts", "load_artifacts", "ensure_workflow"]
 
 
 @dataclass(frozen=True)
@@ -208,3 +208,38 @@ def run_workflow(
     return WorkflowResult(
         workspace, artifacts, steps_of(artifacts, settings), tuple(written), server_verdict, client_verdict
     )
+
+
+def load_artifacts(directory: Union[str, Path]) -> Artifacts:
+    """Read the eight files of a workspace back into :class:`Artifacts`.
+
+    Raises :class:`~pkilesson.errors.WorkspaceError` naming the first missing
+    file, or the loader's error prefixed with the broken file's name.
+    """
+    workspace = Workspace(directory)
+    return Artifacts(
+        workspace.load_authority(),
+        workspace.load_key("server"),
+        workspace.load_csr("server"),
+        workspace.load_certificate("server"),
+        workspace.load_key("client"),
+        workspace.load_csr("client"),
+        workspace.load_certificate("client"),
+    )
+
+
+def ensure_workflow(
+    directory: Union[str, Path], settings: Settings = Settings(), *, now: Optional[dt.datetime] = None
+) -> tuple[Artifacts, str]:
+    """The workspace's artifacts: loaded when all eight files are there, else made.
+
+    Returns the artifacts and a sentence saying which happened, so a lesson
+    run on its own tells the learner where its files came from. A folder
+    holding only some of the files is an error: nothing is overwritten.
+    """
+    workspace = Workspace(directory)
+    present = workspace.existing()
+    if len(present) == len(FILE_NAMES):
+        return load_artifacts(directory), f"Loaded the eight files found in {workspace.path}/."
+    result = run_workflow(directory, settings, now=now)
+    return result.artifacts, f"Made the eight files in {workspace.path}/ with the default settings."

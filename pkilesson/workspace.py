@@ -16,6 +16,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Union
@@ -150,6 +151,29 @@ class Workspace:
     def existing(self, names: Iterable[str] = FILE_NAMES) -> list[str]:
         """Which of ``names`` already exist in the folder."""
         return [name for name in names if (self.path / name).exists()]
+
+    def listing(self) -> str:
+        """A table of the workspace's files: name, mode, what each holds, and whether it is secret."""
+        from .pem import read_pem_blocks
+
+        rows = []
+        for name in FILE_NAMES:
+            path = self.path / name
+            if not path.is_file():
+                rows.append((name, "-", "missing", ""))
+                continue
+            mode = f"{stat.S_IMODE(path.stat().st_mode):04o}"
+            try:
+                blocks = read_pem_blocks(path.read_bytes(), name)
+                what = blocks[0].meaning if blocks else "not PEM"
+            except PkiLessonError:
+                what = "unreadable PEM"
+            secret = "SECRET" if name.endswith("-key.pem") else "public"
+            rows.append((name, mode, what, secret))
+        width = max(len(r[0]) for r in rows)
+        lines = [f"{'file':<{width}}  mode  {'':6}  holds"]
+        lines += [f"{n:<{width}}  {m:<4}  {s:<6}  {w}" for n, m, w, s in rows]
+        return "\n".join(lines)
 
     def ensure_free(self, names: Iterable[str] = FILE_NAMES) -> None:
         """Raise :class:`WorkspaceError` if any of ``names`` exists: nothing is written then."""

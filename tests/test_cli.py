@@ -51,9 +51,10 @@ def test_workflow_writes_the_eight_files_and_reports_each_step(workflow_dir):
             assert f"wrote {name}  (mode 0600)" in out
     for number in (1, 2, 3, 4):
         assert f"\nStep {number}: " in out
-    assert "$ openssl genrsa 2048 > ca-key.pem" in out  # the source, verbatim
+    assert "    openssl genrsa 2048 > ca-key.pem\n" in out  # the source, verbatim
     assert "-set_serial 01" in out and "-set_serial 02" in out
-    assert "$ openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server-key.pem" in out
+    assert "    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server-key.pem\n" in out
+    assert "    cat > server-ext.cnf <<'EOF'\n    basicConstraints=critical,CA:FALSE\n" in out
     assert "-addext subjectAltName=DNS:localhost,IP:127.0.0.1" in out
     assert "server-cert.pem: valid for server localhost (chain of 2)" in out
     assert "client-cert.pem: valid for client (chain of 2)" in out

@@ -119,3 +119,23 @@ def test_write_is_atomic_no_partial_file_on_failure(tmp_path):
     with pytest.raises(TypeError):
         write_file(tmp_path / "x.pem", object())  # type: ignore[arg-type]
     assert os.listdir(tmp_path) == []
+
+
+def test_load_artifacts_and_ensure_workflow(tmp_path, workspace_dir, rsa_artifacts):
+    from pkilesson.workflow import ensure_workflow, load_artifacts
+
+    from pkilesson import key_matches
+
+    again = load_artifacts(workspace_dir)
+    assert again.ca.certificate == rsa_artifacts.ca.certificate
+    assert (again.server_csr, again.server_certificate) == (rsa_artifacts.server_csr, rsa_artifacts.server_certificate)
+    assert (again.client_csr, again.client_certificate) == (rsa_artifacts.client_csr, rsa_artifacts.client_certificate)
+    assert key_matches(again.server_key, rsa_artifacts.server_key) and key_matches(again.client_key, rsa_artifacts.client_key)
+    loaded, message = ensure_workflow(workspace_dir)
+    assert message.startswith("Loaded the eight files")
+    assert loaded.server_certificate == rsa_artifacts.server_certificate
+    made, message = ensure_workflow(tmp_path / "new")
+    assert message.startswith("Made the eight files") and sorted(os.listdir(tmp_path / "new")) == sorted(FILE_NAMES)
+    os.remove(tmp_path / "new" / "client-cert.pem")
+    with pytest.raises(WorkspaceError, match="already holds"):
+        ensure_workflow(tmp_path / "new")
