@@ -266,6 +266,24 @@ def test_corrected_commands_sign_with_the_cas_digest(openssl_cli, tmp_path, key_
         assert type(theirs.signature_hash_algorithm) is type(ours.signature_hash_algorithm), role
 
 
+@pytest.mark.parametrize("key_type", ["rsa2048", "p256"])
+def test_printed_steps_are_a_runnable_shell_script(openssl_cli, tmp_path, key_type):
+    """What the CLI and the notebooks print for our steps 1-4 (extension files written
+    with cat <<EOF, then the commands) runs as it is in bash and verifies strictly.
+    Real clock: step 4's openssl verify checks dates against the current time."""
+    workflow = pkilesson.run_workflow(tmp_path / "ws", Settings(key_type=key_type))
+    script = "set -e\n" + "\n".join(
+        str(step_commands) for step in steps_of(workflow.artifacts, settings_of(workflow)) for step_commands in step.ours
+    )
+    (tmp_path / "run").mkdir()
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path / "run", capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "server-cert.pem: OK" in done.stdout and "client-cert.pem: OK" in done.stdout
+    rebuilt = load_certificate(tmp_path / "run" / "server-cert.pem")
+    assert rebuilt.serial_number == workflow.artifacts.server_certificate.serial_number
+    assert _extensions(rebuilt).keys() == _extensions(workflow.artifacts.server_certificate).keys()
+
+
 def test_corrected_genpkey_commands_make_owner_only_keys(openssl_cli, workflow, tmp_path):
     """The corrected key commands (openssl genpkey -out) make a key of the chosen type, mode 0600."""
     for step in steps_of(workflow.artifacts, settings_of(workflow)):
