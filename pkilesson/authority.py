@@ -30,6 +30,7 @@ from .keys import (
     generate_key,
     key_type_of,
     load_private_key,
+    require_private_key,
     signature_hash,
 )
 from .names import format_subj, parse_general_names, to_name
@@ -65,7 +66,7 @@ def check_serial(serial: Optional[int]) -> int:
 
 
 def _check_ca_key(key, allow_ed25519: bool) -> None:
-    key_type = key_type_of(key)
+    key_type = key_type_of(require_private_key(key, "CA's key"))
     if key_type not in CA_KEY_TYPES and not allow_ed25519:
         raise IssuanceError(
             f"The CA's key is {key_type}: pyca/cryptography's verifier, like browsers, refuses "
@@ -84,6 +85,12 @@ class CertificateAuthority:
     certificate: x509.Certificate
 
     def __post_init__(self) -> None:
+        require_private_key(self.key, "CA's key")
+        if not isinstance(self.certificate, x509.Certificate):
+            raise IssuanceError(
+                f"The CA's certificate must be a certificate, got {type(self.certificate).__name__}.",
+                "pass the CA certificate (load_certificate('ca-cert.pem')).",
+            )
         check_key_pair(self.key, self.certificate, "CA certificate")
 
     @classmethod

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 
 from .certificates import _reason
 from .errors import InvalidRequestError
-from .keys import PrivateKey, key_type_of, signature_hash
+from .keys import PrivateKey, require_private_key, signature_hash
 from .names import parse_general_names, to_name
 from .pem import Data, single_pem_block
 
@@ -36,7 +36,7 @@ def create_csr(
     ``sans`` lists the subjectAltName entries to request (``"localhost"``,
     ``"IP:127.0.0.1"``...). The source recipe requests none.
     """
-    key_type_of(key)
+    require_private_key(key)
     builder = x509.CertificateSigningRequestBuilder().subject_name(to_name(subject))
     names = parse_general_names(sans or [])
     if names:

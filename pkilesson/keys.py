@@ -31,6 +31,7 @@ __all__ = [
     "signature_hash",
     "spki_sha256",
     "key_matches",
+    "require_private_key",
 ]
 
 PrivateKey = Union[rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey]
@@ -102,6 +103,23 @@ def key_type_of(key: Union[PrivateKey, PublicKey]) -> str:
     return name
 
 
+def require_private_key(key, what: str = "key") -> PrivateKey:
+    """Return ``key`` if it is a private key of a type we use, else raise :class:`InvalidKeyError`."""
+    if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey)):
+        if isinstance(key, (rsa.RSAPublicKey, ec.EllipticCurvePublicKey, ed25519.Ed25519PublicKey)):
+            raise InvalidKeyError(
+                f"The {what} is a public key; signing needs the private key.",
+                "pass the private key (generate_key() or load_private_key()).",
+            )
+        if not hasattr(key, "private_bytes"):
+            raise InvalidKeyError(
+                f"The {what} must be a private key, got {type(key).__name__}.",
+                "pass a key from generate_key() or load_private_key().",
+            )
+    key_type_of(key)
+    return key
+
+
 def describe_key_type(key_type: str) -> str:
     """A readable label: ``"rsa2048"`` becomes ``"RSA 2048 bits"``."""
     return _LABELS[_check_key_type(key_type)]
@@ -124,6 +142,7 @@ def private_key_to_pem(key: PrivateKey, passphrase: Union[str, bytes, None] = No
 
     With a ``passphrase`` the key is encrypted (``BEGIN ENCRYPTED PRIVATE KEY``).
     """
+    require_private_key(key)
     secret = _passphrase_bytes(passphrase)
     encryption = (
         serialization.BestAvailableEncryption(secret)

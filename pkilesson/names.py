@@ -59,6 +59,10 @@ _SHORT_BY_OID = {oid: short for short, (oid, _, _) in NAME_FIELDS.items()}
 
 
 def _field_short_name(field: str) -> str:
+    if not isinstance(field, str):
+        raise InvalidNameError(
+            f"A name field must be given by its name, got {field!r}.", f"use one of {', '.join(NAME_FIELDS)}."
+        )
     for short in NAME_FIELDS:
         if field.lower() == short.lower():
             return short
@@ -324,6 +328,11 @@ def parse_general_names(values: Union[str, Iterable]) -> list[x509.GeneralName]:
     """
     if isinstance(values, str):
         values = [v for v in values.split(",") if v.strip()]
+    elif isinstance(values, x509.GeneralName) or not isinstance(values, Iterable):
+        raise InvalidNameError(
+            f"Expected a list of subjectAltName entries, got {type(values).__name__}.",
+            "pass a list such as ['localhost', '127.0.0.1'] or a comma-separated string.",
+        )
     result: list[x509.GeneralName] = []
     for value in values:
         name = parse_general_name(value)

@@ -82,9 +82,22 @@ def verify_certificate(
             "Say what the certificate is for: a server's (host=...) or a client's (client=True).",
             "pass host='localhost' for a server certificate, or client=True.",
         )
-    roots = list(roots)
+    if not isinstance(certificate, x509.Certificate):
+        raise PkiLessonError(
+            f"Expected a certificate to verify, got {type(certificate).__name__}.",
+            "pass a certificate (load_certificate('server-cert.pem')).",
+        )
+    if isinstance(roots, x509.Certificate):
+        roots = [roots]
+    roots, intermediates = list(roots), list(intermediates)
     if not roots:
         raise PkiLessonError("No trusted CA certificate was given.", "pass roots=[ca_certificate].")
+    for item in roots + intermediates:
+        if not isinstance(item, x509.Certificate):
+            raise PkiLessonError(
+                f"Trusted roots and intermediates must be certificates, got {type(item).__name__}.",
+                "pass certificates (load_certificate / load_certificates).",
+            )
     now = resolve_now(now)
     builder = pyca.PolicyBuilder().store(pyca.Store(roots)).time(now)
     if max_depth is not None:
@@ -98,7 +111,7 @@ def verify_certificate(
         raise PkiLessonError(f"Cannot set up the verifier: {exc}.", "check the arguments.") from None
     purpose = "client" if client else "server"
     try:
-        result = verifier.verify(certificate, list(intermediates))
+        result = verifier.verify(certificate, intermediates)
     except pyca.VerificationError as exc:
         return Verdict(False, purpose, host, (), str(exc), now)
     chain = tuple(result.chain if client else result)

@@ -150,3 +150,34 @@ def test_ca_load_with_swapped_files(rsa_artifacts):
 def test_issue_with_a_non_csr(rsa_artifacts):
     with pytest.raises(PkiLessonError, match="signs certificate signing requests; it was given a Certificate"):
         rsa_artifacts.ca.issue(rsa_artifacts.server_certificate, now=NOW)  # type: ignore[arg-type]
+
+
+def test_wrong_types_get_our_errors(rsa_artifacts):
+    """A learner passing the wrong object gets our error, not an AttributeError from deep inside."""
+    from pkilesson import create_csr, make_name, parse_general_names, verify_certificate
+
+    cert, key = rsa_artifacts.server_certificate, rsa_artifacts.server_key
+    calls = [
+        lambda: private_key_to_pem(cert),
+        lambda: private_key_to_pem(key.public_key()),
+        lambda: create_csr("not a key", "/CN=x"),
+        lambda: create_csr(key.public_key(), "/CN=x"),
+        lambda: CertificateAuthority.create("/CN=x", key=cert, now=NOW),
+        lambda: CertificateAuthority(key, "cert"),
+        lambda: make_name({1: "x"}),
+        lambda: parse_general_names(None),
+        lambda: parse_general_names(5),
+        lambda: verify_certificate("cert", [rsa_artifacts.ca.certificate], host="localhost", now=NOW),
+        lambda: verify_certificate(cert, ["root"], host="localhost", now=NOW),
+        lambda: verify_certificate(cert, [rsa_artifacts.ca.certificate], host="localhost", intermediates=[1], now=NOW),
+    ]
+    for call in calls:
+        with pytest.raises(PkiLessonError) as info:
+            call()
+        check_clean_error(info.value)
+
+
+def test_a_single_root_is_accepted(rsa_artifacts):
+    from pkilesson import verify_certificate
+
+    assert verify_certificate(rsa_artifacts.server_certificate, rsa_artifacts.ca.certificate, host="localhost", now=NOW)
