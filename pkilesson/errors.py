@@ -18,6 +18,7 @@ __all__ = [
     "IssuanceError",
     "WorkspaceError",
     "OpenSSLError",
+    "DecodeError",
 ]
 
 
@@ -60,3 +61,7 @@ class WorkspaceError(PkiLessonError):
 
 class OpenSSLError(PkiLessonError):
     """The ``openssl`` command line tool is absent or a command failed."""
+
+
+class DecodeError(PkiLessonError):
+    """A file could not be decoded: not PEM or DER, damaged, or of a kind we do not explain."""

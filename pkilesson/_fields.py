@@ -1,0 +1,317 @@
+"""The explained fields of each kind of artifact (used by :mod:`pkilesson.decode`).
+
+Values are written as ``openssl x509 -text`` writes them where a learner will
+compare the two (extension values, key sizes); names use the ``-subj`` form
+of the lessons; JSON uses RFC 4514 names and ISO 8601 instants.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from .asn1 import der_tree
+from .decode import Decoded, Field
+from .meanings import FIELDS, critical_meaning, extension_meaning, oid_name, signature_meaning
+from .names import format_subj
+from .signatures import open_signature
+
+_KEY_USAGE = (
+    ("digital_signature", "Digital Signature"), ("content_commitment", "Non Repudiation"),
+    ("key_encipherment", "Key Encipherment"), ("data_encipherment", "Data Encipherment"),
+    ("key_agreement", "Key Agreement"), ("key_cert_sign", "Certificate Sign"), ("crl_sign", "CRL Sign"),
+    ("encipher_only", "Encipher Only"), ("decipher_only", "Decipher Only"),
+)
+_EKU = {
+    ExtendedKeyUsageOID.SERVER_AUTH: "TLS Web Server Authentication",
+    ExtendedKeyUsageOID.CLIENT_AUTH: "TLS Web Client Authentication",
+    ExtendedKeyUsageOID.CODE_SIGNING: "Code Signing",
+    ExtendedKeyUsageOID.EMAIL_PROTECTION: "E-mail Protection",
+    ExtendedKeyUsageOID.TIME_STAMPING: "Time Stamping",
+    ExtendedKeyUsageOID.OCSP_SIGNING: "OCSP Signing",
+}
+PRIVATE_KEY_WARNING = (
+    "This file holds a PRIVATE key: whoever reads it can sign as its owner. pkilesson shows only its "
+    "public half and fingerprint, never its private numbers; keep the file secret (mode 0600)."
+)
+
+
+def _instant(value: dt.datetime) -> str:
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _colon_hex(data: bytes) -> str:
+    return ":".join(f"{b:02X}" for b in data)
+
+
+def serial_hex(serial: int) -> str:
+    """Lower-case hex without separators, whole bytes, as ``openssl x509 -serial`` (lower-cased)."""
+    sign, serial = ("-", -serial) if serial < 0 else ("", serial)
+    return sign + (serial.to_bytes(max(1, (serial.bit_length() + 7) // 8), "big").hex())
+
+
+def general_name(name: x509.GeneralName) -> str:
+    """A SAN entry as ``openssl x509 -text`` prints it."""
+    if isinstance(name, x509.DNSName):
+        return f"DNS:{name.value}"
+    if isinstance(name, x509.IPAddress):
+        return f"IP Address:{name.value}"
+    if isinstance(name, x509.RFC822Name):
+        return f"email:{name.value}"
+    if isinstance(name, x509.UniformResourceIdentifier):
+        return f"URI:{name.value}"
+    if isinstance(name, x509.DirectoryName):
+        return f"DirName:{format_subj(name.value)}"
+    return f"{type(name).__name__}:{name.value!r}"
+
+
+def extension_value(ext: x509.Extension) -> str:
+    """An extension's value as ``openssl x509 -text`` prints it (one line)."""
+    value = ext.value
+    if isinstance(value, x509.BasicConstraints):
+        text = "CA:TRUE" if value.ca else "CA:FALSE"
+        return text + (f", pathlen:{value.path_length}" if value.path_length is not None else "")
+    if isinstance(value, x509.KeyUsage):
+        bits = []
+        for arg, label in _KEY_USAGE:
+            try:
+                if getattr(value, arg):
+                    bits.append(label)
+            except ValueError:  # encipher_only without key_agreement
+                pass
+        return ", ".join(bits)
+    if isinstance(value, x509.ExtendedKeyUsage):
+        return ", ".join(_EKU.get(oid, oid_name(oid.dotted_string)) for oid in value)
+    if isinstance(value, (x509.SubjectAlternativeName, x509.IssuerAlternativeName)):
+        return ", ".join(general_name(n) for n in value)
+    if isinstance(value, x509.SubjectKeyIdentifier):
+        return _colon_hex(value.digest)
+    if isinstance(value, x509.AuthorityKeyIdentifier):
+        parts = [_colon_hex(value.key_identifier)] if value.key_identifier else []
+        parts += [general_name(n) for n in value.authority_cert_issuer or ()]
+        if value.authority_cert_serial_number is not None:
+            parts.append("serial:" + _colon_hex(bytes.fromhex(serial_hex(value.authority_cert_serial_number))))
+        return ", ".join(parts)
+    if isinstance(value, x509.CRLNumber):
+        return str(value.crl_number)
+    if isinstance(value, x509.CRLReason):
+        return value.reason.name
+    return ext.value.public_bytes().hex() if hasattr(ext.value, "public_bytes") else str(value)
+
+
+def _extensions(extensions, path_of) -> tuple[list[Field], list[dict]]:
+    fields, data = [], []
+    for index, ext in enumerate(extensions):
+        dotted = ext.oid.dotted_string
+        try:
+            value = extension_value(ext)
+        except Exception:  # an extension cryptography parsed but cannot re-encode: show its OID
+            value = "(cannot be shown)"
+        label = f"{oid_name(dotted)} ({'critical' if ext.critical else 'not critical'})"
+        meaning = f"{extension_meaning(dotted)} It is {critical_meaning(ext.critical)}."
+        fields.append(Field(f"ext:{dotted}", label, value, meaning, path_of(index)))
+        data.append({"oid": dotted, "name": oid_name(dotted), "critical": ext.critical, "value": value})
+    return fields, data
+
+
+def key_facts(key) -> tuple[dict, str, str]:
+    """(JSON facts, one-line summary, public part) of a public key."""
+    spki = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    facts: dict = {"sha256": hashlib.sha256(spki).hexdigest()}
+    if isinstance(key, rsa.RSAPublicKey):
+        numbers = key.public_numbers()
+        facts.update(algorithm="RSA", size=key.key_size)
+        summary = f"RSA, {key.key_size} bits"
+        public = f"modulus n = {numbers.n:x}; public exponent e = {numbers.e}"
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        point = key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+        facts.update(algorithm="EC", size=key.curve.key_size, curve=key.curve.name)
+        summary = f"EC, curve {key.curve.name}, {key.curve.key_size} bits"
+        public = f"point (uncompressed, 04 then x then y) = {point.hex()}"
+    elif isinstance(key, ed25519.Ed25519PublicKey):
+        raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        facts.update(algorithm="Ed25519", size=256)
+        summary = "Ed25519, 256 bits"
+        public = f"public key A (32 bytes) = {raw.hex()}"
+    else:
+        facts.update(algorithm=type(key).__name__.lstrip("_"), size=getattr(key, "key_size", None))
+        summary, public = facts["algorithm"], "(not shown for this algorithm)"
+    return facts, summary, public
+
+
+def _validity(not_before: dt.datetime, not_after: dt.datetime, now: dt.datetime) -> str:
+    if now < not_before:
+        return f"not valid yet: starts in {_days(not_before - now)}"
+    if now > not_after:
+        return f"expired {_days(now - not_after)} ago"
+    left = not_after - now
+    return f"valid for {left.days} more days" if left.days else "valid for less than a day more"
+
+
+def _days(delta: dt.timedelta) -> str:
+    return f"{delta.days} days" if delta.days else "less than a day"
+
+
+def _fingerprints(der: bytes) -> tuple[dict, list[Field]]:
+    sha256, sha1 = hashlib.sha256(der).hexdigest(), hashlib.sha1(der).hexdigest()
+    return {"sha256": sha256, "sha1": sha1}, [
+        Field("sha256", "SHA-256 fingerprint", _colon_hex(bytes.fromhex(sha256)), FIELDS["sha256"]),
+        Field("sha1", "SHA-1 fingerprint", _colon_hex(bytes.fromhex(sha1)), FIELDS["sha1"]),
+    ]
+
+
+def _signature_json(check) -> dict:
+    return {"algorithm": check.algorithm, "valid": check.valid, "checked_with": check.checked_with}
+
+
+def certificate(cert: x509.Certificate, der: bytes, encoding: str, now: dt.datetime, issuer) -> Decoded:
+    tree = der_tree(der, "Certificate")
+    version = 1 if cert.version == x509.Version.v1 else 3
+    serial = cert.serial_number
+    not_before, not_after = cert.not_valid_before_utc, cert.not_valid_after_utc
+    key_json, key_summary, public = key_facts(cert.public_key())
+    algorithm = oid_name(cert.signature_algorithm_oid.dotted_string)
+    status = _validity(not_before, not_after, now)
+    fields = [
+        Field("version", "Version", f"{version} (0x{version - 1})", FIELDS["version"], "tbsCertificate.version" if version == 3 else ""),
+        Field("serial", "Serial number", f"{serial_hex(serial)} (decimal {serial})", FIELDS["serial"], "tbsCertificate.serialNumber"),
+        Field("signature_algorithm", "Signature algorithm", algorithm,
+              f"{FIELDS['signature_algorithm']} {signature_meaning(algorithm)}", "signatureAlgorithm"),
+        Field("issuer", "Issuer", format_subj(cert.issuer), FIELDS["issuer"], "tbsCertificate.issuer"),
+        Field("not_before", "Not before", _instant(not_before), FIELDS["not_before"], "tbsCertificate.validity.notBefore"),
+        Field("not_after", "Not after", _instant(not_after), FIELDS["not_after"], "tbsCertificate.validity.notAfter"),
+        Field("validity", f"Validity at {_instant(now)}", status, FIELDS["validity"], "tbsCertificate.validity"),
+        Field("subject", "Subject", format_subj(cert.subject), FIELDS["subject"], "tbsCertificate.subject"),
+        Field("public_key", "Public key", f"{key_summary}; {public}", FIELDS["public_key"], "tbsCertificate.subjectPublicKeyInfo"),
+        Field("spki_sha256", "Public key fingerprint (SHA-256 of the SPKI)", _colon_hex(bytes.fromhex(key_json["sha256"])),
+              FIELDS["spki_sha256"], "tbsCertificate.subjectPublicKeyInfo"),
+    ]
+    ext_fields, ext_json = _extensions(cert.extensions, lambda i: f"tbsCertificate.extensions[{i}]")
+    if version == 1:
+        fields.append(Field("extensions", "Extensions", "none (version 1)", FIELDS["extensions"]))
+    fields += ext_fields
+    prints, print_fields = _fingerprints(der)
+    fields += print_fields
+    check = open_signature(cert, issuer)
+    warnings = [] if "valid for" in status else [f"At {_instant(now)} this certificate is {status}."]
+    if serial <= 0:
+        warnings.append("The serial number is not positive, which RFC 5280 forbids: verifiers may refuse it.")
+    if version == 1:
+        warnings.append("A version 1 certificate: strict verifiers (pyca/cryptography, browsers) refuse it.")
+    data = {
+        "type": "certificate", "version": version, "serial": serial_hex(serial), "serial_decimal": str(serial),
+        "subject": cert.subject.rfc4514_string(), "issuer": cert.issuer.rfc4514_string(),
+        "not_before": _instant(not_before), "not_after": _instant(not_after), "validity": status, "now": _instant(now),
+        "public_key": key_json, "extensions": ext_json, "fingerprints": prints, "signature": _signature_json(check),
+    }
+    title = f"certificate {format_subj(cert.subject)}"
+    return Decoded("certificate", title, encoding, tuple(fields), tree, check, tuple(warnings), now, json.dumps(data))
+
+
+def csr(request: x509.CertificateSigningRequest, der: bytes, encoding: str, now: dt.datetime) -> Decoded:
+    tree = der_tree(der, "CertificationRequest")
+    key_json, key_summary, public = key_facts(request.public_key())
+    algorithm = oid_name(request.signature_algorithm_oid.dotted_string)
+    check = open_signature(request)
+    fields = [
+        Field("version", "Version", "1 (0x0)", FIELDS["csr_version"], "certificationRequestInfo.version"),
+        Field("subject", "Subject", format_subj(request.subject), FIELDS["csr_subject"], "certificationRequestInfo.subject"),
+        Field("public_key", "Public key", f"{key_summary}; {public}", FIELDS["csr_public_key"],
+              "certificationRequestInfo.subjectPKInfo"),
+        Field("spki_sha256", "Public key fingerprint (SHA-256 of the SPKI)", _colon_hex(bytes.fromhex(key_json["sha256"])),
+              FIELDS["spki_sha256"], "certificationRequestInfo.subjectPKInfo"),
+    ]
+    paths = [n.name for _, n in tree.nodes() if n.type == "Extension" and not n.encapsulated]
+    ext_fields, ext_json = _extensions(request.extensions, lambda i: paths[i] if i < len(paths) else "")
+    if not ext_fields:
+        fields.append(Field("requested_extensions", "Requested extensions", "none", FIELDS["requested_extensions"],
+                            "certificationRequestInfo.attributes"))
+    fields += ext_fields
+    fields.append(Field("signature_algorithm", "Signature algorithm", algorithm, signature_meaning(algorithm), "signatureAlgorithm"))
+    fields.append(Field("proof_of_possession", "Proof of possession", "the self-signature checks" if check.valid
+                        else f"FAILS: {check.reason}", FIELDS["proof_of_possession"], "signature"))
+    prints, print_fields = _fingerprints(der)
+    warnings = [] if check.valid else ["The request's self-signature does not verify: a CA must refuse it."]
+    data = {
+        "type": "csr", "version": 1, "subject": request.subject.rfc4514_string(), "public_key": key_json,
+        "extensions": ext_json, "fingerprints": {"sha256": prints["sha256"]}, "signature": _signature_json(check),
+    }
+    title = f"certificate signing request {format_subj(request.subject)}"
+    return Decoded("csr", title, encoding, tuple(fields + print_fields[:1]), tree, check, tuple(warnings), now, json.dumps(data))
+
+
+def crl(revocations: x509.CertificateRevocationList, der: bytes, encoding: str, now: dt.datetime, issuer) -> Decoded:
+    tree = der_tree(der, "CertificateList")
+    this_update, next_update = revocations.last_update_utc, revocations.next_update_utc
+    algorithm = oid_name(revocations.signature_algorithm_oid.dotted_string)
+    revoked = [
+        {"serial": serial_hex(r.serial_number), "revocation_date": _instant(r.revocation_date_utc)}
+        for r in revocations
+    ]
+    fields = [
+        Field("signature_algorithm", "Signature algorithm", algorithm, signature_meaning(algorithm), "signatureAlgorithm"),
+        Field("issuer", "Issuer", format_subj(revocations.issuer), FIELDS["crl_issuer"], "tbsCertList.issuer"),
+        Field("this_update", "This update", _instant(this_update), FIELDS["this_update"], "tbsCertList.thisUpdate"),
+        Field("next_update", "Next update", _instant(next_update) if next_update else "none", FIELDS["next_update"],
+              "tbsCertList.nextUpdate" if next_update else ""),
+        Field("revoked", "Revoked certificates",
+              "; ".join(f"serial {r['serial']} on {r['revocation_date']}" for r in revoked) or "none",
+              FIELDS["revoked"], "tbsCertList.revokedCertificates" if revoked else ""),
+    ]
+    ext_fields, ext_json = _extensions(revocations.extensions, lambda i: f"tbsCertList.crlExtensions[{i}]")
+    fields += ext_fields
+    prints, print_fields = _fingerprints(der)
+    check = open_signature(revocations, issuer)
+    warnings = []
+    if next_update is not None and now > next_update:
+        warnings.append(f"This CRL is stale: its next update was due {_instant(next_update)}.")
+    data = {
+        "type": "crl", "issuer": revocations.issuer.rfc4514_string(), "this_update": _instant(this_update),
+        "next_update": _instant(next_update) if next_update else None, "revoked": revoked,
+        "extensions": ext_json, "fingerprints": prints, "signature": _signature_json(check),
+    }
+    title = f"CRL of {format_subj(revocations.issuer)}"
+    return Decoded("crl", title, encoding, tuple(fields + print_fields), tree, check, tuple(warnings), now, json.dumps(data))
+
+
+_FORMATS = {
+    "PrivateKeyInfo": "PKCS#8 (BEGIN PRIVATE KEY), as OpenSSL 3 writes it",
+    "RSAPrivateKey": "PKCS#1 (BEGIN RSA PRIVATE KEY), as OpenSSL 1.x wrote it",
+    "ECPrivateKey": "SEC 1 (BEGIN EC PRIVATE KEY)",
+}
+
+
+def private_key(key, der: bytes, schema: str, encoding: str, now: dt.datetime) -> Decoded:
+    tree = der_tree(der, schema, private=True)
+    key_json, key_summary, public = key_facts(key.public_key())
+    secret_path = "privateKey" if schema != "RSAPrivateKey" else "privateExponent"
+    fields = [
+        Field("key_type", "Key type", key_summary, FIELDS["key_type"]),
+        Field("key_format", "Format", _FORMATS[schema], FIELDS["key_format"], schema),
+        Field("public_part", "Public part", public, FIELDS["public_part"]),
+        Field("spki_sha256", "Fingerprint (SHA-256 of the public key's SPKI)", _colon_hex(bytes.fromhex(key_json["sha256"])),
+              FIELDS["spki_sha256"]),
+        Field("private_part", "Private part", "(secret: not shown)", FIELDS["private_part"], secret_path),
+    ]
+    data = {"type": "private key", "format": schema, "public_key": key_json, "warning": PRIVATE_KEY_WARNING}
+    title = f"private key ({key_summary})"
+    return Decoded("private key", title, encoding, tuple(fields), tree, None, (PRIVATE_KEY_WARNING,), now, json.dumps(data))
+
+
+def public_key(key, der: bytes, encoding: str, now: dt.datetime) -> Decoded:
+    tree = der_tree(der, "SubjectPublicKeyInfo")
+    key_json, key_summary, public = key_facts(key)
+    fields = [
+        Field("key_type", "Key type", key_summary, FIELDS["key_type"], "algorithm"),
+        Field("public_part", "Public key", public, FIELDS["public_part"], "subjectPublicKey"),
+        Field("spki_sha256", "Fingerprint (SHA-256 of the SPKI)", _colon_hex(bytes.fromhex(key_json["sha256"])),
+              FIELDS["spki_sha256"], ""),
+    ]
+    data = {"type": "public key", "public_key": key_json}
+    return Decoded("public key", f"public key ({key_summary})", encoding, tuple(fields), tree, None, (), now, json.dumps(data))
