@@ -2,19 +2,23 @@
 
 The helper library behind the lesson notebooks. One module per concern:
 keys, names, csr (signing requests), profiles, authority (the CA),
-certificates, verification, workspace (the eight files), openssl (the
+certificates, decode (every field explained, the bytes, the signature
+opened; asn1, signatures, compare), verification, workspace (the eight files), openssl (the
 equivalent command lines) and workflow (the four steps end to end).
 """
 
 from .authority import CertificateAuthority, check_serial
 from .certificates import certificate_to_pem, check_key_pair, is_self_issued, load_certificate, load_certificates
 from .csr import check_csr_signature, create_csr, csr_to_pem, load_csr, requested_sans
+from .compare import Comparison, Row, compare
+from .decode import Decoded, Field, decode, decode_all
 from .errors import (
     InvalidCertificateError,
     InvalidKeyError,
     InvalidNameError,
     InvalidRequestError,
     IssuanceError,
+    DecodeError,
     OpenSSLError,
     PkiLessonError,
     WorkspaceError,
@@ -33,7 +37,9 @@ from .keys import (
     spki_sha256,
 )
 from .names import format_general_name, format_subj, make_name, parse_general_names, parse_subj
+from .asn1 import Asn1Node, Asn1Tree, der_tree
 from .profiles import CLIENT, INTERMEDIATE_CA, PROFILES, ROOT_CA, SERVER, Profile
+from .signatures import SignatureCheck, open_signature
 from .verification import Verdict, verify_certificate
 from .workflow import Artifacts, Settings, WorkflowResult, ensure_workflow, load_artifacts, make_artifacts, run_workflow
 from .workspace import FILE_NAMES, Workspace
@@ -52,11 +58,14 @@ __all__ = [
     "CertificateAuthority", "check_serial", "Profile", "ROOT_CA", "INTERMEDIATE_CA", "SERVER", "CLIENT", "PROFILES",
     # certificates
     "load_certificate", "load_certificates", "certificate_to_pem", "check_key_pair", "is_self_issued",
+    # decoding: fields, bytes, signatures, comparisons
+    "decode", "decode_all", "Decoded", "Field", "der_tree", "Asn1Tree", "Asn1Node", "open_signature",
+    "SignatureCheck", "compare", "Comparison", "Row",
     # verification
     "Verdict", "verify_certificate",
     # the workflow and its files
     "Settings", "Artifacts", "WorkflowResult", "make_artifacts", "run_workflow", "ensure_workflow", "load_artifacts", "Workspace", "FILE_NAMES",
     # errors
     "PkiLessonError", "InvalidKeyError", "InvalidNameError", "InvalidRequestError",
-    "InvalidCertificateError", "IssuanceError", "WorkspaceError", "OpenSSLError",
+    "InvalidCertificateError", "IssuanceError", "WorkspaceError", "OpenSSLError", "DecodeError",
 ]

@@ -2,6 +2,7 @@
 
     pkilesson workflow DIR      steps 1-4 of the source, with correct defaults
     pkilesson verify --ca CA.pem CERT.pem (--host NAME | --ip ADDR | --client)
+    pkilesson inspect FILE [--asn1] [--json] [--issuer CA.pem]
 
 Exit codes: 0 success, 1 a certificate did not verify, 2 bad input (one
 line on standard error says what is wrong and how to fix it).
@@ -70,6 +71,13 @@ def _parser() -> argparse.ArgumentParser:
     purpose.add_argument("--client", action="store_true", help="verify as a client certificate")
     vf.add_argument("--at", help="check at this instant (ISO 8601, e.g. 2027-01-01T00:00:00Z)")
     vf.add_argument("--max-depth", type=_positive_int, help="longest chain accepted")
+
+    ins = sub.add_parser("inspect", help="decode and explain a certificate, CSR, CRL or key file")
+    ins.add_argument("file", type=Path, help="the file (PEM or DER; a PEM bundle decodes each block)")
+    ins.add_argument("--asn1", action="store_true", help="add the DER tree (offsets, lengths, tags, field names)")
+    ins.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    ins.add_argument("--issuer", type=Path, help="the issuer's certificate, to check the signature")
+    ins.add_argument("--at", help="date validity at this instant (ISO 8601; default now)")
     return parser
 
 
@@ -126,10 +134,32 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if verdict.valid else 1
 
 
+def _inspect(args: argparse.Namespace) -> int:
+    import json
+
+    from .decode import decode_all  # imported here: the ASN.1 modules load in tens of ms
+
+    now = parse_instant(args.at) if args.at else None
+    items = decode_all(args.file, now=now, issuer=args.issuer)
+    if args.json:
+        dicts = [item.to_dict(asn1=args.asn1) for item in items]
+        data = dicts[0] if len(dicts) == 1 else {"type": "bundle", "count": len(dicts), "items": dicts}
+        print(json.dumps(data, indent=2))
+        return 0
+    for number, item in enumerate(items, 1):
+        if len(items) > 1:
+            print(f"{'' if number == 1 else chr(10)}== {args.file}: block {number} of {len(items)} (a bundle) ==")
+        print(item)
+        if args.asn1:
+            print(f"DER tree ({len(item.asn1.data)} bytes):")
+            print(item.asn1)
+    return 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"workflow": _workflow, "verify": _verify}[args.command](args)
+        return {"workflow": _workflow, "verify": _verify, "inspect": _inspect}[args.command](args)
     except PkiLessonError as exc:
         print(f"pkilesson: error: {exc}", file=sys.stderr)
         return 2
