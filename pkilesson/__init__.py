@@ -21,6 +21,7 @@ from .errors import (
     DecodeError,
     OpenSSLError,
     PkiLessonError,
+    RenderError,
     WorkspaceError,
 )
 from .keys import (
@@ -67,5 +68,5 @@ __all__ = [
     "Settings", "Artifacts", "WorkflowResult", "make_artifacts", "run_workflow", "ensure_workflow", "load_artifacts", "Workspace", "FILE_NAMES",
     # errors
     "PkiLessonError", "InvalidKeyError", "InvalidNameError", "InvalidRequestError",
-    "InvalidCertificateError", "IssuanceError", "WorkspaceError", "OpenSSLError", "DecodeError",
+    "InvalidCertificateError", "IssuanceError", "WorkspaceError", "OpenSSLError", "DecodeError", "RenderError",
 ]

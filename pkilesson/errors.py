@@ -19,6 +19,7 @@ __all__ = [
     "WorkspaceError",
     "OpenSSLError",
     "DecodeError",
+    "RenderError",
 ]
 
 
@@ -61,6 +62,10 @@ class WorkspaceError(PkiLessonError):
 
 class OpenSSLError(PkiLessonError):
     """The ``openssl`` command line tool is absent or a command failed."""
+
+
+class RenderError(PkiLessonError):
+    """A diagram cannot be drawn: no Graphviz renderer, or the renderer failed."""
 
 
 class DecodeError(PkiLessonError):
