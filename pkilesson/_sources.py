@@ -1,0 +1,165 @@
+"""Where a diagram's files come from, and the nodes and checks the diagrams share.
+
+Internal to :mod:`pkilesson.diagrams`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional, Union
+
+from cryptography.hazmat.primitives import serialization
+
+from . import _dot as dot
+from . import _facts as facts
+from .errors import PkiLessonError, WorkspaceError
+from .keys import key_type_of
+from .verification import verify_certificate
+from .workflow import Artifacts
+from .workspace import ROLES, Workspace
+
+KINDS = {"ca": ("key", "cert"), "server": ("key", "req", "cert"), "client": ("key", "req", "cert")}
+STEP_OF = {"ca": 1, "server": 2, "client": 3}
+ROLE_TITLES = {"ca": "the CA", "server": "the server", "client": "the client"}
+
+
+class EncryptedKey:
+    """A passphrase-protected key file: there, but its public half is unknown without the passphrase."""
+
+
+#: What a diagram is drawn from: a workspace folder, a Workspace, or the workflow's Artifacts.
+Source = Union[Artifacts, Workspace, str, Path]
+
+
+def _key_for_its_public_half(path: Path):
+    """A key file read for its public half only, quickly; None when it needs the full loader.
+
+    A diagram shows a key by its type and public fingerprint, so the slow
+    consistency check of an RSA private key (tens of ms per key) is skipped
+    here. A file this cannot read goes to Workspace.load_key, whose error
+    names the file and the fix.
+    """
+    data = path.read_bytes()
+    if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in data:
+        return EncryptedKey()
+    try:
+        key = serialization.load_pem_private_key(data, password=None, unsafe_skip_rsa_key_validation=True)
+        key_type_of(key)
+    except Exception:  # anything unusual: the full loader decides and explains
+        return None
+    return key
+
+
+def gather(source) -> tuple[dict, Optional[Path]]:
+    """{(role, kind): key, CSR or certificate} for the files present, and the folder if any."""
+    if isinstance(source, Artifacts):
+        return {
+            ("ca", "key"): source.ca.key,
+            ("ca", "cert"): source.ca.certificate,
+            ("server", "key"): source.server_key,
+            ("server", "req"): source.server_csr,
+            ("server", "cert"): source.server_certificate,
+            ("client", "key"): source.client_key,
+            ("client", "req"): source.client_csr,
+            ("client", "cert"): source.client_certificate,
+        }, None
+    if isinstance(source, (str, Path)):
+        source = Workspace(source)
+    if not isinstance(source, Workspace):
+        raise PkiLessonError(
+            f"A diagram is drawn from a workspace folder or the workflow's artifacts, not a {type(source).__name__}.",
+            "pass the folder (e.g. 'lab') or the artifacts from make_artifacts() / ensure_workflow().",
+        )
+    if not source.path.is_dir():
+        raise WorkspaceError(
+            f"{source.path} is not a folder.", "give the workspace folder, e.g. the one 'pkilesson workflow DIR' made."
+        )
+    found: dict = {}
+    for role in ROLES:
+        for kind in KINDS[role]:
+            path = source.file(role, kind)
+            if not path.is_file():
+                continue
+            if kind == "key":
+                found[(role, kind)] = _key_for_its_public_half(path) or source.load_key(role)
+            else:
+                found[(role, kind)] = (source.load_csr if kind == "req" else source.load_certificate)(role)
+    if not found:
+        raise WorkspaceError(
+            f"{source.path} holds none of the eight files of the workflow.",
+            f"run step 1 first (or 'pkilesson workflow {source.path}').",
+        )
+    return found, source.path
+
+
+def reached(files: dict) -> int:
+    """The last step whose files are all there (4 once the eight are: step 4 only reads them)."""
+    step = 0
+    for role in ROLES:
+        if all((role, kind) in files for kind in KINDS[role]):
+            step += 1
+        else:
+            break
+    return 4 if step == 3 else step
+
+
+def check_step(step) -> int:
+    if isinstance(step, bool) or step not in (1, 2, 3, 4):
+        raise PkiLessonError(f"There is no step {step!r} in the workflow.", "give step=1, 2, 3 or 4.")
+    return step
+
+
+def require(files: dict, role: str, kind: str, where: Optional[Path]):
+    value = files.get((role, kind))
+    if value is None:
+        name = Workspace.file_name(role, kind)
+        raise WorkspaceError(
+            f"{name} is missing{f' in {where}' if where else ''}.",
+            f"run step {STEP_OF[role]} first (or 'pkilesson workflow {where or 'DIR'}').",
+        )
+    return value
+
+
+def public(value):
+    return None if value is None or isinstance(value, EncryptedKey) else value.public_key()
+
+
+def key_node(graph, node_id: str, file_name: str, key, owner: str) -> None:
+    if isinstance(key, EncryptedKey):
+        lines = ["encrypted with a passphrase", f"stays with {owner}"]
+    else:
+        lines = [facts.key_kind(key), facts.fingerprint(key) + " (public half)", f"stays with {owner}"]
+    label = dot.node_label(file_name, "private key (secret)", [dot.text(x) for x in lines])
+    dot.add_node(graph, node_id, "key", label)
+
+
+def cert_node(graph, node_id: str, title: str, subtitle: str, certificate, now, *, ids=False, extra=()) -> None:
+    lines = [
+        dot.coloured(dot.text(line), dot.FAILED) if problem else dot.text(line)
+        for line, problem in facts.certificate_lines(certificate, now, ids=ids)
+    ]
+    lines += [dot.text(line) for line in extra]
+    kind = "ca-cert" if facts.is_ca(certificate) else "cert"
+    dot.add_node(graph, node_id, kind, dot.node_label(title, subtitle, lines))
+
+
+def edge(graph, tail, head, edge_id, rows, title="", **extra) -> None:
+    """An edge whose label lists (name, result, detail) rows; coloured by their overall result."""
+    result = dot.overall(r for _, r, _ in rows)
+    dot.add_edge(graph, tail, head, edge_id, result, dot.check_table(title, rows), **extra)
+
+
+def verified(role: str, certificate, ca_certificate, now, host: Optional[str] = None) -> tuple:
+    """pyca/cryptography's verdict on ``certificate`` against the CA, as a (label, result, detail) row.
+
+    A server certificate is checked for ``host``, by default its first name.
+    """
+    host = (host or facts.server_name(certificate)) if role == "server" else None
+    label = f"verified as a {role}" + (f" for {host}" if host else "")
+    if role == "server" and host is None:
+        return label, None, "no name to check"
+    try:
+        verdict = verify_certificate(certificate, [ca_certificate], host=host, client=role == "client", now=now)
+    except PkiLessonError as exc:
+        return label, None, exc.problem
+    return label, verdict.valid, "" if verdict.valid else verdict.reason
