@@ -3,6 +3,7 @@
     pkilesson workflow DIR      steps 1-4 of the source, with correct defaults
     pkilesson verify --ca CA.pem CERT.pem (--host NAME | --ip ADDR | --client)
     pkilesson inspect FILE [--asn1] [--json] [--issuer CA.pem]
+    pkilesson diagram DIR -o FILE.svg [--kind workspace|chain|mtls] [--step N]
 
 Exit codes: 0 success, 1 a certificate did not verify, 2 bad input (one
 line on standard error says what is wrong and how to fix it).
@@ -22,6 +23,7 @@ from .errors import PkiLessonError
 from .keys import CA_KEY_TYPES, KEY_TYPES, describe_key_type
 from .verification import verify_certificate
 from .workflow import Settings, run_workflow
+from .workspace import write_file
 
 __all__ = ["main"]
 
@@ -78,6 +80,22 @@ def _parser() -> argparse.ArgumentParser:
     ins.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     ins.add_argument("--issuer", type=Path, help="the issuer's certificate, to check the signature")
     ins.add_argument("--at", help="date validity at this instant (ISO 8601; default now)")
+
+    dg = sub.add_parser("diagram", help="draw who signed what and who trusts whom in a workspace, as SVG")
+    dg.add_argument("directory", type=Path, help="the workspace folder")
+    dg.add_argument("-o", "--output", required=True, help="the SVG file to write ('-' for standard output)")
+    dg.add_argument("--kind", choices=("workspace", "chain", "mtls"), default="workspace",
+                    help="workspace: the files and their links (default); chain: one certificate's chain, "
+                    "check by check; mtls: the mutual-TLS handshake")
+    dg.add_argument("--step", type=int, choices=(1, 2, 3, 4),
+                    help="workspace: draw what exists after this step (default: the last step done)")
+    dg.add_argument("--role", choices=("server", "client"), help="chain: whose certificate (default server)")
+    dg.add_argument("--host", help="mtls: the name the client connects to (default: the server's first name)")
+    dg.add_argument("--at", help="check the dates at this instant (ISO 8601; default now)")
+    dg.add_argument("--renderer", choices=("auto", "bundled", "system"),
+                    help="bundled: graphviz-pure from pip; system: Graphviz's dot; auto (default): bundled if installed")
+    dg.add_argument("--dot", action="store_true", help="write the Graphviz DOT source instead of SVG")
+    dg.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
     return parser
 
 
@@ -156,10 +174,32 @@ def _inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diagram(args: argparse.Namespace) -> int:
+    from .diagrams import chain_diagram, mtls_diagram, workspace_diagram  # imported here: the CLI starts lean
+
+    for option, kind in (("step", "workspace"), ("role", "chain"), ("host", "mtls")):
+        if getattr(args, option) is not None and args.kind != kind:
+            _parser().error(f"--{option} is for --kind {kind}")
+    now = parse_instant(args.at) if args.at else None
+    if args.kind == "workspace":
+        diagram = workspace_diagram(args.directory, step=args.step, now=now)
+    elif args.kind == "chain":
+        diagram = chain_diagram(args.directory, purpose=args.role or "server", now=now)
+    else:
+        diagram = mtls_diagram(args.directory, host=args.host, now=now)
+    text = diagram.source if args.dot else diagram.svg(args.renderer)
+    if args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    write_file(args.output, text.encode("utf-8"), overwrite=args.overwrite)
+    print(f"wrote {args.output}: {diagram.title}")
+    return 0
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"workflow": _workflow, "verify": _verify, "inspect": _inspect}[args.command](args)
+        return {"workflow": _workflow, "verify": _verify, "inspect": _inspect, "diagram": _diagram}[args.command](args)
     except PkiLessonError as exc:
         print(f"pkilesson: error: {exc}", file=sys.stderr)
         return 2
