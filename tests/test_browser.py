@@ -1,0 +1,205 @@
+"""The lessons in a real browser: Debian's chromium, driven by Playwright, on JupyterLab.
+
+A JupyterLab server runs on 127.0.0.1 (a free port, a random token) over a
+copy of notebooks/ in a temporary folder; chromium (never a downloaded
+browser) opens each notebook, runs all cells and checks what a learner sees.
+Screenshots go to test-artifacts/browser/ for a person to look at.
+
+Needs /usr/bin/chromium (Debian package 'chromium'): skips without it, fails
+under CI (PKILESSON_REQUIRE_TOOLS=1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REQUIRE_TOOLS
+
+ROOT = Path(__file__).parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+def _need_chromium() -> None:
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is not installed (Debian: apt-get install chromium)"
+        if REQUIRE_TOOLS:
+            pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but {message}")
+        pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 serving a fresh copy of notebooks/; yields (base URL, folder)."""
+    _need_chromium()
+    folder = tmp_path_factory.mktemp("lab-root")
+    shutil.copytree(ROOT / "notebooks", folder / "notebooks", ignore=shutil.ignore_patterns("lab", ".ipynb_checkpoints"))
+    port, token = _free_port(), secrets.token_hex(16)
+    settings = folder / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(folder / "settings"))
+    log = open(folder / "jupyterlab.log", "w")
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}", "--allow-root",
+            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--ServerApp.port_retries=0",
+        ],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("JupyterLab did not start:\n" + (folder / "jupyterlab.log").read_text()[-3000:])
+            time.sleep(0.5)
+        yield base, token, folder
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_chromium()
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _kernel_ready(lab, name: str) -> bool:
+    """True once the server has a session for notebook ``name`` whose kernel is idle."""
+    base, token, _ = lab
+    with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as reply:
+        sessions = json.load(reply)
+    return any(s["path"].endswith(name) and s["kernel"]["execution_state"] == "idle" for s in sessions)
+
+
+def open_notebook(browser, lab, name: str):
+    """A new page with notebook ``name`` open in JupyterLab (saved layout reset), its kernel ready."""
+    base, token, _ = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/lab/tree/notebooks/{name}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached")
+    deadline = time.monotonic() + 90
+    while not _kernel_ready(lab, name):
+        assert time.monotonic() < deadline, f"the kernel of {name} did not start"
+        time.sleep(0.5)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
+    return page
+
+
+def run_all(page) -> None:
+    """Run > Run All Cells, then wait until the kernel is idle and every code cell has run."""
+    started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
+    for _ in range(3):  # a click that lands while the kernel connects runs nothing: try again
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        try:
+            page.wait_for_function(started, timeout=10_000)
+            break
+        except Exception:
+            continue
+    try:
+        _wait_all_run(page)
+    except Exception:
+        screenshot(page, "FAILED-run-all.png")
+        raise
+
+
+def _wait_all_run(page) -> None:
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        timeout=120_000,
+    )
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
+
+
+def error_outputs(page) -> list[str]:
+    """The text of every error output (tracebacks render as stderr output areas)."""
+    return page.eval_on_selector_all(
+        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
+        "nodes => nodes.map(n => n.textContent)",
+    )
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=False)
+    return path
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebook_runs_all_in_jupyterlab(browser, lab, name):
+    """Open the notebook, Run All Cells: every cell runs, no error is shown."""
+    page = open_notebook(browser, lab, name)
+    try:
+        run_all(page)
+        assert error_outputs(page) == []
+        outputs = page.eval_on_selector_all(".jp-OutputArea-output", "nodes => nodes.map(n => n.textContent)")
+        assert outputs, "the notebook shows outputs"
+        assert not any("PRIVATE KEY-----" in text for text in outputs)
+        screenshot(page, name.replace(".ipynb", ".png"))
+    finally:
+        page.close()
+
+
+def test_overview_shows_the_eight_files_and_the_verdicts(browser, lab):
+    page = open_notebook(browser, lab, "00-overview.ipynb")
+    try:
+        run_all(page)
+        text = page.inner_text(".jp-Notebook")
+        for name in ("ca-key.pem", "server-req.pem", "client-cert.pem"):
+            assert name in text
+        assert "valid for server localhost (chain of 2)" in text
+        assert "valid for client (chain of 2)" in text
+        _, _, folder = lab
+        assert (folder / "notebooks" / "lab" / "server-cert.pem").exists()
+    finally:
+        page.close()
