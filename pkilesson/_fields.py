@@ -115,7 +115,7 @@ def _extensions(extensions, path_of) -> tuple[list[Field], list[dict]]:
             value = "(cannot be shown)"
         label = f"{oid_name(dotted)} ({'critical' if ext.critical else 'not critical'})"
         meaning = f"{extension_meaning(dotted)} It is {critical_meaning(ext.critical)}."
-        fields.append(Field(f"ext:{dotted}", label, value, meaning, path_of(index)))
+        fields.append(Field(f"ext:{dotted}", label, value, meaning, path_of(index), ext.critical))
         data.append({"oid": dotted, "name": oid_name(dotted), "critical": ext.critical, "value": value})
     return fields, data
 

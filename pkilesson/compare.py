@@ -7,7 +7,7 @@ client's, or the source recipe's certificate and pkilesson's.
 >>> lab = make_artifacts(Settings(key_type="p256"), now=now)
 >>> diff = compare(lab.server_certificate, lab.client_certificate, now=now)
 >>> diff.row("ext:2.5.29.37").values
-('TLS Web Server Authentication', 'TLS Web Client Authentication')
+('not critical: TLS Web Server Authentication', 'not critical: TLS Web Client Authentication')
 """
 
 from __future__ import annotations
@@ -85,7 +85,18 @@ def compare(left, right, *, now: Optional[dt.datetime] = None) -> Comparison:
     rows = []
     for item in a.fields:
         other = right_fields.pop(item.key, None)
-        rows.append(Row(item.key, item.label, (item.value, other.value if other else None), item.meaning))
+        label = item.label.split(" (")[0] if item.critical is not None else item.label
+        rows.append(Row(item.key, label, (_shown(item), _shown(other)), item.meaning))
     for item in right_fields.values():
-        rows.append(Row(item.key, item.label, (None, item.value), item.meaning))
+        label = item.label.split(" (")[0] if item.critical is not None else item.label
+        rows.append(Row(item.key, label, (None, _shown(item)), item.meaning))
     return Comparison(a, b, tuple(rows))
+
+
+def _shown(field) -> Optional[str]:
+    """A field's value as compared: an extension's criticality is part of it."""
+    if field is None:
+        return None
+    if field.critical is None:
+        return field.value
+    return f"{'critical' if field.critical else 'not critical'}: {field.value}"

@@ -67,6 +67,7 @@ class Field:
         value: its value, as text.
         meaning: one plain sentence saying what it is for.
         path: the name of its node in the byte view (``"tbsCertificate.serialNumber"``), or ``""``.
+        critical: for an extension, whether it is marked critical; None for other fields.
     """
 
     key: str
@@ -74,6 +75,7 @@ class Field:
     value: str
     meaning: str
     path: str = ""
+    critical: Optional[bool] = None
 
 
 @dataclass(frozen=True)

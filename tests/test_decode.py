@@ -196,7 +196,9 @@ def test_crl(rsa_artifacts):
 
 def test_compare_server_and_client(rsa_artifacts):
     diff = compare(rsa_artifacts.server_certificate, rsa_artifacts.client_certificate, now=NOW)
-    assert diff.row("ext:2.5.29.37").values == ("TLS Web Server Authentication", "TLS Web Client Authentication")
+    assert diff.row("ext:2.5.29.37").values == (
+        "not critical: TLS Web Server Authentication", "not critical: TLS Web Client Authentication"
+    )
     assert diff.row("ext:2.5.29.19").same and diff.row("issuer").same
     keys = {r.key for r in diff.differences}
     assert {"serial", "subject", "ext:2.5.29.17", "ext:2.5.29.15", "ext:2.5.29.37"} <= keys
@@ -204,6 +206,25 @@ def test_compare_server_and_client(rsa_artifacts):
     assert "≠ extendedKeyUsage" in str(diff)
     with pytest.raises(DecodeError, match="Cannot compare"):
         compare(rsa_artifacts.server_certificate, rsa_artifacts.server_csr, now=NOW)
+
+
+def test_compare_sees_a_change_of_criticality_alone(rsa_artifacts):
+    """Two certificates equal but for extendedKeyUsage being marked critical: one difference."""
+    from cryptography import x509 as cx509
+
+    original = rsa_artifacts.server_certificate
+    builder = (
+        cx509.CertificateBuilder().subject_name(original.subject).issuer_name(original.issuer)
+        .public_key(original.public_key()).serial_number(original.serial_number)
+        .not_valid_before(original.not_valid_before_utc).not_valid_after(original.not_valid_after_utc)
+    )
+    for ext in original.extensions:
+        critical = True if isinstance(ext.value, cx509.ExtendedKeyUsage) else ext.critical
+        builder = builder.add_extension(ext.value, critical=critical)
+    changed = builder.sign(rsa_artifacts.ca.key, original.signature_hash_algorithm)
+    diff = compare(original, changed, now=NOW)
+    assert [r.key for r in diff.differences] == ["ext:2.5.29.37"]
+    assert diff.row("ext:2.5.29.37").values[1].startswith("critical: ")
 
 
 # -- HTML ---------------------------------------------------------------------------------------
