@@ -22,7 +22,7 @@ NODE_STYLES = {
     "ghost": {"shape": "box", "style": "dashed", "color": "#9e9e9e", "fontcolor": "#9e9e9e"},
 }
 KIND_NAMES = {
-    "key": "private key (secret; only its fingerprint is shown)",
+    "key": "private key (secret: shown by its public half's fingerprint)",
     "csr": "certificate signing request (CSR)",
     "cert": "certificate",
     "ca-cert": "CA certificate",

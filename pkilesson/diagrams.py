@@ -171,7 +171,8 @@ def mtls_diagram(source: Source, *, host: Optional[str] = None, now: Optional[dt
     server_key, server_cert = (sources.require(files, "server", kind, where) for kind in ("key", "cert"))
     client_key, client_cert = (sources.require(files, "client", kind, where) for kind in ("key", "cert"))
     host = host or facts.server_name(server_cert)
-    title = "Mutual TLS: each side proves who it is with its own key; both trust the same CA"
+    title = ("Mutual TLS (the TLS 1.3 handshake): each side proves who it is with its own key; "
+             "both trust the same CA")
     graph = dot.new_graph("mtls", title, rankdir="BT")
     with graph.subgraph(name="cluster_ca") as cluster:
         cluster.attr(label=dot.html("<b>the CA</b>"), style="rounded", color="#bdbdbd", id="cluster_ca",

@@ -111,7 +111,7 @@ def test_workspace_diagram_checks_every_link_in_the_files(renderer, workspace_di
     assert lines(g["server_cert-verified_against-ca_cert"]) == ["step 4, verified as a server for localhost: ok"]
     assert lines(g["client_cert-verified_against-ca_cert"]) == ["step 4, verified as a client: ok"]
     legend = lines(g["legend"])
-    assert legend[0] == "legend" and "private key (secret; only its fingerprint is shown)" in legend
+    assert legend[0] == "legend" and "private key (secret: shown by its public half's fingerprint)" in legend
     assert "not there (yet)" not in legend  # nothing is missing
 
 
