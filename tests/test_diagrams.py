@@ -49,7 +49,7 @@ VERIFY_EDGES = ["server_cert-verified_against-ca_cert", "client_cert-verified_ag
 @pytest.fixture(params=["bundled", "system"])
 def renderer(request) -> str:
     if request.param == "system":
-        require_tool("dot", "the system Graphviz renderer; Debian's package is 'graphviz'")
+        require_tool("dot", "the system Graphviz renderer", "graphviz")
     return request.param
 
 

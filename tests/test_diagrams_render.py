@@ -32,7 +32,7 @@ PIN = "graphviz-pure==0.2.2"
 @pytest.fixture(params=["bundled", "system"])
 def renderer(request) -> str:
     if request.param == "system":
-        require_tool("dot", "the system Graphviz renderer; Debian's package is 'graphviz'")
+        require_tool("dot", "the system Graphviz renderer", "graphviz")
     return request.param
 
 
@@ -62,7 +62,7 @@ def test_auto_prefers_the_bundled_renderer_even_with_dot_installed(no_env_choice
 
 
 def test_the_system_renderer_is_the_dot_on_the_path(no_env_choice):
-    dot = require_tool("dot", "the system Graphviz renderer; Debian's package is 'graphviz'")
+    dot = require_tool("dot", "the system Graphviz renderer", "graphviz")
     found = find_renderer("system")
     assert found.name == "system" and found.path == Path(dot)
     svg = render_svg("digraph { a -> b }", "system")
@@ -168,7 +168,7 @@ def test_with_no_renderer_the_command_fails_in_one_line(without_graphviz_pure, w
 
 
 def test_without_graphviz_pure_the_system_dot_is_used(without_graphviz_pure, workspace_dir, tmp_path):
-    dot = require_tool("dot", "the fallback when graphviz-pure is not installed")
+    dot = require_tool("dot", "the fallback when graphviz-pure is not installed", "graphviz")
     only_dot = tmp_path / "bin"
     only_dot.mkdir()
     (only_dot / "dot").symlink_to(dot)
