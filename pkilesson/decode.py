@@ -54,7 +54,10 @@ _LABELS = {
     "PUBLIC KEY": "public key",
 }
 #: Exceptions pyca/cryptography raises on bytes it cannot parse.
-_PARSE_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm, UnicodeError, OverflowError, x509.InvalidVersion)
+_PARSE_ERRORS = (
+    ValueError, TypeError, UnsupportedAlgorithm, UnicodeError, OverflowError,
+    x509.InvalidVersion, x509.DuplicateExtension, x509.UnsupportedGeneralNameType,
+)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pkilesson import PkiLessonError, decode, decode_all
+from pkilesson import DecodeError, PkiLessonError, decode, decode_all
 from pkilesson.pem import to_pem
 
 from conftest import NOW
@@ -121,3 +121,15 @@ def test_bad_arguments():
         decode(12345, now=NOW)
     with pytest.raises(PkiLessonError, match="no time zone"):
         decode(b"", now=NOW.replace(tzinfo=None))
+
+
+def test_duplicate_extension_found_by_the_fuzzer(rsa_artifacts):
+    """A flipped byte turned keyUsage (2.5.29.15) into a second subjectKeyIdentifier (2.5.29.14):
+    cryptography raises DuplicateExtension when the extensions are read; we say the file is damaged."""
+    from cryptography.hazmat.primitives import serialization
+
+    der = bytearray(rsa_artifacts.server_certificate.public_bytes(serialization.Encoding.DER))
+    key_usage = bytes.fromhex("0603551d0f")  # OID 2.5.29.15
+    der[der.index(key_usage) + 4] = 0x0E
+    with pytest.raises(DecodeError, match="not a valid certificate"):
+        decode(bytes(der), now=NOW)
