@@ -6,7 +6,7 @@ Internal to :mod:`pkilesson.diagrams`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Union
+from typing import Mapping, Optional, Union
 
 from cryptography.hazmat.primitives import serialization
 
@@ -27,8 +27,9 @@ class EncryptedKey:
     """A passphrase-protected key file: there, but its public half is unknown without the passphrase."""
 
 
-#: What a diagram is drawn from: a workspace folder, a Workspace, or the workflow's Artifacts.
-Source = Union[Artifacts, Workspace, str, Path]
+#: What a diagram is drawn from: a workspace folder, a Workspace, the workflow's Artifacts, or a
+#: mapping {(role, kind): key, CSR or certificate} of what exists so far (kind: "key", "req", "cert").
+Source = Union[Artifacts, Workspace, str, Path, Mapping]
 
 
 def _key_for_its_public_half(path: Path):
@@ -63,6 +64,14 @@ def gather(source) -> tuple[dict, Optional[Path]]:
             ("client", "req"): source.client_csr,
             ("client", "cert"): source.client_certificate,
         }, None
+    if isinstance(source, Mapping):
+        unknown = [k for k in source if not (isinstance(k, tuple) and len(k) == 2 and k[1] in KINDS.get(k[0], ()))]
+        if unknown:
+            raise PkiLessonError(
+                f"Unknown diagram items {unknown!r}.",
+                "use keys such as ('ca', 'key'), ('ca', 'cert'), ('server', 'req'), ('client', 'cert').",
+            )
+        return {k: v for k, v in source.items() if v is not None}, None
     if isinstance(source, (str, Path)):
         source = Workspace(source)
     if not isinstance(source, Workspace):
