@@ -48,7 +48,8 @@ def _error_html(exc: PkiLessonError) -> str:
 
 def _svg_html(diagram) -> str:
     try:
-        return f'<div class="pkilesson-diagram" style="overflow-x: auto">{diagram.svg()}</div>'
+        svg = diagram.svg()
+        return f'<div class="pkilesson-diagram" style="overflow-x: auto">{svg[svg.find("<svg"):]}</div>'
     except PkiLessonError as exc:  # no renderer: the diagram's one clear error instead
         return _error_html(exc)
 
