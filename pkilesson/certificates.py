@@ -18,12 +18,12 @@ __all__ = [
 ]
 
 
-def _parse(der: bytes) -> x509.Certificate:
+def _parse(der: bytes, whole: bool = True) -> x509.Certificate:
     try:
         cert = x509.load_der_x509_certificate(der)
-        # Touch the fields now, so a broken file fails here and not in a lesson.
-        cert.subject, cert.issuer, cert.extensions, cert.public_key()
-        cert.not_valid_before_utc, cert.not_valid_after_utc
+        cert.subject, cert.issuer, cert.not_valid_before_utc, cert.not_valid_after_utc
+        if whole:  # touch every field now, so a broken file fails here and not in a lesson
+            cert.extensions, cert.public_key()
     except Exception as exc:  # any parser complaint means the bytes are not a certificate
         raise InvalidCertificateError(
             f"The certificate's bytes are not a valid X.509 certificate ({_reason(exc)}).",
@@ -37,18 +37,22 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def load_certificate(data: Data) -> x509.Certificate:
+def load_certificate(data: Data, *, to_verify: bool = False) -> x509.Certificate:
     """Read one certificate from PEM (or DER) text, bytes or a Path.
 
     A file holding several certificates (a bundle or chain) is refused with a
-    clear message; :func:`load_certificates` reads those.
+    clear message; :func:`load_certificates` reads those. With ``to_verify``
+    a certificate whose extensions or key cannot be read is still returned,
+    for a verifier to judge (and refuse): only its outer structure, names and
+    dates must parse.
     """
     block = single_pem_block(data, "a certificate", ("CERTIFICATE",), InvalidCertificateError)
-    return _parse(block.der)
+    return _parse(block.der, whole=not to_verify)
 
 
-def load_certificates(data: Data) -> list[x509.Certificate]:
-    """Read every certificate of a PEM bundle (a chain file, a CA bundle)."""
+def load_certificates(data: Data, *, to_verify: bool = False) -> list[x509.Certificate]:
+    """Read every certificate of a PEM bundle (a chain file, a CA bundle); ``to_verify`` as in
+    :func:`load_certificate`."""
     raw = as_bytes(data, "a certificate bundle", InvalidCertificateError)
     blocks = [
         b
@@ -56,8 +60,8 @@ def load_certificates(data: Data) -> list[x509.Certificate]:
         if b.label == "CERTIFICATE"
     ]
     if not blocks:
-        return [load_certificate(raw)]
-    return [_parse(b.der) for b in blocks]
+        return [load_certificate(raw, to_verify=to_verify)]
+    return [_parse(b.der, whole=not to_verify) for b in blocks]
 
 
 def certificate_to_pem(certificate: x509.Certificate) -> bytes:

@@ -21,7 +21,6 @@ from ._time import parse_instant
 from .certificates import load_certificate, load_certificates
 from .errors import PkiLessonError
 from .keys import CA_KEY_TYPES, KEY_TYPES, describe_key_type
-from .verification import verify_certificate
 from .workflow import Settings, run_workflow
 from .workspace import write_file
 
@@ -40,6 +39,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not a positive number of days")
+    return value
+
+
+def _depth(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value}: the number of intermediates cannot be negative")
     return value
 
 
@@ -72,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     purpose.add_argument("--ip", help="verify as a server certificate for this IP address")
     purpose.add_argument("--client", action="store_true", help="verify as a client certificate")
     vf.add_argument("--at", help="check at this instant (ISO 8601, e.g. 2027-01-01T00:00:00Z)")
-    vf.add_argument("--max-depth", type=_positive_int, help="longest chain accepted")
+    vf.add_argument("--max-depth", type=_depth, help="most intermediates accepted (0: the leaf's issuer is the root)")
+    vf.add_argument("--json", action="store_true", help="print the verdict, every check, the fix and the warnings as JSON")
+    vf.add_argument("--explain", action="store_true", help="print every check in order with its result")
 
     ins = sub.add_parser("inspect", help="decode and explain a certificate, CSR, CRL or key file")
     ins.add_argument("file", type=Path, help="the file (PEM or DER; a PEM bundle decodes each block)")
@@ -135,11 +146,14 @@ def _workflow(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    certificate = load_certificate(args.certificate)
-    roots = [root for path in args.ca for root in load_certificates(path)]
-    intermediates = [c for path in args.untrusted for c in load_certificates(path)]
+    # Read to verify: a certificate with a malformed extension is the verifier's to refuse.
+    certificate = load_certificate(args.certificate, to_verify=True)
+    roots = [root for path in args.ca for root in load_certificates(path, to_verify=True)]
+    intermediates = [c for path in args.untrusted for c in load_certificates(path, to_verify=True)]
     now = parse_instant(args.at) if args.at else None
-    verdict = verify_certificate(
+    from .explain import explain
+
+    report = explain(
         certificate,
         roots,
         host=args.host or args.ip,
@@ -148,8 +162,20 @@ def _verify(args: argparse.Namespace) -> int:
         max_depth=args.max_depth,
         now=now,
     )
-    print(f"{args.certificate}: {verdict}")
-    return 0 if verdict.valid else 1
+    if args.json:
+        import json
+
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(f"{args.certificate}: {report.verdict}")
+        if args.explain:
+            print(report)
+        elif report.first_failure:
+            print(f"first failed check: {report.first_failure.name} ({report.first_failure.field}: "
+                  f"{report.first_failure.detail}). Fix: {report.fix}")
+        for warning in () if args.explain else report.warnings:
+            print(f"warning: {warning}")
+    return 0 if report.valid else 1
 
 
 def _inspect(args: argparse.Namespace) -> int:
