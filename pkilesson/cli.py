@@ -85,6 +85,22 @@ def _parser() -> argparse.ArgumentParser:
     vf.add_argument("--json", action="store_true", help="print the verdict, every check, the fix and the warnings as JSON")
     vf.add_argument("--explain", action="store_true", help="print every check in order with its result")
 
+    ml = sub.add_parser("mtls", help="run one mutual-TLS handshake on 127.0.0.1 with a workspace's files")
+    ml.add_argument("directory", type=Path, help="the workspace folder (pkilesson workflow DIR)")
+    who = ml.add_mutually_exclusive_group()
+    who.add_argument("--no-client-cert", action="store_true", help="the client sends no certificate")
+    who.add_argument("--client-cert", type=Path, help="the client's certificate (default DIR/client-cert.pem)")
+    ml.add_argument("--client-key", type=Path, help="the client's key (with --client-cert)")
+    ml.add_argument("--crl", type=Path, help="a CRL the server checks (e.g. DIR/ca-crl.pem)")
+    ml.add_argument("--host", default="localhost", help="the name the client connects to (default localhost)")
+    ml.add_argument("--json", action="store_true", help="print the handshake report as JSON")
+
+    rv = sub.add_parser("revoke", help="revoke a certificate with the workspace's CA and write DIR/ca-crl.pem")
+    rv.add_argument("directory", type=Path, help="the workspace folder (its ca-key.pem signs the CRL)")
+    rv.add_argument("certificate", type=Path, help="the certificate to revoke")
+    rv.add_argument("--reason", default="keyCompromise", help="an RFC 5280 reason (default keyCompromise)")
+    rv.add_argument("--days", type=_positive_int, default=7, help="days until the CRL's nextUpdate (default 7)")
+
     ins = sub.add_parser("inspect", help="decode and explain a certificate, CSR, CRL or key file")
     ins.add_argument("file", type=Path, help="the file (PEM or DER; a PEM bundle decodes each block)")
     ins.add_argument("--asn1", action="store_true", help="add the DER tree (offsets, lengths, tags, field names)")
@@ -178,6 +194,52 @@ def _verify(args: argparse.Namespace) -> int:
     return 0 if report.valid else 1
 
 
+def _mtls(args: argparse.Namespace) -> int:
+    from .keys import load_private_key
+    from .revocation import load_crl
+    from .tls import Party, handshake
+    from .workflow import load_artifacts
+
+    if args.client_key and not args.client_cert:
+        raise PkiLessonError("--client-key was given without --client-cert.", "give both, or neither.")
+    if args.client_cert and not args.client_key:
+        raise PkiLessonError("--client-cert was given without --client-key.", "give the client's key too.")
+    artifacts = load_artifacts(args.directory)
+    trust = (artifacts.ca.certificate,)
+    crls = (load_crl(args.crl),) if args.crl else ()
+    server = Party((artifacts.server_certificate,), artifacts.server_key, trust, crls)
+    if args.no_client_cert:
+        client = Party((), None, trust)
+    elif args.client_cert:
+        client = Party(tuple(load_certificates(args.client_cert)), load_private_key(args.client_key), trust)
+    else:
+        client = Party((artifacts.client_certificate,), artifacts.client_key, trust)
+    report = handshake(server=server, client=client, host=args.host)
+    if args.json:
+        import json
+
+        print(json.dumps(report.to_dict(), indent=2))
+    elif report.ok:
+        print(f"handshake accepted by both sides: {report.client.version}, {report.client.cipher}")
+        print(f"  the server saw the client {report.server.peer_subject}")
+        print(f"  the client saw the server {report.client.peer_subject} (checked for {args.host})")
+    else:
+        print(f"handshake refused: {report.reason()}")
+    return 0 if report.ok else 1
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    from cryptography import x509
+
+    from .revocation import CRL_FILE, revoke
+
+    crl = revoke(args.directory, args.certificate, reason=args.reason, days=args.days)
+    number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    print(f"revoked {args.certificate}: {args.directory / CRL_FILE} now lists {len(list(crl))} certificate(s), "
+          f"CRL number {number}, next update {crl.next_update_utc:%Y-%m-%d %H:%M}Z")
+    return 0
+
+
 def _inspect(args: argparse.Namespace) -> int:
     import json
 
@@ -225,7 +287,9 @@ def _diagram(args: argparse.Namespace) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"workflow": _workflow, "verify": _verify, "inspect": _inspect, "diagram": _diagram}[args.command](args)
+        commands = {"workflow": _workflow, "verify": _verify, "inspect": _inspect, "diagram": _diagram,
+                    "mtls": _mtls, "revoke": _revoke}
+        return commands[args.command](args)
     except PkiLessonError as exc:
         print(f"pkilesson: error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,165 @@
+"""Revocation: the CA says "do not trust this certificate any more" in a signed list, the CRL.
+
+The source has no revocation: a stolen client key stays usable until its
+certificate expires. Here the CA revokes a certificate by its serial number
+and issues a certificate revocation list (CRL, RFC 5280 §5) with the reason,
+the revocation date, an increasing CRL number and the CA's key identifier;
+a server that loads it (``VERIFY_CRL_CHECK_LEAF``) refuses the revoked client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterable, Optional, Union
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from ._time import resolve_now, validity_window
+from .authority import CertificateAuthority
+from .certificates import load_certificate
+from .errors import IssuanceError, PkiLessonError, WorkspaceError
+from .keys import signature_hash
+from .pem import Data, single_pem_block
+from .workspace import Workspace, write_file
+
+__all__ = ["REASONS", "CRL_FILE", "make_crl", "load_crl", "crl_to_pem", "revoke", "is_revoked"]
+
+CRL_FILE = "ca-crl.pem"
+#: The revocation reasons of RFC 5280 §5.3.1, by the names the CLI takes.
+REASONS = {
+    "unspecified": x509.ReasonFlags.unspecified,
+    "keyCompromise": x509.ReasonFlags.key_compromise,
+    "cACompromise": x509.ReasonFlags.ca_compromise,
+    "affiliationChanged": x509.ReasonFlags.affiliation_changed,
+    "superseded": x509.ReasonFlags.superseded,
+    "cessationOfOperation": x509.ReasonFlags.cessation_of_operation,
+    "certificateHold": x509.ReasonFlags.certificate_hold,
+    "privilegeWithdrawn": x509.ReasonFlags.privilege_withdrawn,
+}
+
+
+def _reason(reason: Union[str, x509.ReasonFlags]) -> x509.ReasonFlags:
+    if isinstance(reason, x509.ReasonFlags):
+        return reason
+    if reason not in REASONS:
+        raise IssuanceError(f"Unknown revocation reason {reason!r}.", f"use one of {', '.join(REASONS)}.")
+    return REASONS[reason]
+
+
+def make_crl(
+    ca: CertificateAuthority,
+    revoked: Iterable[x509.RevokedCertificate] = (),
+    *,
+    number: int = 1,
+    days: int = 7,
+    now: Optional[dt.datetime] = None,
+) -> x509.CertificateRevocationList:
+    """A CRL signed by ``ca`` listing ``revoked``, valid ``days`` days from ``now`` (its nextUpdate).
+
+    It carries a CRL number (``number``, increasing with each new CRL) and
+    the CA's authorityKeyIdentifier, as RFC 5280 §5.2 asks.
+    """
+    now = resolve_now(now, IssuanceError)
+    this_update, next_update = validity_window(now, days, IssuanceError)
+    try:
+        ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+        aki = x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski)
+    except x509.ExtensionNotFound:
+        aki = x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.key.public_key())
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(ca.subject)
+        .last_update(this_update)
+        .next_update(next_update)
+        .add_extension(x509.CRLNumber(number), critical=False)
+        .add_extension(aki, critical=False)
+    )
+    for entry in revoked:
+        builder = builder.add_revoked_certificate(entry)
+    return builder.sign(ca.key, signature_hash(ca.key))
+
+
+def _entry(serial: int, reason: x509.ReasonFlags, when: dt.datetime) -> x509.RevokedCertificate:
+    builder = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when)
+    if reason != x509.ReasonFlags.unspecified:  # RFC 5280 §5.3.1: omit rather than say unspecified
+        builder = builder.add_extension(x509.CRLReason(reason), critical=False)
+    return builder.build()
+
+
+def load_crl(data: Data) -> x509.CertificateRevocationList:
+    """Read a CRL from PEM (or DER) text, bytes or a Path."""
+    block = single_pem_block(data, "a certificate revocation list", ("X509 CRL",), PkiLessonError)
+    try:
+        crl = x509.load_der_x509_crl(block.der)
+        crl.issuer, crl.extensions, list(crl)
+    except Exception as exc:  # any parser complaint means the bytes are not a CRL
+        raise PkiLessonError(
+            f"The bytes are not a valid CRL ({type(exc).__name__}).", "make the CRL again with 'pkilesson revoke'."
+        ) from None
+    return crl
+
+
+def crl_to_pem(crl: x509.CertificateRevocationList) -> bytes:
+    return crl.public_bytes(serialization.Encoding.PEM)
+
+
+def is_revoked(crl: x509.CertificateRevocationList, certificate: x509.Certificate) -> bool:
+    """True when ``crl`` (from the certificate's issuer) lists the certificate's serial."""
+    return crl.issuer == certificate.issuer and crl.get_revoked_certificate_by_serial_number(
+        certificate.serial_number) is not None
+
+
+def revoke(
+    directory: Union[str, Path],
+    certificate: Union[x509.Certificate, Data],
+    *,
+    reason: Union[str, x509.ReasonFlags] = "keyCompromise",
+    days: int = 7,
+    now: Optional[dt.datetime] = None,
+) -> x509.CertificateRevocationList:
+    """Revoke ``certificate`` with the workspace's CA and write the new ``ca-crl.pem``.
+
+    The new CRL keeps every entry of the existing ``ca-crl.pem``, adds this
+    one, and takes the next CRL number. Revoking twice is refused. The CRL
+    file is replaced atomically: it is an update, the old list is inside the
+    new one.
+    """
+    reason = _reason(reason)
+    workspace = Workspace(directory)
+    ca = workspace.load_authority()
+    if not isinstance(certificate, x509.Certificate):
+        certificate = load_certificate(certificate)
+    if certificate.issuer != ca.subject or not _signed_by(certificate, ca):
+        raise IssuanceError(
+            "This certificate was not issued by the workspace's CA: only its issuer can revoke it.",
+            f"revoke a certificate signed by {workspace.path}/ca-cert.pem.",
+        )
+    now = resolve_now(now, IssuanceError)
+    path = workspace.path / CRL_FILE
+    entries, number = [], 1
+    if path.exists():
+        try:
+            old = load_crl(path)
+        except PkiLessonError as exc:
+            raise WorkspaceError(f"{CRL_FILE}: {exc.problem}", exc.fix) from None
+        entries = list(old)
+        number = old.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number + 1
+        if old.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None:
+            raise IssuanceError(
+                f"Serial {certificate.serial_number:x} is already revoked in {CRL_FILE}.",
+                "nothing more is needed: servers that load the CRL already refuse it."
+            )
+    entries.append(_entry(certificate.serial_number, reason, now))
+    crl = make_crl(ca, entries, number=number, days=days, now=now)
+    write_file(path, crl_to_pem(crl), overwrite=True)
+    return crl
+
+
+def _signed_by(certificate: x509.Certificate, ca: CertificateAuthority) -> bool:
+    try:
+        certificate.verify_directly_issued_by(ca.certificate)
+    except Exception:  # InvalidSignature, ValueError, TypeError: not this CA's
+        return False
+    return True

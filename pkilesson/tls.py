@@ -1,0 +1,384 @@
+"""Mutual TLS for real, on 127.0.0.1: a server that requires a client certificate, and a client.
+
+Both sides are Python's own ``ssl`` module (OpenSSL underneath), configured as
+a careful application would: TLS 1.2 or newer, ``VERIFY_X509_STRICT``, the
+server in ``CERT_REQUIRED`` mode, the client checking the server's name.
+:func:`handshake` runs one connection and returns what *each side* saw,
+taken from the real connection: the TLS version, the cipher, the peer's
+certificate, the error if any, and the handshake messages and alerts as
+they crossed the wire.
+
+>>> from pkilesson import make_artifacts, Settings
+>>> lab = make_artifacts(Settings(key_type="p256"))
+>>> report = handshake(lab)
+>>> report.ok, report.server.peer_subject
+(True, 'CN=client.localhost,O=pkilesson,C=FR')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import ssl
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Sequence
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from .certificates import certificate_to_pem
+from .errors import PkiLessonError
+from .keys import PrivateKey, private_key_to_pem
+
+__all__ = ["Party", "SideReport", "HandshakeReport", "LoopbackServer", "handshake", "party_of"]
+
+#: Every blocking socket operation gives up after this many seconds.
+TIMEOUT = 10.0
+
+_CONTENT = {20: "ChangeCipherSpec", 21: "Alert", 22: "Handshake", 23: "ApplicationData", 256: "Header"}
+_HANDSHAKE = {
+    0: "HelloRequest", 1: "ClientHello", 2: "ServerHello", 4: "NewSessionTicket", 5: "EndOfEarlyData",
+    8: "EncryptedExtensions", 11: "Certificate", 12: "ServerKeyExchange", 13: "CertificateRequest",
+    14: "ServerHelloDone", 15: "CertificateVerify", 16: "ClientKeyExchange", 20: "Finished", 24: "KeyUpdate",
+}
+_ALERTS = {
+    0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 40: "handshake_failure",
+    42: "bad_certificate", 43: "unsupported_certificate", 44: "certificate_revoked", 45: "certificate_expired",
+    46: "certificate_unknown", 47: "illegal_parameter", 48: "unknown_ca", 49: "access_denied", 50: "decode_error",
+    51: "decrypt_error", 70: "protocol_version", 80: "internal_error", 86: "inappropriate_fallback",
+    90: "user_canceled", 109: "missing_extension", 112: "unrecognized_name", 116: "certificate_required",
+}
+
+
+@dataclass(frozen=True)
+class Party:
+    """One side's material: its certificate chain (own certificate first), key, and the CAs it trusts.
+
+    ``chain`` may be empty for a client that sends no certificate. ``crls``
+    are checked by a server (``VERIFY_CRL_CHECK_LEAF``) when given.
+    """
+
+    chain: tuple[x509.Certificate, ...]
+    key: Optional[PrivateKey] = field(default=None, repr=False)
+    trusts: tuple[x509.Certificate, ...] = ()
+    crls: tuple[x509.CertificateRevocationList, ...] = ()
+
+
+def party_of(artifacts, role: str, *, with_certificate: bool = True) -> Party:
+    """The server's or client's :class:`Party` from the workflow's :class:`~pkilesson.workflow.Artifacts`."""
+    if role not in ("server", "client"):
+        raise PkiLessonError(f"Unknown role {role!r}.", "use 'server' or 'client'.")
+    certificate = getattr(artifacts, f"{role}_certificate")
+    key = getattr(artifacts, f"{role}_key")
+    trust = (artifacts.ca.certificate,)
+    if not with_certificate:
+        return Party((), None, trust)
+    return Party((certificate,), key, trust)
+
+
+@dataclass(frozen=True)
+class SideReport:
+    """What one side saw of the connection."""
+
+    role: str
+    ok: bool
+    error: str = ""
+    version: Optional[str] = None
+    cipher: Optional[str] = None
+    peer_subject: Optional[str] = None
+    peer_sans: tuple[str, ...] = ()
+    messages: tuple[str, ...] = ()
+    received: bytes = b""
+
+    def __str__(self) -> str:
+        if self.ok:
+            peer = f"peer {self.peer_subject}" if self.peer_subject else "no peer certificate"
+            return f"{self.role}: accepted ({self.version}, {self.cipher}); {peer}"
+        return f"{self.role}: refused: {self.error}"
+
+
+@dataclass(frozen=True)
+class HandshakeReport:
+    """Both sides of one handshake, from the real connection."""
+
+    server: SideReport
+    client: SideReport
+    host: str
+
+    @property
+    def ok(self) -> bool:
+        return self.server.ok and self.client.ok
+
+    def reason(self) -> str:
+        """One line: why the handshake was refused (empty when both sides accepted)."""
+        for side in (self.client, self.server):
+            if not side.ok:
+                return f"{side.role}: {side.error}"
+        return ""
+
+    def to_dict(self) -> dict:
+        def side(s: SideReport) -> dict:
+            return {"accepted": s.ok, "error": s.error or None, "version": s.version, "cipher": s.cipher,
+                    "peer_subject": s.peer_subject, "peer_sans": list(s.peer_sans), "messages": list(s.messages)}
+
+        return {"result": "accepted" if self.ok else "refused", "host": self.host,
+                "server": side(self.server), "client": side(self.client), "reason": self.reason() or None}
+
+    def __str__(self) -> str:
+        lines = [str(self.client), str(self.server)]
+        lines += ["messages seen by the client:"] + [f"  {m}" for m in self.client.messages]
+        return "\n".join(lines)
+
+
+# -- files for ssl: it reads certificates and keys from paths ---------------------------------------
+
+
+class _Files:
+    """A private temporary folder holding one party's PEM files (the key 0600); removed on close."""
+
+    def __init__(self, party: Party) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="pkilesson-tls-")
+        folder = Path(self._dir.name)
+        os.chmod(folder, 0o700)
+        self.chain = self.key = self.trust = self.crl = None
+        if party.chain:
+            self.chain = self._write(folder / "chain.pem", b"".join(certificate_to_pem(c) for c in party.chain))
+            if party.key is None:
+                raise PkiLessonError("A certificate was given without its private key.", "give the key too.")
+            self.key = self._write(folder / "key.pem", private_key_to_pem(party.key), private=True)
+        if party.trusts:
+            self.trust = self._write(folder / "trust.pem", b"".join(certificate_to_pem(c) for c in party.trusts))
+        if party.crls:
+            self.crl = self._write(folder / "crl.pem", b"".join(c.public_bytes(serialization.Encoding.PEM)
+                                                                 for c in party.crls))
+
+    @staticmethod
+    def _write(path: Path, data: bytes, private: bool = False) -> str:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return str(path)
+
+    def close(self) -> None:
+        self._dir.cleanup()
+
+
+def _context(side: str, files: _Files, *, strict: bool, require_client_certificate: bool, check_hostname: bool,
+             messages: list) -> ssl.SSLContext:
+    if side == "server":
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.verify_mode = ssl.CERT_REQUIRED if require_client_certificate else ssl.CERT_NONE
+    else:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = check_hostname
+        context.verify_mode = ssl.CERT_REQUIRED
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        if files.trust:
+            context.load_verify_locations(cafile=files.trust)
+        if files.crl:
+            context.load_verify_locations(cafile=files.crl)
+            context.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF
+        if files.chain:
+            context.load_cert_chain(files.chain, files.key)
+    except ssl.SSLError as exc:
+        raise PkiLessonError(f"The {side}'s files do not load into ssl: {exc.reason or exc}.",
+                             "check that each key belongs to its certificate.") from None
+    if strict:
+        context.verify_flags |= ssl.VERIFY_X509_STRICT
+    if hasattr(context, "_msg_callback"):  # the messages as they cross the wire (CPython 3.8+)
+        def record(_conn, direction, _version, content_type, msg_type, _data):
+            if int(content_type) not in (20, 21, 22, 23):
+                return  # record headers and TLS 1.3's inner content type: not messages
+            kind = _CONTENT[int(content_type)]
+            if kind == "Handshake":
+                name = _HANDSHAKE.get(int(msg_type), f"handshake type {int(msg_type)}")
+            elif kind == "Alert":
+                level = "fatal" if _data[:1] == b"\x02" else "warning"
+                name = f"Alert {_ALERTS.get(_data[1] if len(_data) > 1 else -1, 'unknown')} ({level})"
+            else:
+                name = kind
+            messages.append(f"{'sent' if direction == 'write' else 'received'} {name}")
+
+        context._msg_callback = record
+    return context
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"certificate verify failed: {error.verify_message}"
+    if isinstance(error, ssl.SSLError):
+        return error.reason or str(error)
+    if isinstance(error, (ConnectionError, TimeoutError, socket.timeout)):
+        return f"connection closed by the peer ({type(error).__name__})"
+    return str(error) or type(error).__name__
+
+
+def _peer(connection: ssl.SSLSocket) -> tuple[Optional[str], tuple[str, ...]]:
+    der = connection.getpeercert(binary_form=True)
+    if not der:
+        return None, ()
+    certificate = x509.load_der_x509_certificate(der)
+    try:
+        sans = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        names = tuple(str(n.value) for n in sans)
+    except x509.ExtensionNotFound:
+        names = ()
+    return certificate.subject.rfc4514_string(), names
+
+
+class LoopbackServer:
+    """A TLS server on 127.0.0.1 (an ephemeral port) that answers each connection once, in a thread.
+
+    Use it as a context manager: the listening socket and the thread are
+    always closed and joined on exit. Each connection's :class:`SideReport`
+    is appended to ``reports``. ``lifetime`` bounds how long it serves.
+    """
+
+    def __init__(self, party: Party, *, require_client_certificate: bool = True, strict: bool = True,
+                 lifetime: float = 60.0) -> None:
+        self.party, self.lifetime = party, lifetime
+        self.require_client_certificate, self.strict = require_client_certificate, strict
+        self.reports: list[SideReport] = []
+        self._files: Optional[_Files] = None
+        self._socket: Optional[socket.socket] = None
+        self._thread: Optional[threading.Thread] = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self.port = 0
+
+    def __enter__(self) -> "LoopbackServer":
+        self._files = _Files(self.party)
+        try:
+            self._messages: list = []
+            self._context = _context("server", self._files, strict=self.strict,
+                                     require_client_certificate=self.require_client_certificate,
+                                     check_hostname=False, messages=self._messages)
+            self._socket = socket.create_server(("127.0.0.1", 0))
+            self._socket.settimeout(0.2)
+            self.port = self._socket.getsockname()[1]
+            self._deadline = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=self.lifetime)
+            self._thread = threading.Thread(target=self._serve, name="pkilesson-tls-server", daemon=True)
+            self._thread.start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(TIMEOUT + 5)
+        if self._socket is not None:
+            self._socket.close()
+        if self._files is not None:
+            self._files.close()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set() and dt.datetime.now(dt.timezone.utc) < self._deadline:
+            try:
+                raw, _ = self._socket.accept()
+            except (socket.timeout, OSError):
+                continue
+            self._answer(raw)
+
+    def _answer(self, raw: socket.socket) -> None:
+        messages: list = []
+        raw.settimeout(TIMEOUT)
+        with self._lock:
+            self._messages.clear()
+        connection = self._context.wrap_socket(raw, server_side=True, do_handshake_on_connect=False)
+        try:
+            connection.do_handshake()
+            subject, sans = _peer(connection)
+            version, cipher = connection.version(), connection.cipher()[0]
+            received = connection.recv(1024)
+            connection.sendall(b"hello from the server\n")
+            report = SideReport("server", True, "", version, cipher, subject, sans, (), received)
+        except (ssl.SSLError, OSError) as error:
+            report = SideReport("server", False, _describe(error))
+            _linger(connection)
+        finally:
+            connection.close()
+        with self._lock:
+            messages = tuple(self._messages)
+        self.reports.append(SideReport(**{**report.__dict__, "messages": messages}))
+
+
+def _linger(raw: socket.socket) -> None:
+    """Close gently after a refusal: half-close, then drain what the peer still sends.
+
+    Closing at once with unread bytes makes the kernel send a reset, and the
+    peer can lose the alert that says why it was refused.
+    """
+    try:  # the plain socket's methods: the TLS layer has failed
+        socket.socket.shutdown(raw, socket.SHUT_WR)
+        raw.settimeout(2)
+        while socket.socket.recv(raw, 4096):
+            pass
+    except OSError:
+        pass
+
+
+def _connect(port: int, party: Party, host: str, *, strict: bool, check_hostname: bool) -> SideReport:
+    files = _Files(party)
+    messages: list = []
+    try:
+        context = _context("client", files, strict=strict, require_client_certificate=False,
+                           check_hostname=check_hostname, messages=messages)
+        raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+        connection = context.wrap_socket(raw, server_hostname=host, do_handshake_on_connect=False)
+        try:
+            connection.do_handshake()
+            subject, sans = _peer(connection)
+            version, cipher = connection.version(), connection.cipher()[0]
+            connection.sendall(b"hello from the client\n")
+            # TLS 1.3: a server that refuses the client's certificate says so only now.
+            received = connection.recv(1024)
+            if not received:
+                raise ConnectionResetError("the server closed the connection")
+            return SideReport("client", True, "", version, cipher, subject, sans, tuple(messages), received)
+        except (ssl.SSLError, OSError) as error:
+            report = SideReport("client", False, _describe(error), messages=tuple(messages))
+            _linger(connection)
+            return report
+        finally:
+            connection.close()
+    finally:
+        files.close()
+
+
+def handshake(
+    artifacts=None,
+    *,
+    server: Optional[Party] = None,
+    client: Optional[Party] = None,
+    host: str = "localhost",
+    strict: bool = True,
+    check_hostname: bool = True,
+    require_client_certificate: bool = True,
+) -> HandshakeReport:
+    """Run one mutual-TLS handshake on 127.0.0.1 and report what each side saw.
+
+    The parties come from the workflow's ``artifacts`` unless given:
+    ``server=``/``client=`` replace either (e.g. a client without a
+    certificate, or one whose certificate another CA signed). ``strict``
+    sets ``VERIFY_X509_STRICT`` on both sides; ``check_hostname`` makes the
+    client check ``host`` against the server's subjectAltName.
+    """
+    if server is None or client is None:
+        if artifacts is None:
+            raise PkiLessonError("No server or client to run.", "pass the workflow's artifacts, or server= and client=.")
+        server = server or party_of(artifacts, "server")
+        client = client or party_of(artifacts, "client")
+    with LoopbackServer(server, require_client_certificate=require_client_certificate, strict=strict) as listening:
+        client_report = _connect(listening.port, client, host, strict=strict, check_hostname=check_hostname)
+        deadline = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=TIMEOUT)
+        while not listening.reports and dt.datetime.now(dt.timezone.utc) < deadline:
+            threading.Event().wait(0.01)
+        server_report = listening.reports[0] if listening.reports else SideReport("server", False, "no connection seen")
+    return HandshakeReport(server_report, client_report, host)
