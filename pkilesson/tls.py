@@ -259,7 +259,7 @@ class LoopbackServer:
                                      require_client_certificate=self.require_client_certificate,
                                      check_hostname=False, messages=self._messages)
             self._socket = socket.create_server(("127.0.0.1", 0))
-            self._socket.settimeout(0.2)
+            self._socket.settimeout(0.05)  # how soon the thread notices it should stop
             self.port = self._socket.getsockname()[1]
             self._deadline = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=self.lifetime)
             self._thread = threading.Thread(target=self._serve, name="pkilesson-tls-server", daemon=True)
