@@ -51,7 +51,7 @@ class PemBlock:
 
 
 def as_bytes(data: Data, what: str, error: type[PkiLessonError] = PkiLessonError) -> bytes:
-    """Return ``data`` as bytes; a :class:`~pathlib.Path` is read from disk."""
+    """Return ``data`` as bytes; a :class:`~pathlib.Path`, or a one-line string naming a file, is read from disk."""
     if isinstance(data, Path):
         try:
             return data.read_bytes()
@@ -61,6 +61,14 @@ def as_bytes(data: Data, what: str, error: type[PkiLessonError] = PkiLessonError
                 "check the path and that the file is readable.",
             ) from None
     if isinstance(data, str):
+        if "-----BEGIN" not in data and "\n" not in data and len(data) < 4096 and data.strip():
+            # A file name, as learners naturally write it: load_certificate("server-cert.pem").
+            if Path(data).is_file():
+                return as_bytes(Path(data), what, error)
+            raise error(
+                f"There is no file named {data!r} here, and the text is not PEM either.",
+                "check the file name (and the folder the notebook runs in), or give the PEM text.",
+            )
         return data.encode("utf-8", "surrogateescape")
     if isinstance(data, (bytes, bytearray, memoryview)):
         return bytes(data)

@@ -181,3 +181,13 @@ def test_a_single_root_is_accepted(rsa_artifacts):
     from pkilesson import verify_certificate
 
     assert verify_certificate(rsa_artifacts.server_certificate, rsa_artifacts.ca.certificate, host="localhost", now=NOW)
+
+
+def test_a_file_name_given_as_text(tmp_path, monkeypatch, rsa_artifacts):
+    """Learners write load_certificate("server-cert.pem"): a one-line string naming a file is read."""
+    (tmp_path / "server-cert.pem").write_bytes(certificate_to_pem(rsa_artifacts.server_certificate))
+    monkeypatch.chdir(tmp_path)
+    assert load_certificate("server-cert.pem") == rsa_artifacts.server_certificate
+    with pytest.raises(PkiLessonError, match="no file named 'client-cert.pem'") as info:
+        load_certificate("client-cert.pem")
+    check_clean_error(info.value)
