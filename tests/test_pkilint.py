@@ -19,22 +19,18 @@ that the lint is not vacuous.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import subprocess
 import sys
-from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import Iterable, Optional
+from dataclasses import replace
+from typing import Iterable
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from pkilint import loader, report
+from pkilint import report
 from pkilint.bin import lint_pkix_signer_signee_cert_chain
-from pkilint.pkix import certificate, extension, name
 from pkilint.validation import ValidationFindingSeverity as Severity
-from pyasn1.type import char
 
 from pkilesson import (
     CLIENT,
@@ -48,6 +44,7 @@ from pkilesson import (
     make_artifacts,
     make_name,
 )
+from pkilesson.lint import ALLOWED, Finding, _certificate_validator, blocking, lint_certificate, lint_pair
 from pkilesson.names import parse_general_name
 from pkilesson import openssl as ossl
 
@@ -60,52 +57,6 @@ PAIRS = ("server", "client")  # CA -> server, CA -> client
 # -- findings ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One pkilint finding, with where it is and (for a text node) its value."""
-
-    severity: Severity
-    code: str
-    path: str
-    message: Optional[str]
-    validator: str
-    value: Optional[str]
-
-    @property
-    def node_name(self) -> str:
-        return self.path.rsplit(".", 1)[-1]
-
-    def __str__(self) -> str:
-        text = f"{self.severity.name} {self.code} @ {self.path}"
-        if self.value is not None:
-            text += f" (value {self.value!r})"
-        if self.message:
-            text += f": {self.message}"
-        return f"{text} [{self.validator}]"
-
-
-def _node_value(node) -> Optional[str]:
-    pdu = node.pdu
-    if isinstance(pdu, char.AbstractCharacterString) and pdu.isValue:
-        return str(pdu)
-    return None
-
-
-def findings_of(results) -> list[Finding]:
-    return [
-        Finding(
-            description.finding.severity,
-            description.finding.code,
-            result.node.path,
-            description.message,
-            str(result.validator),
-            _node_value(result.node),
-        )
-        for result in results
-        for description in result.finding_descriptions
-    ]
-
-
 def listing(findings: Iterable[Finding]) -> str:
     lines = [f"  {f}" for f in findings]
     return "\n".join(lines) if lines else "  (none)"
@@ -114,28 +65,8 @@ def listing(findings: Iterable[Finding]) -> str:
 # -- the allow-list ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Allowed:
-    code: str
-    node_name: str
-    value: str
-    why: str
-
-    def covers(self, finding: Finding) -> bool:
-        return (finding.code, finding.node_name, finding.value) == (self.code, self.node_name, self.value)
-
-
-ALLOWED = (
-    Allowed(
-        code="pkix.invalid_domain_name_syntax",
-        node_name="dNSName",
-        value="localhost",
-        why=(
-            "pkilint checks dNSName with a domain validator that requires a top-level domain; "
-            "'localhost' is a valid single-label host name (RFC 6761) and the lesson's server name"
-        ),
-    ),
-)
+def _pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
 
 
 def is_allowed(finding: Finding) -> bool:
@@ -147,59 +78,7 @@ def at_least(findings: Iterable[Finding], severity: Severity) -> list[Finding]:
     return [f for f in findings if f.severity <= severity]
 
 
-def blocking(findings: Iterable[Finding]) -> list[Finding]:
-    """ERROR and FATAL findings not on the allow-list."""
-    return [f for f in at_least(findings, Severity.ERROR) if not is_allowed(f)]
-
-
 # -- pkilint, set up as its two commands set it up ------------------------------
-
-
-@lru_cache(maxsize=None)
-def pkix_certificate_validator():
-    """The validator container of ``lint_pkix_cert`` (pkilint/bin/lint_pkix_cert.py)."""
-    return certificate.create_pkix_certificate_validator_container(
-        certificate.create_decoding_validators(name.ATTRIBUTE_TYPE_MAPPINGS, extension.EXTENSION_MAPPINGS),
-        [
-            certificate.create_issuer_validator_container([]),
-            certificate.create_validity_validator_container(),
-            certificate.create_subject_validator_container([]),
-            certificate.create_extensions_validator_container([]),
-            certificate.create_spki_validator_container([]),
-        ],
-    )
-
-
-def _pem(cert: x509.Certificate) -> bytes:
-    return cert.public_bytes(serialization.Encoding.PEM)
-
-
-def _load(pem: bytes, file_name: str, *args):
-    # The commands' default --document-format DETECT, reading an open file.
-    load = loader.RFC5280CertificateDocumentLoader().get_file_loader_func(loader.DocumentFormat.DETECT)
-    return load(io.BytesIO(pem), file_name, *args)
-
-
-def lint_certificate(cert: x509.Certificate, file_name: str = "cert.pem") -> list[Finding]:
-    """What ``lint_pkix_cert lint -s ALL FILE`` reports."""
-    document = _load(_pem(cert), file_name)
-    return findings_of(pkix_certificate_validator().validate(document.root))
-
-
-def lint_pair(issuer: x509.Certificate, subject: x509.Certificate) -> list[Finding]:
-    """What ``lint_pkix_signer_signee_cert_chain lint -s ALL ISSUER SUBJECT`` reports."""
-    chain = lint_pkix_signer_signee_cert_chain
-    collection: dict = {}
-    issuer_doc = _load(_pem(issuer), "issuer.pem", "issuer", collection)
-    collection["issuer"] = issuer_doc
-    subject_doc = _load(_pem(subject), "subject.pem", "subject", collection)
-    collection["subject"] = subject_doc
-    decoding = chain.create_decoder_validation_container()
-    results = decoding.validate(issuer_doc.root)
-    results += decoding.validate(subject_doc.root)
-    results += chain.create_issuer_validation_container().validate(issuer_doc.root)
-    results += chain.create_subject_validation_container().validate(subject_doc.root)
-    return findings_of(results)
 
 
 def certificate_of(artifacts: Artifacts, role: str) -> x509.Certificate:
@@ -464,7 +343,7 @@ def _lines(csv_text: str) -> list[str]:
 def test_certificate_validators_are_those_of_lint_pkix_cert():
     done = _pkilint("lint_pkix_cert", "validations")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == _lines(report.report_included_validations(pkix_certificate_validator()))
+    assert done.stdout.splitlines() == _lines(report.report_included_validations(_certificate_validator()))
 
 
 def test_pair_validators_are_those_of_the_chain_lint():
