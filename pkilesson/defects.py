@@ -161,8 +161,10 @@ def make_defect(defect: str, *, now: Optional[dt.datetime] = None, folder: Optio
     if defect not in DEFECTS:
         raise PkiLessonError(f"There is no defect {defect!r} in the lab.", f"pick one of {', '.join(DEFECTS)}.")
     now = resolve_now(now)
+    # Every defect is checked at ``now`` (so Python's ssl, which only knows the real clock, can
+    # join in): the CA started 90 days ago, leaves yesterday, the expired one 60 days ago for 30.
     start = now - dt.timedelta(days=1)
-    ca = CertificateAuthority.create(_name("Lab Root CA"), key_type="p256", now=start)
+    ca = CertificateAuthority.create(_name("Lab Root CA"), key_type="p256", now=now - dt.timedelta(days=90))
     key = generate_key("p256")
     roots = (ca.certificate,)
 
@@ -210,9 +212,13 @@ def make_defect(defect: str, *, now: Optional[dt.datetime] = None, folder: Optio
                       start=start, days=365, extensions=_leaf_extensions(key.public_key(), ca, eku=False))
         return Broken(defect, leaf, key, roots, (), "server", "localhost", now)
     if defect == "expired":
-        return Broken(defect, server(days=30), key, roots, (), "server", "localhost", now + dt.timedelta(days=60))
+        old = ca.issue(create_csr(key, _name("localhost"), ["localhost", "127.0.0.1"]), SERVER, days=30,
+                       now=now - dt.timedelta(days=60))
+        return Broken(defect, old, key, roots, (), "server", "localhost", now)
     if defect == "not-yet-valid":
-        return Broken(defect, server(), key, roots, (), "server", "localhost", start - dt.timedelta(days=1))
+        early = ca.issue(create_csr(key, _name("localhost"), ["localhost", "127.0.0.1"]), SERVER,
+                         now=now + dt.timedelta(days=10))
+        return Broken(defect, early, key, roots, (), "server", "localhost", now)
     if defect == "other-ca":
         other = CertificateAuthority.create(_name("Other CA"), key_type="p256", now=start)
         leaf = other.issue(create_csr(key, _name("localhost"), ["localhost", "127.0.0.1"]), SERVER, now=start)
