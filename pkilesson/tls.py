@@ -38,6 +38,8 @@ __all__ = ["Party", "SideReport", "HandshakeReport", "LoopbackServer", "handshak
 
 #: Every blocking socket operation gives up after this many seconds.
 TIMEOUT = 10.0
+#: How long the client waits for the server's first answer (or its alert) after the handshake.
+_ANSWER_WAIT = 3.0
 
 _CONTENT = {20: "ChangeCipherSpec", 21: "Alert", 22: "Handshake", 23: "ApplicationData", 256: "Header"}
 _HANDSHAKE = {
@@ -337,10 +339,16 @@ def _connect(port: int, party: Party, host: str, *, strict: bool, check_hostname
             subject, sans = _peer(connection)
             version, cipher = connection.version(), connection.cipher()[0]
             connection.sendall(b"hello from the client\n")
-            # TLS 1.3: a server that refuses the client's certificate says so only now.
-            received = connection.recv(1024)
-            if not received:
-                raise ConnectionResetError("the server closed the connection")
+            # TLS 1.3: a server that refuses the client's certificate says so only now, with an
+            # alert right after the client's Finished. A server that stays silent has accepted.
+            connection.settimeout(_ANSWER_WAIT)
+            try:
+                received = connection.recv(1024)
+            except (socket.timeout, TimeoutError):
+                received = b""
+            else:
+                if not received:
+                    raise ConnectionResetError("the server closed the connection")
             return SideReport("client", True, "", version, cipher, subject, sans, tuple(messages), received)
         except (ssl.SSLError, OSError) as error:
             report = SideReport("client", False, _describe(error), messages=tuple(messages))

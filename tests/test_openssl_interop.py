@@ -29,6 +29,7 @@ import socket
 import stat
 import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -535,3 +536,44 @@ def test_mutual_tls_handshake_fails_without_client_certificate(openssl_cli, cli_
     assert "0 server accepts that finished" in server_output
     assert client.returncode != 0
     assert alert in client.stderr, client.stderr
+
+
+# -- pkilesson's TLS peers against OpenSSL's ------------------------------------
+
+
+def test_our_server_with_openssl_s_client(openssl_cli, cli_workspace):
+    """pkilesson's LoopbackServer (CERT_REQUIRED, strict) accepts openssl s_client with the
+    client's certificate, and refuses it without one; each side says what it saw."""
+    from pkilesson.tls import LoopbackServer, party_of
+    from pkilesson.workflow import load_artifacts
+
+    lab = load_artifacts(cli_workspace)
+    with LoopbackServer(party_of(lab, "server")) as server:
+        client = s_client(openssl_cli, cli_workspace, server.port, "-cert", "client-cert.pem", "-key",
+                          "client-key.pem", hold_stdin=False)
+        deadline = time.monotonic() + TIMEOUT
+        while not server.reports and time.monotonic() < deadline:
+            time.sleep(0.01)
+        refused = s_client(openssl_cli, cli_workspace, server.port, hold_stdin=True)
+        while len(server.reports) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert "Verify return code: 0 (ok)" in client.stdout and "Verified peername: localhost" in client.stdout
+    accepted, rejected = server.reports[:2]
+    assert accepted.ok and accepted.peer_subject == "CN=client.localhost,O=pkilesson,C=FR", accepted
+    assert not rejected.ok and rejected.error == "PEER_DID_NOT_RETURN_A_CERTIFICATE"
+    assert "alert certificate required" in refused.stderr
+
+
+def test_openssl_s_server_with_our_client(openssl_cli, cli_workspace):
+    """openssl s_server -Verify 1 -verify_return_error accepts pkilesson's client, which checks
+    the server for the name localhost with VERIFY_X509_STRICT."""
+    from pkilesson.tls import _connect, party_of
+    from pkilesson.workflow import load_artifacts
+
+    lab = load_artifacts(cli_workspace)
+    with SServer(openssl_cli, cli_workspace, *SERVER_OPTIONS) as server:
+        report = _connect(server.port, party_of(lab, "client"), "localhost", strict=True, check_hostname=True)
+        server_output = server.output()
+    assert report.version in ("TLSv1.3", "TLSv1.2") and report.peer_subject == "CN=localhost,O=pkilesson,C=FR"
+    assert "subject=C = FR, O = pkilesson, CN = client.localhost" in server_output, server_output
+    assert "1 server accepts that finished" in server_output
