@@ -91,3 +91,34 @@ def _ca_key_usage(answer) -> tuple[bool, str]:
     if given - wanted:
         return False, f"{', '.join(sorted(given - wanted))}: a CA key that only signs certificates and CRLs needs nothing more."
     return False, "the CA also signs revocation lists: which bit allows that?"
+
+
+# -- 04: the break-it lab's quiz ------------------------------------------------------------------
+
+
+@exercise("04.predict", "For a defect, predict each checker's verdict: {checker: True (accepts) or False (refuses)}")
+def _predict(answer, defect: str = "no-san") -> tuple[bool, str]:
+    """The learner's predictions against the live verdict matrix of ``defect``."""
+    from .defects import make_defect
+    from .matrix import verdict_matrix
+
+    if not isinstance(answer, dict) or not answer:
+        return False, "answer with a dict such as {'openssl': True, 'pyca': False}"
+    matrix = verdict_matrix(make_defect(defect))
+    wrong, unknown, skipped = [], [], []
+    for checker, guess in answer.items():
+        try:
+            cell = matrix.cell(checker)
+        except StopIteration:
+            unknown.append(checker)
+            continue
+        if cell.accepted is None:
+            skipped.append(checker)
+        elif bool(guess) != cell.accepted:
+            wrong.append(f"{checker} {cell.word} ({cell.detail})")
+    if unknown:
+        return False, f"unknown checker(s) {', '.join(unknown)}: use {', '.join(c.checker for c in matrix.cells)}"
+    if wrong:
+        return False, "not quite: " + "; ".join(wrong)
+    note = f" ({', '.join(skipped)} could not run here)" if skipped else ""
+    return True, f"every prediction matches what the checkers said about '{matrix.broken.title}'{note}."

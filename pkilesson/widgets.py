@@ -31,7 +31,7 @@ from .keys import CA_KEY_TYPES, KEY_TYPES, describe_key_type
 from .lesson import DEFAULT_CHOICES, Choices, StepResult, make_step
 from .verification import Verdict, verify_certificate
 
-__all__ = ["StepPanel", "VerifyPanel"]
+__all__ = ["StepPanel", "VerifyPanel", "BreakItPanel"]
 
 _TITLES = {1: "Step 1: the CA", 2: "Step 2: the server", 3: "Step 3: the client"}
 _WIDE = w.Layout(width="28em")
@@ -221,6 +221,64 @@ class VerifyPanel:
             f"{which}-cert.pem at {at:%Y-%m-%d}: {html.escape(str(verdict))}</div>"
         )
         self.diagram_view.value = _svg_html(diagram)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class BreakItPanel:
+    """The break-it lab: pick a defect, see every checker's verdict, the failing field and the fix.
+
+    Each press of "Break it" makes the chosen defect afresh
+    (:func:`~pkilesson.defects.make_defect`), runs every checker on the
+    machine (:func:`~pkilesson.matrix.verdict_matrix`), shows the decoded
+    certificate with the field at fault highlighted in its bytes, and the
+    chain with the failed check in red.
+    """
+
+    def __init__(self, defect: str = "no-san") -> None:
+        from .defects import DEFECTS
+
+        self.picker = w.Dropdown(options=[(d.title, name) for name, d in DEFECTS.items()], value=defect,
+                                 description="defect", style=_STYLE, layout=w.Layout(width="40em"))
+        self.button = w.Button(description="Break it", button_style="danger", icon="bolt")
+        self.button.on_click(self.run)
+        self.matrix_view, self.field_view, self.diagram_view, self.status = w.HTML(), w.HTML(), w.HTML(), w.HTML()
+        self.matrix = None
+        self.widget = w.VBox([
+            w.HTML("<h3>Break it: one defect, every checker on this machine</h3>"),
+            w.HBox([self.picker, self.button]), self.status, self.matrix_view,
+            w.Accordion(children=[self.diagram_view, self.field_view], titles=("chain", "the field at fault"),
+                        selected_index=0),
+        ])
+        self.run()
+
+    def run(self, _button=None) -> None:
+        """Make the chosen defect and update every view."""
+        from .defects import make_defect
+        from .matrix import verdict_matrix
+
+        try:
+            broken = make_defect(self.picker.value)
+            matrix = verdict_matrix(broken)
+        except PkiLessonError as exc:
+            self.status.value = _error_html(exc)
+            return
+        self.matrix = matrix
+        self.status.value = f'<div class="pkilesson-status">Made from: {html.escape(broken.origin)}</div>'
+        self.matrix_view.value = matrix._repr_html_()
+        report = matrix.explanation
+        chain = list(report.chain) if len(report.chain) > 1 else [broken.leaf]
+        if len(chain) > 1:
+            diagram = chain_diagram(chain, purpose=broken.purpose, checks=report.link_checks(), now=broken.at)
+            self.diagram_view.value = _svg_html(diagram)
+        else:
+            self.diagram_view.value = "<p>No chain could be built: the issuer is not among the trusted certificates.</p>"
+        if broken.field:
+            decoded = decode(broken.leaf, now=broken.at)
+            self.field_view.value = decoded.highlight(broken.field)
+        else:
+            self.field_view.value = "<p>Nothing is wrong with this certificate.</p>"
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
