@@ -20,7 +20,7 @@ __all__ = ["tree_text", "tree_html", "hex_dump_html", "highlight", "decoded_text
 STYLE = """<style>
 .pkl{color:inherit;font-family:var(--jp-ui-font-family,sans-serif);line-height:1.35}
 .pkl table{border-collapse:collapse;margin:4px 0}
-.pkl th,.pkl td{border-bottom:1px solid var(--jp-border-color2,rgba(128,128,128,.35));padding:2px 8px;
+.pkl th,.pkl td,.jp-RenderedHTMLCommon .pkl th,.jp-RenderedHTMLCommon .pkl td{border-bottom:1px solid var(--jp-border-color2,rgba(128,128,128,.35));padding:2px 8px;
  text-align:left;vertical-align:top;background:transparent;color:inherit}
 .pkl code,.pkl .hex,.pkl pre{font-family:var(--jp-code-font-family,monospace);font-size:.92em;background:transparent;color:inherit}
 .pkl .meaning{opacity:.78;font-size:.92em}

@@ -93,6 +93,203 @@ def _ca_key_usage(answer) -> tuple[bool, str]:
     return False, "the CA also signs revocation lists: which bit allows that?"
 
 
+# -- 03 and 04: the client, verification ---------------------------------------------------------
+# These read the learner's own files: lab/ (directory=...) and the source's in lab/source (source=...).
+
+from pathlib import Path as _Path
+
+_LAB = _Path("lab")
+_UNANSWERED = "replace None with your answer, then run the cell again."
+_EKU_ALIASES = {
+    "serverauth": "serverAuth", "tlswebserverauthentication": "serverAuth", "1.3.6.1.5.5.7.3.1": "serverAuth",
+    "id-kp-serverauth": "serverAuth", "clientauth": "clientAuth", "tlswebclientauthentication": "clientAuth",
+    "1.3.6.1.5.5.7.3.2": "clientAuth", "id-kp-clientauth": "clientAuth", "none": "none",
+}
+_EXTENSION_NAMES = {
+    "2.5.29.17": "subjectAltName", "2.5.29.37": "extendedKeyUsage", "2.5.29.15": "keyUsage",
+    "2.5.29.19": "basicConstraints", "2.5.29.35": "authorityKeyIdentifier", "2.5.29.14": "subjectKeyIdentifier",
+}
+_EXTENSION_ALIASES = {
+    "san": "subjectAltName", "subjectaltname": "subjectAltName", "eku": "extendedKeyUsage",
+    "extendedkeyusage": "extendedKeyUsage", "ku": "keyUsage", "keyusage": "keyUsage",
+    "basicconstraints": "basicConstraints", "aki": "authorityKeyIdentifier",
+    "authoritykeyidentifier": "authorityKeyIdentifier", "ski": "subjectKeyIdentifier",
+    "subjectkeyidentifier": "subjectKeyIdentifier",
+}
+
+
+def _ekus(certificate) -> set:
+    """The EKU purposes of a certificate by their OpenSSL names (empty set: no EKU extension)."""
+    from cryptography import x509
+
+    try:
+        usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return set()
+    names = {"1.3.6.1.5.5.7.3.1": "serverAuth", "1.3.6.1.5.5.7.3.2": "clientAuth"}
+    return {names.get(oid.dotted_string, oid.dotted_string) for oid in usage}
+
+
+def _load(path):
+    from .certificates import load_certificate
+
+    return load_certificate(_Path(path))
+
+
+@exercise("03.client-eku", "Which extendedKeyUsage purpose does lab/client-cert.pem carry?")
+def _client_eku(answer, directory=_LAB) -> tuple[bool, str]:
+    if answer is None:
+        return False, _UNANSWERED
+    have = _ekus(_load(_Path(directory) / "client-cert.pem"))
+    parts = answer.split(",") if isinstance(answer, str) else answer
+    given = {_EKU_ALIASES.get(w, w) for w in (str(p).replace(" ", "").lower() for p in parts) if w}
+    if not have:
+        right = given == {"none"}
+        return right, f"{directory}/client-cert.pem has no extendedKeyUsage at all: it may be used for any purpose, a server's included."
+    if given == have:
+        return True, (f"{directory}/client-cert.pem says {', '.join(sorted(have))}: it may authenticate a TLS client "
+                      "and nothing else (RFC 5280 §4.2.1.12).")
+    if "serverAuth" in given and "serverAuth" not in have:
+        return False, "serverAuth is the server's purpose; look at the client's extendedKeyUsage in the decoded view."
+    return False, f"look for 'extendedKeyUsage' in the decoded view of {directory}/client-cert.pem."
+
+
+@exercise("03.sslserver", "Which client certificate does 'openssl verify -purpose sslserver' accept: "
+                          "'source', 'yours', 'both' or 'none'?")
+def _sslserver(answer, directory=_LAB, source=None) -> tuple[bool, str]:
+    from .verifiers import openssl_verify
+
+    if answer is None:
+        return False, _UNANSWERED
+    source = _Path(source) if source is not None else _Path(directory) / "source"
+    accepted, how = {}, "as openssl answered just now"
+    for who, folder in (("source", source), ("yours", _Path(directory))):
+        outcome = openssl_verify("client-cert.pem", folder, purpose="sslserver")
+        if outcome.ran:
+            accepted[who] = bool(outcome.accepted)
+        else:  # no CLI: OpenSSL's rule, a purpose is refused only by an EKU (or keyUsage) that excludes it
+            ekus = _ekus(_load(folder / "client-cert.pem")) if (folder / "client-cert.pem").is_file() else set()
+            accepted[who] = not ekus or "serverAuth" in ekus
+            how = "by OpenSSL's rule (the openssl command is not installed here)"
+    truth = {(True, True): "both", (True, False): "source", (False, True): "yours", (False, False): "none"}[
+        (accepted["source"], accepted["yours"])]
+    given = str(answer).strip().lower()
+    given = {"ours": "yours", "mine": "yours", "the source's": "source", "neither": "none"}.get(given, given)
+    said = []
+    for who, folder in (("the source's", source), ("yours", _Path(directory))):
+        ekus = _ekus(_load(folder / "client-cert.pem")) if (folder / "client-cert.pem").is_file() else set()
+        usage = f"extendedKeyUsage {', '.join(sorted(ekus))}" if ekus else "no extendedKeyUsage"
+        verdict = "accepted" if accepted["source" if who == "the source's" else "yours"] else "refused"
+        said.append(f"{who} has {usage}: {verdict}")
+    if given != truth:
+        return False, ("look at each certificate's extendedKeyUsage in the comparison above: which of them "
+                       "forbids the server purpose?")
+    return True, (f"{truth} ({how}): {'; '.join(said)}. Without an EKU nothing forbids the server purpose, so a "
+                  "client's certificate passes as a server's.")
+
+
+@exercise("03.differences", "Besides the serial, subject, key (and its subjectKeyIdentifier) and signature, "
+                            "which extensions differ between lab/server-cert.pem and lab/client-cert.pem?")
+def _differences(answer, directory=_LAB) -> tuple[bool, str]:
+    from .compare import compare
+
+    if answer is None:
+        return False, _UNANSWERED
+    diff = compare(_load(_Path(directory) / "server-cert.pem"), _load(_Path(directory) / "client-cert.pem"))
+    differing = {}
+    for row in diff.differences:
+        oid = row.key[4:] if row.key.startswith("ext:") else None
+        if oid and _EXTENSION_NAMES.get(oid, oid) != "subjectKeyIdentifier":
+            differing[_EXTENSION_NAMES.get(oid, oid)] = row.values
+    given = {_EXTENSION_ALIASES.get(w, w) for w in _words(answer)} - {"subjectKeyIdentifier", "and", "the"}
+    shown = "; ".join(f"{name}: server {v[0] or 'absent'}, client {v[1] or 'absent'}" for name, v in sorted(differing.items()))
+    if given == set(differing):
+        return True, shown + "."
+    missing, extra = set(differing) - given, given - set(differing)
+    if extra:
+        return False, f"{', '.join(sorted(extra))}: the same in both certificates (or not an extension name here)."
+    return False, f"also {', '.join(sorted(missing))}: compare(server_cert, client_cert) lists it among the differences."
+
+
+@exercise("04.predict-source", "Predict the verdicts on the source's server-cert.pem (in lab/source/) of "
+                               "(the source's openssl verify, our strict openssl verify, pyca/cryptography): "
+                               "True for OK, False for refused")
+def _predict_source(answer, directory=_LAB, source=None, host="localhost") -> tuple[bool, str]:
+    from .verifiers import library_verify, openssl_verify
+
+    if answer is None:
+        return False, _UNANSWERED
+    words = {"ok": True, "accept": True, "accepted": True, "true": True, "yes": True,
+             "refuse": False, "refused": False, "false": False, "no": False}
+    try:
+        given = tuple(a if isinstance(a, bool) else words[str(a).strip().lower()] for a in answer)
+    except (KeyError, TypeError):
+        return False, "answer with three values, e.g. (True, False, False)."
+    if len(given) != 3:
+        return False, "answer with three values: (the source's command, the strict command, pyca/cryptography)."
+    folder = _Path(source) if source is not None else _Path(directory) / "source"
+    if not (folder / "server-cert.pem").is_file():
+        return False, (f"{folder}/ holds no server-cert.pem: the source's commands did not run here "
+                       "(they need the openssl command), so there are no verdicts to check against.")
+    outcomes = (
+        openssl_verify("server-cert.pem", folder),
+        openssl_verify("server-cert.pem", folder, strict=True, purpose="sslserver", host=host),
+        library_verify("server-cert.pem", folder, host=host),
+    )
+    labels = ("the source's command", "the strict command", "pyca/cryptography")
+    ran = [o for o in outcomes if o.ran]
+    wrong = [label for label, o, g in zip(labels, outcomes, given) if o.ran and o.accepted != g]
+    told = "; ".join(f"{label}: {o.verdict}" for label, o in zip(labels, outcomes))
+    if wrong:
+        return False, ("your guess for " + " and ".join(wrong) + " is wrong. What does each one "
+                       "demand that the source's files lack (a CA keyUsage, a version 3 leaf)?")
+    note = "" if len(ran) == 3 else " (openssl is not installed here: only pyca/cryptography's verdict was checked)"
+    return True, told + note + "."
+
+
+@exercise("04.days-left", "For how many more days does pyca/cryptography accept lab/server-cert.pem? "
+                          "(a whole number of days from now)")
+def _days_left(answer, directory=_LAB, now=None) -> tuple[bool, str]:
+    from ._time import resolve_now
+
+    if answer is None:
+        return False, _UNANSWERED
+    certificate = _load(_Path(directory) / "server-cert.pem")
+    now = resolve_now(now)
+    end = certificate.not_valid_after_utc
+    days = int((end - now).total_seconds() // 86400)
+    try:
+        given = int(answer)
+    except (TypeError, ValueError):
+        return False, "answer with a whole number of days, e.g. 100."
+    why = (f"notAfter is {end:%Y-%m-%d %H:%M}Z: at {days} days from now the certificate still verifies, "
+           f"at {days + 1} it has expired (RFC 5280 §4.1.2.5; the verifier compares the time of the check with it).")
+    return abs(given - days) <= 1, why
+
+
+@exercise("04.mutual-needs", "openssl verify said OK for both certificates. Which of (a)-(f) does mutual TLS "
+                             "still need? (a set of letters)")
+def _mutual_needs(answer) -> tuple[bool, str]:
+    if answer is None:
+        return False, _UNANSWERED
+    given = {letter for word in _words(answer) for letter in word.strip("()") if letter.isalpha()}
+    wanted = {"a", "b", "c", "d"}
+    reasons = {
+        "e": "(e) is wrong: a private key never leaves its owner; the handshake proves possession with a signature.",
+        "f": "(f) is wrong: the CA takes no part in the handshake; each side checks the other's certificate "
+             "against its own copy of ca-cert.pem.",
+    }
+    for letter in ("e", "f"):
+        if letter in given:
+            return False, reasons[letter]
+    if given == wanted:
+        return True, ("the server must ask for and require a client certificate (a); each side must trust the CA (b); "
+                      "each proves it holds its private key, TLS 1.3's CertificateVerify (c, RFC 8446 §4.4.3); "
+                      "and each checks the other's name and purpose (d). The source's openssl verify only checked that each "
+                      "certificate chains up to ca-cert.pem: no connection, no key, no name, no purpose.")
+    missing = len(wanted - given)
+    return False, f"{missing} more of the letters {'is' if missing == 1 else 'are'} needed: what does a handshake do that openssl verify does not?"
+
 # -- 04: the break-it lab's quiz ------------------------------------------------------------------
 
 

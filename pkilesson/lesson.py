@@ -199,14 +199,15 @@ def _load_role(workspace: Workspace, role: str) -> dict:
 def prepare(step: int, directory: Union[str, Path] = LAB, *, now: Optional[dt.datetime] = None) -> Prepared:
     """The files lesson ``step`` needs: loaded from ``directory`` when there, else made with defaults.
 
-    Step 1 needs nothing; steps 2 and 3 need the CA; step 4 needs the CA,
-    the server and the client. What is made is written into ``directory``
+    Step 1 needs nothing; step 2 needs the CA; step 3 the CA and the server
+    (lesson 03 compares the client's certificate with the server's); step 4
+    the CA, the server and the client. What is made is written into ``directory``
     (an existing file is never replaced). The message says what was loaded
     and what was made.
     """
     _check_step(step, (1, 2, 3, 4))
     workspace = Workspace(directory)
-    needed = {1: (), 2: ("ca",), 3: ("ca",), 4: ("ca", "server", "client")}[step]
+    needed = {1: (), 2: ("ca",), 3: ("ca", "server"), 4: ("ca", "server", "client")}[step]
     loaded, made, items, ca = [], [], {}, None
     for role in needed:
         present = _role_files(workspace, role)
