@@ -181,8 +181,9 @@ class CertificateAuthority:
         if subject == self.subject and not allow_same_subject:
             raise IssuanceError(
                 f"The request's subject {format_subj(subject)} is the CA's own subject. "
-                "A certificate whose issuer equals its subject looks self-signed: "
-                "OpenSSL then reports 'self-signed certificate' (error 18).",
+                "A certificate whose issuer equals its subject is 'self-issued' (RFC 5280 §6.1), and "
+                "OpenSSL may take it for self-signed: it does with the source's leaves, which have no "
+                "authorityKeyIdentifier ('self-signed certificate', error 18).",
                 "give the server or client another CN than the CA's.",
             )
         names = parse_general_names(sans) if sans is not None else requested_sans(csr)

@@ -82,6 +82,8 @@ def _words(answer) -> set[str]:
 
 @exercise("01.ca-key-usage", "Which keyUsage bits does a root CA certificate need? (a set of names)")
 def _ca_key_usage(answer) -> tuple[bool, str]:
+    if answer is None:
+        return False, "replace None with your answer, then run the cell again."
     given = _words(answer)
     wanted = {"keycertsign", "crlsign"}
     if given == wanted:
@@ -91,6 +93,158 @@ def _ca_key_usage(answer) -> tuple[bool, str]:
     if given - wanted:
         return False, f"{', '.join(sorted(given - wanted))}: a CA key that only signs certificates and CRLs needs nothing more."
     return False, "the CA also signs revocation lists: which bit allows that?"
+
+
+# -- 01 and 02: the CA, the server ------------------------------------------------------------
+# These read the learner's own files in lab/ (directory=...), and the source's in lab/source/.
+
+_ANSWER_FIRST = "replace None with your answer, then run the cell again."
+
+
+def _file_names(answer) -> set[str]:
+    """File names from an answer, without any folder: 'lab/source/ca-key.pem' is 'ca-key.pem'."""
+    return {word.rsplit("/", 1)[-1] for word in _words(answer)}
+
+
+@exercise("01.readable-keys", "Which files in lab/source/ must stay secret, yet every user of this machine may read? "
+                              "(file names, or 'none')")
+def _readable_keys(answer, directory="lab") -> tuple[bool, str]:
+    import stat
+    from pathlib import Path
+
+    if answer is None:
+        return False, _ANSWER_FIRST
+    folder = Path(directory) / "source"
+    keys = sorted(folder.glob("*-key.pem"))
+    if not keys:
+        return False, f"there is no key file in {folder}/ yet: run lesson.run_source_step(1) first."
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in keys}
+    readable = {name for name, mode in modes.items() if mode & 0o004}
+    shown = ", ".join(f"{name} {mode:04o}" for name, mode in modes.items())
+    given = _file_names(answer) - {"none"}
+    if given == readable:
+        if not readable:
+            return True, f"none ({shown}): your umask keeps new files private, so the shell's redirect did too."
+        return True, (f"{', '.join(sorted(readable))} ({shown}): the last digit, 4, lets every user read the file, "
+                      "and whoever reads a private key can sign as its owner.")
+    public = {name for name in given if not name.endswith("-key.pem")}
+    if public:
+        return False, f"{', '.join(sorted(public))}: certificates and CSRs are public by design; only keys are secret."
+    if given < readable:
+        return False, f"right so far, but {len(readable)} key files in {folder}/ are readable by everyone: find the others."
+    return False, f"look at lesson.file_mode() of each *-key.pem in {folder}/: a mode ending in 4 means everyone reads."
+
+
+@exercise("01.ca-valid-until", "Until which day (UTC) is the CA certificate in lab/ valid? (YYYY-MM-DD)")
+def _ca_valid_until(answer, directory="lab") -> tuple[bool, str]:
+    import datetime as dt
+    from pathlib import Path
+
+    from .certificates import load_certificate
+
+    if answer is None:
+        return False, _ANSWER_FIRST
+    path = Path(directory) / "ca-cert.pem"
+    if not path.exists():
+        return False, f"there is no {path} yet: run the notebook from the top (it saves the CA there)."
+    end = load_certificate(path).not_valid_after_utc
+    if isinstance(answer, dt.datetime):
+        given = answer.date().isoformat()
+    elif isinstance(answer, dt.date):
+        given = answer.isoformat()
+    else:
+        given = str(answer).strip()[:10]
+    if given == end.date().isoformat():
+        return True, (f"{path} ends {end:%Y-%m-%d %H:%M:%S}Z (its notAfter). Every certificate it signs must end by "
+                      "then: pkilesson's CA refuses to sign one that would outlive it.")
+    return False, f"look for 'Not after' in the decoded view of {path} (the date before the 'T')."
+
+
+@exercise("02.csr-proves", "What does the signature on a CSR prove? (a) that the requester owns the name it asks "
+                           "for; (b) that the requester holds the private key matching the public key inside; "
+                           "(c) that the CA approved the request")
+def _csr_proves(answer) -> tuple[bool, str]:
+    if answer is None:
+        return False, _ANSWER_FIRST
+    given = str(answer).strip().strip("()").lower()
+    if given == "b":
+        return True, ("the CSR is signed with the private key whose public half it carries (proof of possession, "
+                      "RFC 2986). It says nothing about the name: anyone can ask for CN=localhost.")
+    if given == "a":
+        return False, "anyone can write any name in a CSR: checking the name is the CA's job, before it signs."
+    if given == "c":
+        return False, "the requester signs the CSR, not the CA: the CA's signature is on the certificate."
+    return False, "answer with one letter: 'a', 'b' or 'c'."
+
+
+def _san_words(answer) -> set[str]:
+    """Names from an answer: 'DNS:localhost, IP Address:127.0.0.1' (as decode shows them) or a list."""
+    if isinstance(answer, str):
+        answer = answer.lower().replace("ip address:", "ip:").replace(",", " ").split()
+    items = answer
+    try:
+        items = list(items)
+    except TypeError:
+        items = [items]
+    words = set()
+    for item in items:
+        word = str(item).strip().lower()
+        for prefix in ("dns:", "ip address:", "ip:"):
+            if word.startswith(prefix):
+                word = word[len(prefix):].strip()
+        if word:
+            words.add(word)
+    return words
+
+
+@exercise("02.server-names", "Which names does a strict client (a browser, pyca/cryptography) accept for the server "
+                             "certificate in lab/? (list them)")
+def _server_names(answer, directory="lab") -> tuple[bool, str]:
+    from pathlib import Path
+
+    from cryptography import x509
+
+    from .certificates import load_certificate
+
+    if answer is None:
+        return False, _ANSWER_FIRST
+    path = Path(directory) / "server-cert.pem"
+    if not path.exists():
+        return False, f"there is no {path} yet: run the notebook from the top (it saves the server's files there)."
+    certificate = load_certificate(path)
+    try:
+        sans = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        names = {str(n.value).lower() for n in sans if isinstance(n, (x509.DNSName, x509.IPAddress))}
+    except x509.ExtensionNotFound:
+        names = set()
+    given = _san_words(answer) - {"none"}
+    if given == names:
+        if not names:
+            return True, f"none: {path} has no subjectAltName, so strict clients match no name at all."
+        return True, (f"{', '.join(sorted(names))}: the subjectAltName of {path}. Strict clients match the host "
+                      "name against these entries only; HTTPS clients MUST NOT use the CN (RFC 9110 §4.3.4).")
+    cns = {a.value.lower() for a in certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)}
+    if given - names and (given - names) <= cns:
+        return False, "the CN alone is not enough: strict clients read only the subjectAltName."
+    if given < names:
+        return False, f"right so far, but the subjectAltName of {path} has {len(names)} entries: find the others."
+    return False, f"look for 'subjectAltName' in the decoded view of {path}."
+
+
+@exercise("02.issuer-serial", "Serial numbers must be unique per CA. Which two fields of a certificate, together, "
+                              "name it in a revocation list (CRL) or an OCSP request?")
+def _issuer_serial(answer) -> tuple[bool, str]:
+    if answer is None:
+        return False, _ANSWER_FIRST
+    given = {w.replace("_", "").replace("-", "") for w in _words(answer)} - {"and", "the", "name", "number", "+", "&"}
+    given = {"serial" if w == "serialnumber" else "issuer" if w == "issuername" else w for w in given}
+    if given == {"issuer", "serial"}:
+        return True, ("issuer and serial number: a CRL, signed by its issuer, lists revoked certificates by serial "
+                      "(RFC 5280 §5.1.2.6); OCSP's CertID holds hashes of the issuer's name and key, and the serial "
+                      "(RFC 6960 §4.1.1). Two certificates from one CA with serial 01 cannot be told apart there.")
+    if "subject" in given:
+        return False, "a subject repeats across a server's renewals: revocation names a certificate another way."
+    return False, "one of the two is the serial number; the other says who issued it."
 
 
 # -- 03 and 04: the client, verification ---------------------------------------------------------

@@ -43,6 +43,11 @@ __all__ = [
     "SourceStep",
     "run_source_step",
     "file_mode",
+    "Transcript",
+    "run_openssl",
+    "openssl_config_section",
+    "write_pem",
+    "make_probe",
 ]
 
 #: The lessons' workspace: the folder ``lab`` beside the notebooks.
@@ -324,3 +329,120 @@ def file_mode(path: Union[str, Path]) -> str:
     """A file's permission bits as OpenSSL users see them: ``0600`` (owner only) or ``0644`` (everyone reads)."""
     return f"{stat.S_IMODE(Path(path).stat().st_mode):04o}"
 
+
+# -- small helpers lessons 01 and 02 call -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """One ``openssl`` command as a terminal shows it: the command, what it printed, its exit status.
+
+    ``returncode`` is None when the command did not run (no ``openssl`` CLI here).
+    """
+
+    command: str
+    output: str
+    returncode: Optional[int]
+
+    @property
+    def ran(self) -> bool:
+        return self.returncode is not None
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def __str__(self) -> str:
+        lines = [f"$ {self.command}", *self.output.rstrip().splitlines()]
+        if not self.ran:
+            lines.append("(The openssl command is not installed here: this command was shown, not run.)")
+        else:
+            lines.append(f"(exit status {self.returncode}: {'success' if self.ok else 'failure'})")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the transcript, not the dataclass
+        printer.text(str(self))
+
+
+def run_openssl(command: str, folder: Union[str, Path] = LAB) -> Transcript:
+    """Run one ``openssl`` command line in ``folder`` and keep what it printed.
+
+    A failing command is a result, not an exception: the lessons run some
+    on purpose (``openssl verify -x509_strict`` on the source's CA). Without
+    the CLI the command is shown, not run. A ``> file`` redirect is honoured
+    as a shell does (mode 0666 less the umask).
+    """
+    from .openssl import run
+
+    if openssl_path() is None:
+        return Transcript(command, "", None)
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    done = run(command, folder, check=False)
+    return Transcript(str(done.command), done.stderr + done.stdout, done.returncode)
+
+
+def openssl_config_section(section: str = "v3_ca") -> str:
+    """The ``[ section ]`` of the configuration file the ``openssl`` CLI reads, as written there.
+
+    That file is ``$OPENSSL_CONF``, else ``openssl.cnf`` in the folder
+    ``openssl version -d`` names. ``openssl req -x509`` takes the CA
+    certificate's extensions from its ``x509_extensions`` section (``v3_ca``
+    in the stock file). Blank lines are dropped; comments are kept.
+    """
+    import re
+
+    path = os.environ.get("OPENSSL_CONF")
+    if not path:
+        version = run_openssl("openssl version -d", ".")
+        found = re.search(r'OPENSSLDIR: "([^"]*)"', version.output)
+        if not found:
+            return "(The openssl command is not installed here: there is no configuration file to show.)"
+        path = os.path.join(found.group(1), "openssl.cnf")
+    try:
+        text = Path(path).read_text(errors="replace")
+    except OSError as exc:
+        return f"(Cannot read {path}: {exc.strerror}.)"
+    lines, inside = [], False
+    for line in text.splitlines():
+        header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            inside = header.group(1) == section
+            continue
+        if inside and line.strip():
+            lines.append(line.rstrip())
+    if not lines:
+        return f"({path} has no section [ {section} ].)"
+    return "\n".join([f"# {path}, section [ {section} ]", *lines])
+
+
+def write_pem(artifact: Union[x509.Certificate, x509.CertificateSigningRequest], path: Union[str, Path]) -> Path:
+    """Write a certificate or a CSR as PEM to ``path`` (its folder is made if needed); returns the path.
+
+    Public artifacts only: a private key goes through
+    :meth:`~pkilesson.workspace.Workspace.save_key`, which writes mode 0600.
+    """
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    if not isinstance(artifact, (x509.Certificate, x509.CertificateSigningRequest)):
+        raise PkiLessonError(
+            f"write_pem writes certificates and CSRs, not a {type(artifact).__name__}.",
+            "save a private key with Workspace(...).save_key(role, key), which keeps it owner-only (0600).",
+        )
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(artifact.public_bytes(Encoding.PEM))
+    return path
+
+
+def make_probe(ca: CertificateAuthority, path: Union[str, Path]) -> StepResult:
+    """A correct, throwaway server certificate for ``probe.localhost``, signed by ``ca``, written to ``path``.
+
+    EC P-256, valid one day, pkilesson's server profile (SAN, keyUsage,
+    EKU, AKI): whatever a verifier then says about the chain is about the
+    CA, not the leaf. Lesson 01 uses it to test the source's CA certificate.
+    """
+    choices = Choices(key_type="p256", common_name="probe.localhost", organization="probe",
+                      sans=("probe.localhost",), days=1)
+    result = make_step(2, choices, ca=ca)
+    write_pem(result.certificate, path)
+    return result

@@ -35,7 +35,7 @@ __all__ = ["StepPanel", "VerifyPanel", "BreakItPanel"]
 
 _TITLES = {1: "Step 1: the CA", 2: "Step 2: the server", 3: "Step 3: the client"}
 _WIDE = w.Layout(width="28em")
-_STYLE = {"description_width": "9em"}
+_STYLE = {"description_width": "10.5em"}  # "CN (common name)" fits
 
 
 def _error_html(exc: PkiLessonError) -> str:
@@ -47,9 +47,19 @@ def _error_html(exc: PkiLessonError) -> str:
 
 
 def _svg_html(diagram) -> str:
+    """The diagram's SVG inline: as wide as the notebook, but never under 70% of its drawn size
+    (the labels stay readable; a wider diagram scrolls sideways instead)."""
+    import re
+
     try:
         svg = diagram.svg()
-        return f'<div class="pkilesson-diagram" style="overflow-x: auto">{svg[svg.find("<svg"):]}</div>'
+        svg = svg[svg.find("<svg"):]
+        drawn = re.match(r'<svg width="([\d.]+)pt"', svg)
+        if drawn:
+            pixels = float(drawn.group(1)) * 4 / 3  # 1pt = 4/3 CSS px
+            fit = f"width: 100%; max-width: {pixels:.0f}px; min-width: {0.7 * pixels:.0f}px; height: auto"
+            svg = f'<svg style="{fit}"{svg[4:]}'
+        return f'<div class="pkilesson-diagram" style="overflow-x: auto">{svg}</div>'
     except PkiLessonError as exc:  # no renderer: the diagram's one clear error instead
         return _error_html(exc)
 
@@ -99,8 +109,8 @@ class StepPanel:
             "serial": w.BoundedIntText(value=start.serial or 1, min=1, max=2**63 - 1, description="fixed serial",
                                        style=_STYLE),
         }
-        if step == 1:
-            self.controls["sans"].layout.display = "none"
+        if step == 1:  # its own Layout: the shared _WIDE one would hide every control that uses it
+            self.controls["sans"].layout = w.Layout(width="28em", display="none")
         self.button = w.Button(description="Generate", button_style="primary", icon="refresh")
         self.button.on_click(self.generate)
         self.status = w.HTML()
