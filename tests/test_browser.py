@@ -160,12 +160,31 @@ def _wait_all_run(page) -> None:
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
 
 
-def error_outputs(page) -> list[str]:
-    """The text of every error output (tracebacks render as stderr output areas)."""
-    return page.eval_on_selector_all(
+def error_outputs(page, name: str = "") -> list[str]:
+    """The text of every error output (tracebacks render as stderr output areas).
+
+    With ``name``, the outputs of that notebook's cells tagged ``raises-exception``
+    (they fail on purpose, and say so) are left out; a cell is recognised by its source.
+    """
+    found = page.eval_on_selector_all(
         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
-        "nodes => nodes.map(n => n.textContent)",
+        """nodes => nodes.map(n => {
+            const editor = n.closest('.jp-Cell')?.querySelector('.jp-InputArea-editor');
+            return [n.textContent, editor ? editor.textContent : ''];
+        })""",
     )
+    meant = _raising_sources(name) if name else set()
+    return [text for text, source in found if _squash(source) not in meant]
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+def _raising_sources(name: str) -> set[str]:
+    """The sources (whitespace removed) of notebook ``name``'s cells tagged raises-exception."""
+    cells = json.loads((ROOT / "notebooks" / name).read_text())["cells"]
+    return {_squash("".join(c["source"])) for c in cells if "raises-exception" in c["metadata"].get("tags", [])}
 
 
 def screenshot(page, name: str) -> Path:
@@ -181,7 +200,7 @@ def test_notebook_runs_all_in_jupyterlab(browser, lab, name):
     page = open_notebook(browser, lab, name)
     try:
         run_all(page)
-        assert error_outputs(page) == []
+        assert error_outputs(page, name) == []
         outputs = page.eval_on_selector_all(".jp-OutputArea-output", "nodes => nodes.map(n => n.textContent)")
         assert outputs, "the notebook shows outputs"
         assert not any("PRIVATE KEY-----" in text for text in outputs)
@@ -201,5 +220,88 @@ def test_overview_shows_the_eight_files_and_the_verdicts(browser, lab):
         assert "valid for client (chain of 2)" in text
         _, _, folder = lab
         assert (folder / "notebooks" / "lab" / "server-cert.pem").exists()
+    finally:
+        page.close()
+
+
+# -- lessons 01 and 02: the step panel in a real browser ------------------------------------------
+
+
+def _step_panel(page, title: str):
+    """The output area that holds the StepPanel whose heading starts with ``title``."""
+    panel = page.locator(".jp-OutputArea-output").filter(has=page.locator("h3", has_text=title))
+    _scroll_to(page, panel.locator("h3", has_text=title))
+    return panel
+
+
+def _scroll_to(page, locator) -> None:
+    """Bring ``locator`` to the top of the notebook. Cells off screen are not laid out (CSS
+    content-visibility), so heights change as the page scrolls: scroll again until it holds still."""
+    for _ in range(5):
+        before = locator.bounding_box()
+        locator.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(250)
+        if before is not None and before == locator.bounding_box():
+            break
+
+
+def _panel_views(panel) -> dict:
+    """The text a learner can read in the panel's diagram and decoded certificate (hidden or not)."""
+    return {
+        "diagram": panel.locator(".pkilesson-diagram svg").first.text_content(),
+        "decoded": panel.locator(".widget-html-content", has_text="Signature algorithm").first.text_content(),
+    }
+
+
+def _change_key_and_cn(page, panel, key_label: str, cn: str, sans: str = "") -> None:
+    """Pick a key type and a CN (and a SAN list) in the panel, then press Generate."""
+    from playwright.sync_api import expect
+
+    panel.locator(".widget-dropdown", has_text="key type").locator("select").select_option(value=key_label)
+    panel.locator(".widget-text", has_text="CN (common name)").locator("input").fill(cn)
+    if sans:
+        panel.locator(".widget-text", has_text="subjectAltName").locator("input").fill(sans)
+    panel.locator("button", has_text="Generate").click()
+    expect(panel.locator(".pkilesson-diagram svg").first).to_contain_text(cn, timeout=30_000)
+
+
+def _open_section(panel, title: str) -> None:
+    """Open one section of the panel's accordion (diagram, decoded certificate, bytes)."""
+    panel.locator(".jupyter-widget-Collapse-header, .p-Collapse-header, .lm-Collapse-header", has_text=title).first.click()
+
+
+@pytest.mark.parametrize(
+    "name, title, key_label, cn, sans",
+    [
+        ("01-certificate-authority.ipynb", "Step 1: the CA", "EC P-256 (secp256r1)", "Browser Test Root CA", ""),
+        ("02-server-certificate.ipynb", "Step 2: the server", "EC P-256 (secp256r1)", "browser.test",
+         "browser.test, 127.0.0.1"),
+    ],
+)
+def test_step_panel_regenerates_in_the_browser(browser, lab, name, title, key_label, cn, sans):
+    """Change the key type and the CN, press Generate: the decoded view and the diagram show the new ones."""
+    page = open_notebook(browser, lab, name)
+    try:
+        run_all(page)
+        assert error_outputs(page, name) == []
+        panel = _step_panel(page, title)
+        before = _panel_views(panel)
+        assert "RSA, 2048 bits" in before["decoded"] and "RSA 2048 bits" in before["diagram"]
+        assert cn not in before["decoded"] and cn not in before["diagram"]
+        stem = name.split("-")[0]
+        screenshot(page, f"{stem}-panel-before.png")
+        _change_key_and_cn(page, panel, key_label, cn, sans)
+        after = _panel_views(panel)
+        _scroll_to(page, panel.locator(".pkilesson-diagram").first)
+        assert cn in after["decoded"] and cn in after["diagram"]
+        assert "secp256r1" in after["decoded"] and "RSA, 2048 bits" not in after["decoded"]
+        # the step's own key node changed type (in 02 the CA's key stays RSA)
+        assert after["diagram"].count("EC P-256") == before["diagram"].count("EC P-256") + 1
+        assert after["diagram"].count("RSA 2048 bits") == before["diagram"].count("RSA 2048 bits") - 1
+        assert "pkilesson-error" not in panel.inner_html()
+        screenshot(page, f"{stem}-panel-diagram.png")
+        _open_section(panel, "decoded certificate")
+        _scroll_to(page, panel.locator(".widget-html-content", has_text="Signature algorithm").first)
+        screenshot(page, f"{stem}-panel-decoded.png")
     finally:
         page.close()
