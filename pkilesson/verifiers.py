@@ -143,14 +143,19 @@ def library_verify(
 ) -> Outcome:
     """pyca/cryptography's verdict (:func:`~pkilesson.verify_certificate`) on the files in ``folder``.
 
-    Give ``host`` for a server certificate, or ``client=True``.
+    Give ``host`` for a server certificate, or ``client=True``. Without the
+    ``openssl`` CLI, the source's files (which its commands make) may be
+    missing: the outcome then says so (``ran`` is False) instead of failing.
     """
+    target = f"host={host!r}" if host is not None else "client=True"
+    command = f"verify_certificate({certificate}, [{ca}], {target})"
+    if openssl_path() is None and not all((Path(folder) / n).is_file() for n in (ca, certificate)):
+        note = f"(No {certificate} here: the openssl command that makes the source's files is not installed.)"
+        return Outcome("pyca", command, Path(folder), False, None, note)
     folder = _folder(folder, (ca, certificate))
     verdict = verify_certificate(
         load_certificate(folder / certificate), [load_certificate(folder / ca)], host=host, client=client, now=now
     )
-    target = f"host={host!r}" if host is not None else "client=True"
-    command = f"verify_certificate({certificate}, [{ca}], {target})"
     output = str(verdict) if verdict.valid else verdict.reason
     return Outcome("pyca", command, folder, True, verdict.valid, output)
 
@@ -214,16 +219,10 @@ def every_verifier(
     for role, purpose in (("server", "sslserver"), ("client", "sslclient")):
         name = f"{role}-cert.pem"
         server_host = host if role == "server" else None
-        if openssl_path() is None and not (Path(folder) / name).is_file():
-            # The source's files come from the openssl CLI: without it there is nothing to verify.
-            pyca = Outcome("pyca", f"verify_certificate({name}, ...)", Path(folder), False, None,
-                           f"(No {name}: the openssl command that makes it is not installed here.)")
-        else:
-            pyca = library_verify(name, folder, host=server_host, client=role == "client", now=now)
         rows.append((name, (
             openssl_verify(name, folder),
             openssl_verify(name, folder, strict=True, purpose=purpose, host=server_host),
-            pyca,
+            library_verify(name, folder, host=server_host, client=role == "client", now=now),
         )))
     return Verdicts(Path(folder), tuple(rows))
 

@@ -117,6 +117,9 @@ def test_without_the_cli_commands_are_shown_not_run(lab, no_cli, tmp_path):
     outcome = openssl_verify("client-cert.pem", lab, purpose="sslserver")
     assert not outcome.ran and outcome.accepted is None and outcome.verdict == "not run"
     assert "not installed" in str(outcome) and outcome.command.startswith("openssl verify")
+    missing = library_verify("client-cert.pem", tmp_path, host="client")  # the source's files were never made
+    assert not missing.ran and missing.accepted is None and "not installed" in str(missing)
+    assert library_verify("server-cert.pem", lab, host="localhost").accepted  # files that exist are verified
     verdicts = every_verifier(tmp_path)  # no files either: nothing to verify, and no error
     assert all(o.accepted is None for _, row in verdicts.rows for o in row)
     assert "not run" in verdicts._repr_html_()
