@@ -251,7 +251,8 @@ def crl(revocations: x509.CertificateRevocationList, der: bytes, encoding: str, 
     this_update, next_update = revocations.last_update_utc, revocations.next_update_utc
     algorithm = oid_name(revocations.signature_algorithm_oid.dotted_string)
     revoked = [
-        {"serial": serial_hex(r.serial_number), "revocation_date": _instant(r.revocation_date_utc)}
+        {"serial": serial_hex(r.serial_number), "revocation_date": _instant(r.revocation_date_utc),
+         "reason": _crl_reason(r)}
         for r in revocations
     ]
     fields = [
@@ -261,7 +262,8 @@ def crl(revocations: x509.CertificateRevocationList, der: bytes, encoding: str, 
         Field("next_update", "Next update", _instant(next_update) if next_update else "none", FIELDS["next_update"],
               "tbsCertList.nextUpdate" if next_update else ""),
         Field("revoked", "Revoked certificates",
-              "; ".join(f"serial {r['serial']} on {r['revocation_date']}" for r in revoked) or "none",
+              "; ".join(f"serial {r['serial']} on {r['revocation_date']}"
+                        + (f", reason {r['reason']}" if r["reason"] else "") for r in revoked) or "none",
               FIELDS["revoked"], "tbsCertList.revokedCertificates" if revoked else ""),
     ]
     ext_fields, ext_json = _extensions(revocations.extensions, lambda i: f"tbsCertList.crlExtensions[{i}]")
@@ -278,6 +280,15 @@ def crl(revocations: x509.CertificateRevocationList, der: bytes, encoding: str, 
     }
     title = f"CRL of {format_subj(revocations.issuer)}"
     return Decoded("crl", title, encoding, tuple(fields + print_fields), tree, check, tuple(warnings), now, json.dumps(data))
+
+
+def _crl_reason(entry: x509.RevokedCertificate) -> str | None:
+    """The entry's reasonCode by its RFC 5280 name (keyCompromise...), or None when absent (RFC 5280
+    §5.3.1 prefers leaving out 'unspecified')."""
+    try:
+        return entry.extensions.get_extension_for_class(x509.CRLReason).value.reason.value
+    except x509.ExtensionNotFound:
+        return None
 
 
 _FORMATS = {
