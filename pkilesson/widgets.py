@@ -31,7 +31,7 @@ from .keys import CA_KEY_TYPES, KEY_TYPES, describe_key_type
 from .lesson import DEFAULT_CHOICES, Choices, StepResult, make_step
 from .verification import Verdict, verify_certificate
 
-__all__ = ["StepPanel", "VerifyPanel", "BreakItPanel"]
+__all__ = ["StepPanel", "VerifyPanel", "BreakItPanel", "ScenarioPanel"]
 
 _TITLES = {1: "Step 1: the CA", 2: "Step 2: the server", 3: "Step 3: the client"}
 _WIDE = w.Layout(width="28em")
@@ -289,6 +289,60 @@ class BreakItPanel:
             self.field_view.value = decoded.highlight(broken.field)
         else:
             self.field_view.value = "<p>Nothing is wrong with this certificate.</p>"
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class ScenarioPanel:
+    """Lesson 05: pick a mutual-TLS scenario, press Run: a real handshake on 127.0.0.1, what both sides saw.
+
+    ``artifacts`` are the workspace's (:func:`~pkilesson.workflow.load_artifacts`);
+    the scenarios are those of :data:`~pkilesson.scenarios.SCENARIOS`.
+
+    Attributes:
+        scenario: the dropdown (its value is a scenario's name).
+        button: "Run the handshake".
+        report: the last :class:`~pkilesson.tls.HandshakeReport`.
+        status, view: the scenario's one-line summary, and both sides' reports.
+    """
+
+    def __init__(self, artifacts, *, start: str = "success") -> None:
+        from .scenarios import SCENARIOS
+
+        if start not in SCENARIOS:
+            raise PkiLessonError(f"There is no scenario {start!r}.", f"pick one of {', '.join(SCENARIOS)}.")
+        self.artifacts = artifacts
+        self.scenario = w.Dropdown(options=[(s.title, name) for name, s in SCENARIOS.items()], value=start,
+                                   description="scenario", style=_STYLE, layout=w.Layout(width="40em"))
+        self.button = w.Button(description="Run the handshake", button_style="primary", icon="play",
+                               layout=w.Layout(width="auto"))
+        self.button.on_click(self.run)
+        self.status = w.HTML()
+        self.view = w.HTML()
+        self.report = None
+        self.widget = w.VBox([
+            w.HTML("<h3>Mutual TLS: pick a scenario, then press Run</h3>"),
+            self.scenario, self.button, self.status, self.view,
+        ])
+        self.run()
+
+    def run(self, _button=None) -> None:
+        """Run the chosen scenario for real and show both sides' reports (an error goes to ``status``)."""
+        from .scenarios import SCENARIOS, both_sides, run_scenario
+
+        name = self.scenario.value
+        try:
+            report = run_scenario(name, self.artifacts)
+        except PkiLessonError as exc:
+            self.status.value, self.view.value = _error_html(exc), ""
+            return
+        self.report = report
+        self.status.value = (
+            f'<div class="pkilesson-status"><b>{html.escape(SCENARIOS[name].title)}</b>: '
+            f"{html.escape(SCENARIOS[name].shows)}</div>"
+        )
+        self.view.value = both_sides(report)._repr_html_()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
