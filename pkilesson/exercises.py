@@ -473,3 +473,160 @@ def _predict(answer, defect: str = "no-san") -> tuple[bool, str]:
         return False, "not quite: " + "; ".join(wrong)
     note = f" ({', '.join(skipped)} could not run here)" if skipped else ""
     return True, f"every prediction matches what the checkers said about '{matrix.broken.title}'{note}."
+
+
+# -- 05 and 06: mutual TLS, revocation, an intermediate CA -------------------------------------------
+# These run real handshakes on 127.0.0.1 with the learner's files in lab/ (directory=...).
+
+_NOT_ANSWERED = "replace None with your answer, then run the cell again."
+
+
+@exercise("05.alert", "A client presents a certificate signed by a CA the server does not trust. Which alert "
+                      "does the server send? (its name, as in the messages column)")
+def _alert_other_ca(answer, directory="lab") -> tuple[bool, str]:
+    from .scenarios import other_ca_client
+    from .tls import handshake
+    from .workflow import load_artifacts
+
+    if answer is None:
+        return False, _NOT_ANSWERED
+    from .tls import _ALERTS
+
+    lab = load_artifacts(directory)
+    report = handshake(lab, client=other_ca_client(lab))
+    sent = [m for m in report.server.messages if m.startswith("sent Alert")]
+    if not sent:
+        return False, f"this time the server sent no alert ({report.server.error or 'it accepted'}): run it again."
+    name = sent[0].split()[2]  # 'sent Alert unknown_ca (fatal)'
+    code = next((str(number) for number, alert in _ALERTS.items() if alert == name), name)
+    given = str(answer).strip().lower().replace(" ", "_").replace("tlsv1_alert_", "").removeprefix("alert_")
+    if given in (name, code):
+        return True, (f"{name}: the server found no CA it trusts that signed the client's certificate "
+                      f"({report.server.error}). 'Signed by a CA' is not enough: it must be a CA the server trusts.")
+    return False, "run the 'other CA' scenario and read the server's column: the last message it sent is the alert."
+
+
+@exercise("05.possession", "Which handshake message proves that the client holds client-key.pem?")
+def _possession(answer, directory="lab") -> tuple[bool, str]:
+    from .tls import handshake
+    from .workflow import load_artifacts
+
+    if answer is None:
+        return False, _NOT_ANSWERED
+    given = str(answer).strip().lower().replace(" ", "").replace("_", "")
+    if given == "certificateverify":
+        report = handshake(load_artifacts(directory))
+        seen = "sent CertificateVerify" in report.client.messages and "received CertificateVerify" in report.server.messages
+        return True, ("CertificateVerify: the client signs the hash of the handshake so far with client-key.pem, and "
+                      "the server checks that signature with the public key in client-cert.pem (RFC 8446 §4.4.3). "
+                      + ("Just now the client sent it and the server received it." if seen else ""))
+    if given == "certificate":
+        return False, "the Certificate message carries client-cert.pem, which is public: anyone can send a copy of it."
+    if given == "finished":
+        return False, ("Finished is a MAC over the handshake with keys from the key exchange: it proves the handshake "
+                       "was not tampered with, not who holds client-key.pem.")
+    return False, "look at the messages the client sends after the server's CertificateRequest."
+
+
+@exercise("05.new-client", "Issue a new client certificate with your CA (lab/) and pass the client's Party: "
+                           "the server must accept it")
+def _new_client(answer, directory="lab") -> tuple[bool, str]:
+    from .scenarios import summary
+    from .tls import Party, handshake
+    from .workflow import load_artifacts
+
+    if answer is None:
+        return False, _NOT_ANSWERED
+    if not isinstance(answer, Party) or not answer.chain:
+        return False, "pass a Party((certificate,), key, (lab.ca.certificate,)): the client's certificate, its key, its trust."
+    lab = load_artifacts(directory)
+    if answer.chain[0] == lab.client_certificate:
+        return False, f"that is {directory}/client-cert.pem itself: issue a new one with lab.ca.issue(...)."
+    report = handshake(lab, client=answer)
+    if not report.ok:
+        return False, f"the handshake was {summary(report)}."
+    return True, (f"{summary(report)}. The server never saw this certificate before: it trusts it because your CA "
+                  "signed it, it says clientAuth, and the client proved it holds the key.")
+
+
+@exercise("06.crl-stale", "After which day (UTC, YYYY-MM-DD) does a server that loads lab/ca-crl.pem, and never "
+                          "gets a newer CRL, refuse every client?")
+def _crl_stale(answer, directory="lab") -> tuple[bool, str]:
+    import datetime as dt
+    from pathlib import Path
+
+    from .revocation import CRL_FILE, load_crl
+
+    if answer is None:
+        return False, _NOT_ANSWERED
+    path = Path(directory) / CRL_FILE
+    if not path.is_file():
+        return False, f"there is no {path} yet: run the revocation part of the notebook (pkilesson revoke) first."
+    end = load_crl(path).next_update_utc
+    given = answer.date().isoformat() if isinstance(answer, dt.datetime) else str(answer).strip()[:10]
+    if given == end.date().isoformat():
+        return True, (f"{end:%Y-%m-%d %H:%M}Z is the CRL's nextUpdate. After it OpenSSL refuses every client "
+                      "certificate with 'CRL has expired' (error 12), revoked or not: the server must fetch a fresh "
+                      "CRL before then.")
+    return False, f"look for 'Next update' in the decoded view of {path}."
+
+
+@exercise("06.minimal-chain", "In lab/intermediate/, which certificates must the server send so that a client "
+                              "trusting only root-cert.pem accepts it? (a) server-cert.pem alone; (b) server-cert.pem "
+                              "then intermediate-cert.pem; (c) those two and root-cert.pem")
+def _minimal_chain(answer, directory="lab") -> tuple[bool, str]:
+    from pathlib import Path
+
+    from .hierarchy import load_hierarchy
+    from .tls import Party, handshake
+
+    if answer is None:
+        return False, _NOT_ANSWERED
+    folder = Path(directory) / "intermediate"
+    h = load_hierarchy(folder)
+    chains = {"a": h.chain("server")[:1], "b": h.chain("server"), "c": h.chain("server") + (h.root_certificate,)}
+    outcomes = {}
+    for letter, chain in chains.items():
+        report = handshake(server=Party(chain, h.server_key, (h.root_certificate,)), client=h.party("client"))
+        outcomes[letter] = "accepted" if report.ok else f"refused ({report.client.error or report.server.error})"
+    told = "; ".join(f"({letter}) {outcome}" for letter, outcome in outcomes.items())
+    given = str(answer).strip().strip("()").lower()
+    if given not in chains:
+        return False, "answer with one letter: 'a', 'b' or 'c'."
+    if given == "b":
+        return True, (f"just now: {told}. The client has the root; it needs the intermediate to link the server's "
+                      "certificate to it. Sending the root too is allowed but useless: the client only trusts its own copy.")
+    if given == "c":
+        return False, f"just now: {told}. (c) works, but is more than needed: which certificate does the client already have?"
+    return False, f"just now: {told}. Without the intermediate, the client cannot link server-cert.pem to the root."
+
+
+@exercise("06.offline", "Which private keys must be at hand to issue a new client certificate in lab/intermediate/? "
+                        "(root, intermediate, or both)")
+def _offline(answer, directory="lab") -> tuple[bool, str]:
+    from pathlib import Path
+
+    from .csr import create_csr
+    from .hierarchy import load_hierarchy
+    from .keys import generate_key
+    from .profiles import CLIENT
+    from .scenarios import summary
+    from .tls import Party, handshake
+
+    if answer is None:
+        return False, _NOT_ANSWERED
+    given = {w.replace("-key.pem", "").replace("key", "").strip() for w in _words(answer)} - {"", "and", "the"}
+    if given == {"both"}:
+        given = {"root", "intermediate"}
+    if given != {"intermediate"}:
+        if "root" in given:
+            return False, "the root signed the intermediate once; who signs the leaves?"
+        return False, "answer 'root', 'intermediate' or 'both'."
+    h = load_hierarchy(Path(directory) / "intermediate")  # no passphrase: the root's key is not read
+    key = generate_key("p256")
+    certificate = h.intermediate.issue(create_csr(key, "/CN=exercise.localhost", ["exercise.localhost"]), CLIENT)
+    report = handshake(server=h.party("server"),
+                       client=Party((certificate, h.intermediate.certificate), key, (h.root_certificate,)))
+    return report.ok, (f"the intermediate's key alone: just now it issued CN=exercise.localhost without the root's key "
+                       f"ever being read, and the server said: {summary(report)}. The root's key is needed only to "
+                       "sign (or revoke) an intermediate: it can stay offline.")
