@@ -33,7 +33,8 @@ from .profiles import CLIENT, INTERMEDIATE_CA, SERVER
 from .tls import Party
 from .workspace import write_file
 
-__all__ = ["Hierarchy", "make_hierarchy", "load_hierarchy", "HIERARCHY_FILES", "ROOT_NAME", "INTERMEDIATE_NAME"]
+__all__ = ["Hierarchy", "make_hierarchy", "load_hierarchy", "chain_handshake", "CHAIN_PARTS", "HIERARCHY_FILES",
+           "ROOT_NAME", "INTERMEDIATE_NAME"]
 
 ROOT_NAME = "/C=FR/O=pkilesson/CN=pkilesson Offline Root CA"
 INTERMEDIATE_NAME = "/C=FR/O=pkilesson/CN=pkilesson Issuing CA"
@@ -42,11 +43,11 @@ HIERARCHY_FILES = {
     "root-cert.pem": "the root's certificate: the one trust anchor servers and clients keep",
     "root-key.pem": "the root's key, encrypted with a passphrase: it goes offline",
     "intermediate-cert.pem": "the intermediate's certificate, signed by the root",
-    "intermediate-key.pem": "the intermediate's key (0600): it signs the leaves",
-    "server-key.pem": "the server's key (0600)",
+    "intermediate-key.pem": "the intermediate's key: it signs the leaves",
+    "server-key.pem": "the server's key: it signs the server's CertificateVerify",
     "server-cert.pem": "the server's certificate, signed by the intermediate",
     "server-chain.pem": "the server's chain file: its certificate, then the intermediate's",
-    "client-key.pem": "the client's key (0600)",
+    "client-key.pem": "the client's key: it signs the client's CertificateVerify",
     "client-cert.pem": "the client's certificate, signed by the intermediate",
     "client-chain.pem": "the client's chain file: its certificate, then the intermediate's",
 }
@@ -106,6 +107,32 @@ class Hierarchy:
             files[f"{role}-chain.pem"] = b"".join(certificate_to_pem(c) for c in self.chain(role))
         return [write_file(folder / name, data, private=name.endswith("-key.pem"), overwrite=overwrite)
                 for name, data in files.items()]
+
+
+#: What a party can send or trust in :func:`chain_handshake`.
+CHAIN_PARTS = ("intermediate", "root")
+
+
+def chain_handshake(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("intermediate",),
+                    trusts: tuple[str, ...] = ("root",)):
+    """One handshake where the server sends its certificate plus ``sends``, and the client trusts ``trusts``.
+
+    ``sends`` and ``trusts`` name parts of :data:`CHAIN_PARTS`. The client
+    always sends its full chain and the server trusts the root, so the
+    result is about the server's chain and the client's trust store only.
+    """
+    from .tls import handshake
+
+    for part in (*sends, *trusts):
+        if part not in CHAIN_PARTS:
+            raise PkiLessonError(f"Unknown part {part!r}.", f"use {' or '.join(CHAIN_PARTS)}.")
+    if not trusts:
+        raise PkiLessonError("The client trusts nothing: it can accept no server.", "trust the root, at least.")
+    certificate = {"intermediate": hierarchy.intermediate.certificate, "root": hierarchy.root_certificate}
+    chain = (hierarchy.server_certificate, *(certificate[p] for p in CHAIN_PARTS if p in sends))
+    server = Party(chain, hierarchy.server_key, (hierarchy.root_certificate,))
+    client = Party(hierarchy.chain("client"), hierarchy.client_key, tuple(certificate[p] for p in CHAIN_PARTS if p in trusts))
+    return handshake(server=server, client=client)
 
 
 def _check_role(role: str) -> None:

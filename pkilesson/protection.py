@@ -55,6 +55,29 @@ class Protection:
     salt_bytes: Optional[int] = None
     cipher: Optional[str] = None
 
+    def seconds_per_guess(self, rounds: int = 9) -> Optional[float]:
+        """How long one passphrase guess takes on this machine: one PBKDF2 run with this file's parameters.
+
+        The median of ``rounds`` runs of Python's ``hashlib.pbkdf2_hmac``
+        (OpenSSL underneath) on one core. None when the key is not encrypted
+        with PBKDF2. An attacker with the file pays this for every guess
+        (plus one small decryption); dedicated hardware pays less.
+        """
+        import hashlib
+        import statistics
+        import time
+
+        digest = {"HMAC-SHA1": "sha1", "HMAC-SHA224": "sha224", "HMAC-SHA256": "sha256", "HMAC-SHA384": "sha384",
+                  "HMAC-SHA512": "sha512"}.get(self.prf or "")
+        if not self.encrypted or self.kdf != "PBKDF2" or digest is None:
+            return None
+        times = []
+        for _ in range(max(1, rounds)):
+            start = time.perf_counter()
+            hashlib.pbkdf2_hmac(digest, b"a guess", b"\0" * (self.salt_bytes or 8), self.iterations, 32)
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
     def __str__(self) -> str:
         if not self.encrypted:
             return (f"{self.label}: not encrypted. Whoever can read the file holds the key; only the file's "

@@ -120,7 +120,8 @@ class BothSides:
     def _repr_html_(self) -> str:
         good, bad = "var(--jp-success-color1, #2e7d32)", "var(--jp-error-color1, #c62828)"
 
-        left = "text-align: left; vertical-align: top"  # JupyterLab right-aligns table cells by default
+        # JupyterLab right-aligns table cells by default; widgets' HTML has a tall line height.
+        left = "text-align: left; vertical-align: top; padding: 0.2em 1.2em 0.2em 0.3em; line-height: 1.4"
 
         def cell(label: str, value: str) -> str:
             style = left
@@ -143,7 +144,7 @@ class BothSides:
 
         title = f"<b>{html.escape(self.title)}</b>: " if self.title else ""
         colour = good if self.report.ok else bad
-        head = (f"<caption style='text-align: left; caption-side: top'>{title}"
+        head = (f"<caption style='text-align: left; caption-side: top; line-height: 1.4; padding-bottom: 0.4em'>{title}"
                 f"<span style='color: {colour}'>{html.escape(summary(self.report))}</span></caption>")
         rows = "".join(
             f'<tr><th style="{left}">{html.escape(label)}</th>{cell(label, one)}{cell(label, other)}</tr>'

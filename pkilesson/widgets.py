@@ -31,7 +31,7 @@ from .keys import CA_KEY_TYPES, KEY_TYPES, describe_key_type
 from .lesson import DEFAULT_CHOICES, Choices, StepResult, make_step
 from .verification import Verdict, verify_certificate
 
-__all__ = ["StepPanel", "VerifyPanel", "BreakItPanel", "ScenarioPanel"]
+__all__ = ["StepPanel", "VerifyPanel", "BreakItPanel", "ScenarioPanel", "ChainPanel"]
 
 _TITLES = {1: "Step 1: the CA", 2: "Step 2: the server", 3: "Step 3: the client"}
 _WIDE = w.Layout(width="28em")
@@ -316,7 +316,7 @@ class ScenarioPanel:
         self.scenario = w.Dropdown(options=[(s.title, name) for name, s in SCENARIOS.items()], value=start,
                                    description="scenario", style=_STYLE, layout=w.Layout(width="40em"))
         self.button = w.Button(description="Run the handshake", button_style="primary", icon="play",
-                               layout=w.Layout(width="auto"))
+                               layout=w.Layout(width="14em"))
         self.button.on_click(self.run)
         self.status = w.HTML()
         self.view = w.HTML()
@@ -341,6 +341,71 @@ class ScenarioPanel:
         self.status.value = (
             f'<div class="pkilesson-status"><b>{html.escape(SCENARIOS[name].title)}</b>: '
             f"{html.escape(SCENARIOS[name].shows)}</div>"
+        )
+        self.view.value = both_sides(report)._repr_html_()
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class ChainPanel:
+    """Lesson 06: what the server sends after its certificate, what the client trusts; Run: a real handshake.
+
+    ``hierarchy`` is a :class:`~pkilesson.hierarchy.Hierarchy` (root →
+    intermediate → server and client). The client always sends its full
+    chain and the server trusts the root: the panel is about the server's
+    chain and the client's trust store.
+
+    Attributes:
+        sends: {"intermediate": Checkbox, "root": Checkbox}: what the server sends after server-cert.pem.
+        trusts: {"intermediate": Checkbox, "root": Checkbox}: the client's trust store.
+        button: "Run the handshake".
+        report: the last :class:`~pkilesson.tls.HandshakeReport`.
+        status, view: the outcome in one line, and both sides' reports.
+    """
+
+    def __init__(self, hierarchy) -> None:
+        from .hierarchy import CHAIN_PARTS
+
+        self.hierarchy = hierarchy
+        wide = w.Layout(width="auto")
+        self.sends = {part: w.Checkbox(value=part == "intermediate", description=f"{part}-cert.pem", indent=False,
+                                       layout=wide) for part in CHAIN_PARTS}
+        self.trusts = {part: w.Checkbox(value=part == "root", description=f"{part}-cert.pem", indent=False,
+                                        layout=wide) for part in CHAIN_PARTS}
+        self.button = w.Button(description="Run the handshake", button_style="primary", icon="play",
+                               layout=w.Layout(width="14em"))
+        self.button.on_click(self.run)
+        self.status = w.HTML()
+        self.view = w.HTML()
+        self.report = None
+        self.widget = w.VBox([
+            w.HTML("<h3>Chains: what the server sends, what the client trusts</h3>"),
+            w.HBox([w.HTML("<b>the server sends</b> server-cert.pem, then:", layout=w.Layout(width="22em")),
+                    *self.sends.values()]),
+            w.HBox([w.HTML("<b>the client trusts</b>:", layout=w.Layout(width="22em")), *self.trusts.values()]),
+            self.button, self.status, self.view,
+        ])
+        self.run()
+
+    def run(self, _button=None) -> None:
+        """Run the handshake with the chosen chain and trust store (an error goes to ``status``)."""
+        from .hierarchy import chain_handshake
+        from .scenarios import both_sides
+
+        sends = tuple(part for part, box in self.sends.items() if box.value)
+        trusts = tuple(part for part, box in self.trusts.items() if box.value)
+        try:
+            report = chain_handshake(self.hierarchy, sends=sends, trusts=trusts)
+        except PkiLessonError as exc:
+            self.status.value, self.view.value = _error_html(exc), ""
+            return
+        self.report = report
+        sent = ", ".join(["server-cert.pem", *(f"{p}-cert.pem" for p in sends)])
+        trusted = ", ".join(f"{p}-cert.pem" for p in trusts)
+        self.status.value = (
+            f'<div class="pkilesson-status">Just now: the server sent {html.escape(sent)}; the client trusts '
+            f"{html.escape(trusted)}.</div>"
         )
         self.view.value = both_sides(report)._repr_html_()
 

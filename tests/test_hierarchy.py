@@ -154,3 +154,27 @@ def test_wrong_or_missing_passphrase():
     with pytest.raises(InvalidKeyError, match="passphrase is wrong"):
         load_private_key(pem, passphrase="wrong")
     assert load_private_key(pem, passphrase=PASSPHRASE)
+
+
+def test_chain_handshake_every_combination(hierarchy):
+    from pkilesson.hierarchy import chain_handshake
+
+    accepted = {(sends, trusts) for sends in ((), ("intermediate",), ("root",), ("intermediate", "root"))
+                for trusts in (("root",), ("intermediate",), ("intermediate", "root"))
+                if chain_handshake(hierarchy, sends=sends, trusts=trusts).ok}
+    # The client needs a path to a self-signed certificate it trusts: the root, reached through the intermediate
+    # (sent, or in its own store). Trusting only the intermediate is not enough without VERIFY_X509_PARTIAL_CHAIN.
+    assert accepted == {(("intermediate",), ("root",)), (("intermediate", "root"), ("root",)),
+                        ((), ("intermediate", "root")), (("intermediate",), ("intermediate", "root")),
+                        (("root",), ("intermediate", "root")), (("intermediate", "root"), ("intermediate", "root"))}
+    with pytest.raises(PkiLessonError, match="Unknown part"):
+        chain_handshake(hierarchy, sends=("leaf",))
+    with pytest.raises(PkiLessonError, match="trusts nothing"):
+        chain_handshake(hierarchy, trusts=())
+
+
+def test_seconds_per_guess():
+    protected = key_protection(private_key_to_pem(generate_key("p256"), PASSPHRASE))
+    seconds = protected.seconds_per_guess(rounds=3)
+    assert 0 < seconds < 1
+    assert key_protection(private_key_to_pem(generate_key("p256"))).seconds_per_guess() is None

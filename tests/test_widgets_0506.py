@@ -64,3 +64,51 @@ def test_an_error_shows_in_the_panel_not_as_a_traceback(lab, monkeypatch):
 def test_unknown_start(lab):
     with pytest.raises(PkiLessonError, match="no scenario"):
         ScenarioPanel(lab, start="nope")
+
+
+# -- lesson 06: the chain panel --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hierarchy():
+    from pkilesson.hierarchy import make_hierarchy
+
+    return make_hierarchy()
+
+
+def test_chain_panel_defaults_to_the_chain_file_and_the_root(hierarchy):
+    from pkilesson.widgets import ChainPanel
+
+    panel = ChainPanel(hierarchy)
+    assert {p: box.value for p, box in panel.sends.items()} == {"intermediate": True, "root": False}
+    assert {p: box.value for p, box in panel.trusts.items()} == {"intermediate": False, "root": True}
+    assert panel.report.ok and "accepted by both sides" in html.unescape(panel.view.value)
+    assert "server-cert.pem, intermediate-cert.pem" in panel.status.value
+
+
+@pytest.mark.parametrize("sends, trusts, error", [
+    ((), ("root",), "unable to get local issuer certificate"),
+    (("intermediate", "root"), ("intermediate",), "unable to get issuer certificate"),
+    (("root",), ("root",), "unable to get local issuer certificate"),
+])
+def test_chain_panel_refusals(hierarchy, sends, trusts, error):
+    from pkilesson.widgets import ChainPanel
+
+    panel = ChainPanel(hierarchy)
+    for part, box in panel.sends.items():
+        box.value = part in sends
+    for part, box in panel.trusts.items():
+        box.value = part in trusts
+    panel.button.click()
+    assert not panel.report.ok and panel.report.client.error == f"certificate verify failed: {error}"
+    assert "refused by the client" in html.unescape(panel.view.value)
+
+
+def test_chain_panel_trusting_nothing_is_an_error_in_the_panel(hierarchy):
+    from pkilesson.widgets import ChainPanel
+
+    panel = ChainPanel(hierarchy)
+    panel.trusts["root"].value = False
+    panel.button.click()
+    assert "pkilesson-error" in panel.status.value and "trusts nothing" in panel.status.value
+    assert panel.view.value == "" and panel.report.ok  # the last report is kept
