@@ -370,3 +370,41 @@ def test_break_it_lab_in_the_browser(browser, lab):
         screenshot(page, "04-break-it-lab.png")
     finally:
         page.close()
+
+# -- lessons 05 and 06: the handshake panels in a real browser -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, title, choose, expect",
+    [
+        ("05-mutual-tls.ipynb", "Mutual TLS: pick a scenario",
+         lambda panel: panel.locator("select").select_option(label="an expired client certificate"),
+         "certificate_expired"),
+        ("06-going-further.ipynb", "Chains: what the server sends",
+         lambda panel: panel.locator("label", has_text="intermediate-cert.pem").first.click(),
+         "unable to get local issuer certificate"),
+    ],
+)
+def test_handshake_panel_runs_in_the_browser(browser, lab, name, title, choose, expect):
+    """Change the panel's choice, press Run: a real handshake runs and both sides' table shows the refusal."""
+    from playwright.sync_api import expect as expect_that
+
+    page = open_notebook(browser, lab, name)
+    try:
+        run_all(page)
+        assert error_outputs(page, name) == []
+        panel = _step_panel(page, title)
+        table = panel.locator(".pkilesson-both-sides")
+        assert "accepted by both sides" in table.text_content()
+        stem = name.split("-")[0]
+        _scroll_to(page, panel)
+        screenshot(page, f"{stem}-panel-before.png")
+        choose(panel)
+        panel.locator("button", has_text="Run the handshake").click()
+        expect_that(table).to_contain_text(expect, timeout=30_000)
+        assert "refused by the" in table.text_content() and "pkilesson-error" not in panel.inner_html()
+        _scroll_to(page, panel)
+        screenshot(page, f"{stem}-panel-after.png")
+    finally:
+        page.close()
+
