@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from .errors import PkiLessonError
 from .keys import describe_key_type, key_type_of, spki_sha256
 from .names import common_name, format_general_name, format_subj
+from .profiles import KEY_USAGE_OPENSSL as _KEY_USAGE_NAMES
 from .profiles import key_usage_of
 
 EKU_NAMES = {
@@ -24,17 +25,6 @@ EKU_NAMES = {
     x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH: "clientAuth",
 }
 PURPOSE_EKU = {"server": x509.oid.ExtendedKeyUsageOID.SERVER_AUTH, "client": x509.oid.ExtendedKeyUsageOID.CLIENT_AUTH}
-_KEY_USAGE_NAMES = {
-    "digital_signature": "digitalSignature",
-    "content_commitment": "nonRepudiation",
-    "key_encipherment": "keyEncipherment",
-    "data_encipherment": "dataEncipherment",
-    "key_agreement": "keyAgreement",
-    "key_cert_sign": "keyCertSign",
-    "crl_sign": "cRLSign",
-    "encipher_only": "encipherOnly",
-    "decipher_only": "decipherOnly",
-}
 
 
 def hex_bytes(data: bytes, keep: int = 8) -> str:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
 from cryptography import x509
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import NameOID
 
 from . import _facts as facts
 from ._time import resolve_now
@@ -81,7 +81,6 @@ _REASONS = (
     ("authorityKeyIdentifier must contain keyIdentifier", "key_id", "give the authorityKeyIdentifier a keyIdentifier"),
     ("signature does not match", "signature", "issue it again with the key of its issuer"),
 )
-_PURPOSE_EKU = {"server": ExtendedKeyUsageOID.SERVER_AUTH, "client": ExtendedKeyUsageOID.CLIENT_AUTH}
 _MAX_CHAIN = 10
 
 
@@ -343,7 +342,7 @@ def _leaf_checks(leaf, purpose, host) -> list:
         unread = "not checked: cryptography cannot read its extensions"
         return out + [Check(n, None, n, unread, "", 0) for n in ("eku", "host_name", "leaf_key_usage")]
     usage = _ext(leaf, x509.ExtendedKeyUsage)
-    wanted = _PURPOSE_EKU[purpose]
+    wanted = facts.PURPOSE_EKU[purpose]
     word = facts.EKU_NAMES[wanted]
     if usage is None:
         out.append(Check("eku", None, "extendedKeyUsage", "absent: RFC 5280 then allows any purpose",

@@ -29,7 +29,7 @@ _KEY_USAGE_ARGS = (
     "decipher_only",
 )
 #: OpenSSL's names of the keyUsage bits, as an extension file writes them.
-_KEY_USAGE_OPENSSL = {
+KEY_USAGE_OPENSSL = {
     "digital_signature": "digitalSignature",
     "content_commitment": "nonRepudiation",
     "key_encipherment": "keyEncipherment",
@@ -117,7 +117,7 @@ class Profile:
         basic = "critical,CA:TRUE" if self.ca else "critical,CA:FALSE"
         if self.ca and self.path_length is not None:
             basic += f",pathlen:{self.path_length}"
-        bits = ",".join(_KEY_USAGE_OPENSSL[b] for b in self.key_usage_for(public_key))
+        bits = ",".join(KEY_USAGE_OPENSSL[b] for b in self.key_usage_for(public_key))
         lines = [f"basicConstraints={basic}", f"keyUsage=critical,{bits}"]
         if self.extended_key_usage:
             lines.append(
