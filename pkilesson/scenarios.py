@@ -43,7 +43,7 @@ from .authority import CertificateAuthority
 from .csr import create_csr
 from .errors import PkiLessonError
 from .keys import PrivateKey, generate_key, signature_hash
-from .lesson import LAB
+from .lesson import LAB, Transcript
 from .openssl import openssl_path
 from .profiles import CLIENT
 from .revocation import REASONS, make_crl
@@ -53,8 +53,8 @@ __all__ = [
     "BothSides", "both_sides", "summary", "refused_by", "Scenario", "SCENARIOS", "run_scenario", "client_as_server",
     "Note", "source_handshake", "common_name_fallback", "trust_of", "other_ca_client",
     "expired_client", "revocation_list", "server_with_crl", "certificate_verify_content",
-    "sign_certificate_verify", "CertificateVerifyCheck", "check_certificate_verify", "CommandRun", "pkilesson_command",
-    "openssl_command", "openssl_s_client",
+    "sign_certificate_verify", "CertificateVerifyCheck", "check_certificate_verify", "pkilesson_command",
+    "openssl_s_client",
 ]
 
 
@@ -494,35 +494,7 @@ def check_certificate_verify(certificate: x509.Certificate, signature: bytes, tr
 # -- commands, as a terminal shows them ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CommandRun:
-    """One command as a terminal shows it: the command, what it printed, its exit status.
-
-    ``returncode`` is None when the command could not run here (no ``openssl`` CLI).
-    """
-
-    command: str
-    output: str
-    returncode: Optional[int]
-    note: str = ""
-
-    @property
-    def ran(self) -> bool:
-        return self.returncode is not None
-
-    def __str__(self) -> str:
-        lines = [f"$ {self.command}", *self.output.rstrip().splitlines()]
-        if self.ran:
-            lines.append(f"(exit status {self.returncode})")
-        if self.note:
-            lines.append(self.note)
-        return "\n".join(lines)
-
-    def _repr_pretty_(self, printer, cycle) -> None:
-        printer.text(str(self))
-
-
-def pkilesson_command(arguments: str) -> CommandRun:
+def pkilesson_command(arguments: str) -> Transcript:
     """Run ``pkilesson ARGUMENTS`` in this Python process, as the terminal command would, and keep its output.
 
     The same code as the ``pkilesson`` command (:func:`pkilesson.cli.main`),
@@ -536,27 +508,14 @@ def pkilesson_command(arguments: str) -> CommandRun:
             code = main(shlex.split(arguments))
         except SystemExit as exit_:  # argparse's usage errors
             code = exit_.code if isinstance(exit_.code, int) else 2
-    return CommandRun(f"pkilesson {arguments}", out.getvalue(), code)
-
-
-_NOT_HERE = "(The openssl command is not installed here: this command was shown, not run.)"
-
-
-def openssl_command(command: str, folder: Union[str, Path] = LAB) -> CommandRun:
-    """Run one ``openssl ...`` command line in ``folder`` and keep what it printed (a failure is a result)."""
-    from .openssl import run
-
-    if openssl_path() is None:
-        return CommandRun(command, "", None, _NOT_HERE)
-    done = run(command, folder, check=False)
-    return CommandRun(command, done.stdout + done.stderr, done.returncode)
+    return Transcript(f"pkilesson {arguments}", out.getvalue(), code)
 
 
 @dataclass(frozen=True)
 class Interop:
     """``openssl s_client`` against pkilesson's server: what s_client printed, what the server saw."""
 
-    client: CommandRun
+    client: Transcript
     server: Optional[SideReport]
 
     def __str__(self) -> str:
@@ -577,16 +536,16 @@ def openssl_s_client(artifacts, folder: Union[str, Path] = LAB, *, host: str = "
     options = (f"-servername {host} -CAfile ca-cert.pem -cert client-cert.pem -key client-key.pem "
                f"-verify_hostname {host} -verify_return_error -brief")
     if openssl_path() is None:
-        return Interop(CommandRun(f"openssl s_client -connect 127.0.0.1:PORT {options}", "", None, _NOT_HERE), None)
+        return Interop(Transcript(f"openssl s_client -connect 127.0.0.1:PORT {options}", "", None), None)
     with LoopbackServer(party_of(artifacts, "server"), lifetime=TIMEOUT + 5) as server:
         command = f"openssl s_client -connect 127.0.0.1:{server.port} {options}"
         argv = [openssl_path(), *shlex.split(command)[1:]]
         try:  # end of input: s_client leaves after the handshake
             done = subprocess.run(argv, cwd=folder, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                   timeout=TIMEOUT)
-            run = CommandRun(command, done.stdout + done.stderr, done.returncode)
+            run = Transcript(command, done.stdout + done.stderr, done.returncode)
         except subprocess.TimeoutExpired:
-            run = CommandRun(command, "", None, f"(s_client did not finish within {TIMEOUT:g} s.)")
+            run = Transcript(command, f"(s_client did not finish within {TIMEOUT:g} s: stopped.)", -1)
         deadline = time.monotonic() + TIMEOUT
         while not server.reports and time.monotonic() < deadline:
             time.sleep(0.01)
