@@ -116,11 +116,16 @@ class HandshakeReport:
         return self.server.ok and self.client.ok
 
     def reason(self) -> str:
-        """One line: why the handshake was refused (empty when both sides accepted)."""
-        for side in (self.client, self.server):
-            if not side.ok:
-                return f"{side.role}: {side.error}"
-        return ""
+        """One line: who refused the handshake and why, and what the other side was told
+        (empty when both sides accepted)."""
+        refused = [s for s in (self.client, self.server) if not s.ok]
+        if not refused:
+            return ""
+        # The side that decided reports its own reason; the other one only received an alert.
+        deciding = next((s for s in refused if "ALERT" not in s.error), refused[0])
+        other = next((s for s in refused if s is not deciding), None)
+        told = f"; the {other.role} was told {other.error}" if other is not None else ""
+        return f"the {deciding.role} refused: {deciding.error}{told}"
 
     def to_dict(self) -> dict:
         def side(s: SideReport) -> dict:
