@@ -16,6 +16,9 @@ environment variable ``PKILESSON_GRAPHVIZ`` (``auto``, ``bundled`` or
 
 from __future__ import annotations
 
+import base64
+import html
+
 import functools
 import os
 import shutil
@@ -191,11 +194,22 @@ class Diagram:
         return write_file(path, self.svg(renderer).encode("utf-8"), overwrite=overwrite)
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        """What Jupyter displays (and keeps in the saved notebook): the SVG."""
+        """What Jupyter displays (and keeps in the saved notebook): the SVG.
+
+        Beside ``image/svg+xml``, a ``text/html`` version holds the same SVG as
+        an image scaled down to the width of the notebook (JupyterLab shows an
+        SVG output at its natural size, and a wide diagram ran off the right
+        edge); frontends prefer the HTML, static viewers show either.
+        """
         try:
-            return {"image/svg+xml": self.svg(), "text/plain": self.title}
+            svg = self.svg()
         except RenderError as exc:
             return {"text/plain": f"{self.title}\n(cannot draw it: {exc})"}
+        image = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        alt = html.escape(self.title, quote=True)
+        page = (f'<img class="pkilesson-diagram" alt="{alt}" style="max-width: 100%; height: auto" '
+                f'src="data:image/svg+xml;base64,{image}">')
+        return {"image/svg+xml": svg, "text/html": page, "text/plain": self.title}
 
     def __repr__(self) -> str:
         return f"<Diagram {self.kind}: {self.title}>"

@@ -201,7 +201,15 @@ def test_jupyter_displays_a_diagram_as_svg(rsa_artifacts, now, no_env_choice):
     assert data["text/plain"] == diagram.title
     svg = parse(data["image/svg+xml"])
     assert lines(groups(svg)["graph0"])[0] == diagram.title
-    assert diagram._repr_mimebundle_() == {"image/svg+xml": diagram.svg(), "text/plain": diagram.title}
+    bundle = diagram._repr_mimebundle_()
+    assert bundle["image/svg+xml"] == diagram.svg() and bundle["text/plain"] == diagram.title
+    # The HTML version: the same SVG, as an image no wider than the notebook.
+    import base64
+    import re
+
+    match = re.fullmatch(r'<img class="pkilesson-diagram" alt="([^"]*)" style="max-width: 100%; height: auto" '
+                         r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)">', bundle["text/html"])
+    assert match and base64.b64decode(match.group(2)).decode() == diagram.svg()
 
 
 def test_an_executed_notebook_keeps_the_svg_for_static_views(tmp_path):
