@@ -32,24 +32,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a positive number of days")
-    return value
+def _whole(minimum: int, too_small: str):
+    """An argparse type: a whole number of at least ``minimum`` (``too_small`` formats the refusal)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(too_small.format(value))
+        return value
+
+    return parse
 
 
-def _depth(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value}: the number of intermediates cannot be negative")
-    return value
+_positive_int = _whole(1, "{} is not a positive number of days")
+_depth = _whole(0, "{}: the number of intermediates cannot be negative")
 
 
 def _parser() -> argparse.ArgumentParser:

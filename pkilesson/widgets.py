@@ -64,7 +64,16 @@ def _svg_html(diagram) -> str:
         return _error_html(exc)
 
 
-class StepPanel:
+class _Panel:
+    """What every panel shares: Jupyter displays its ``widget``."""
+
+    widget: w.Widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+class StepPanel(_Panel):
     """Widgets for step 1 (the CA), 2 (the server) or 3 (the client).
 
     Attributes:
@@ -176,11 +185,7 @@ class StepPanel:
         if self.decoded is not None and self.field.value:
             self.bytes_view.value = self.decoded.highlight(self.field.value)
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
-
-
-class VerifyPanel:
+class VerifyPanel(_Panel):
     """Step 4: verify the server's or the client's certificate against the CA, and see the chain.
 
     ``items`` is what :func:`~pkilesson.lesson.prepare` gives for step 4.
@@ -232,11 +237,7 @@ class VerifyPanel:
         )
         self.diagram_view.value = _svg_html(diagram)
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
-
-
-class BreakItPanel:
+class BreakItPanel(_Panel):
     """The break-it lab: pick a defect, see every checker's verdict, the failing field and the fix.
 
     Each press of "Break it" makes the chosen defect afresh
@@ -290,11 +291,7 @@ class BreakItPanel:
         else:
             self.field_view.value = "<p>Nothing is wrong with this certificate.</p>"
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
-
-
-class ScenarioPanel:
+class ScenarioPanel(_Panel):
     """Lesson 05: pick a mutual-TLS scenario, press Run: a real handshake on 127.0.0.1, what both sides saw.
 
     ``artifacts`` are the workspace's (:func:`~pkilesson.workflow.load_artifacts`);
@@ -344,11 +341,7 @@ class ScenarioPanel:
         )
         self.view.value = both_sides(report)._repr_html_()
 
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
-
-
-class ChainPanel:
+class ChainPanel(_Panel):
     """Lesson 06: what the server sends after its certificate, what the client trusts; Run: a real handshake.
 
     ``hierarchy`` is a :class:`~pkilesson.hierarchy.Hierarchy` (root →
@@ -408,6 +401,3 @@ class ChainPanel:
             f"{html.escape(trusted)}.</div>"
         )
         self.view.value = both_sides(report)._repr_html_()
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
