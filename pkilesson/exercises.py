@@ -135,7 +135,8 @@ def _readable_keys(answer, directory="lab") -> tuple[bool, str]:
     return False, f"look at lesson.file_mode() of each *-key.pem in {folder}/: a mode ending in 4 means everyone reads."
 
 
-@exercise("01.ca-valid-until", "Until which day (UTC) is the CA certificate in lab/ valid? (YYYY-MM-DD)")
+@exercise("01.ca-valid-until", "Until which day (UTC) is the CA certificate in lab/ valid? Read its notAfter "
+                                "(YYYY-MM-DD)")
 def _ca_valid_until(answer, directory="lab") -> tuple[bool, str]:
     import datetime as dt
     from pathlib import Path
@@ -147,16 +148,27 @@ def _ca_valid_until(answer, directory="lab") -> tuple[bool, str]:
     path = Path(directory) / "ca-cert.pem"
     if not path.exists():
         return False, f"there is no {path} yet: run the notebook from the top (it saves the CA there)."
-    end = load_certificate(path).not_valid_after_utc
+    certificate = load_certificate(path)
+    start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
     if isinstance(answer, dt.datetime):
-        given = answer.date().isoformat()
+        given = answer.astimezone(dt.timezone.utc).date().isoformat() if answer.tzinfo else answer.date().isoformat()
     elif isinstance(answer, dt.date):
         given = answer.isoformat()
     else:
         given = str(answer).strip()[:10]
+    days = (end - start).days
     if given == end.date().isoformat():
-        return True, (f"{path} ends {end:%Y-%m-%d %H:%M:%S}Z (its notAfter). Every certificate it signs must end by "
-                      "then: pkilesson's CA refuses to sign one that would outlive it.")
+        return True, (f"{path} ends {end:%Y-%m-%d %H:%M:%S}Z (its notAfter), {days} days after its notBefore. Every "
+                      "certificate it signs must end by then: pkilesson's CA refuses to sign one that would outlive it.")
+    years = round(days / 365.25)
+    try:
+        calendar = start.replace(year=start.year + years).date().isoformat() if years else ""
+    except ValueError:  # 29 February, and the year after the years is not a leap year
+        calendar = start.replace(year=start.year + years, day=28).date().isoformat()
+    if calendar and given == calendar:
+        return False, (f"{given} is {years} calendar years after {start:%Y-%m-%d}, but the CA was made for {days} days, "
+                       f"not {years} years: the 29 Februaries in between make {days} days end on "
+                       f"{end:%Y-%m-%d}. Read the date in the certificate rather than computing it.")
     return False, f"look for 'Not after' in the decoded view of {path} (the date before the 'T')."
 
 

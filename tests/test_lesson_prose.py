@@ -1,0 +1,34 @@
+"""The committed lessons' prose: claims found false stay out, version-dependent claims name their versions.
+
+Each test reads the Markdown (and code) of a committed notebook, so a wrong
+sentence cannot come back unnoticed. The facts themselves are checked live by
+the library tests (test_selfissued.py, test_wire.py...).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
+
+
+def _cells(name: str, kind: str = "markdown") -> list[str]:
+    notebook = json.loads((NOTEBOOKS / name).read_text())
+    return ["".join(cell["source"]) for cell in notebook["cells"] if kind in ("any", cell["cell_type"])]
+
+
+def _text(name: str, kind: str = "markdown") -> str:
+    return re.sub(r"\s+", " ", "\n".join(_cells(name, kind)))
+
+
+# -- issue #10, item 8: "ten years" -------------------------------------------------------------------
+
+
+def test_lesson_01_says_3650_days_not_ten_years():
+    text = _text("01-certificate-authority.ipynb")
+    assert "ten years of validity" not in text and "it is ten years after" not in text
+    assert "3650 days" in text and "2036-11-27" in text
