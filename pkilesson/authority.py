@@ -181,9 +181,11 @@ class CertificateAuthority:
         if subject == self.subject and not allow_same_subject:
             raise IssuanceError(
                 f"The request's subject {format_subj(subject)} is the CA's own subject. "
-                "A certificate whose issuer equals its subject is 'self-issued' (RFC 5280 §6.1), and "
-                "OpenSSL may take it for self-signed: it does with the source's leaves, which have no "
-                "authorityKeyIdentifier ('self-signed certificate', error 18).",
+                "A certificate whose issuer equals its subject is 'self-issued' (RFC 5280 §6.1). OpenSSL "
+                "takes it for self-signed, without checking its signature, unless its authorityKeyIdentifier "
+                "names another key than its own subjectKeyIdentifier or its key type does not fit the CA's "
+                "signature algorithm; 'openssl verify' then fails with error 18, 'self-signed certificate', "
+                "as it does with the source's version 1 leaves (see pkilesson.selfissued).",
                 "give the server or client another CN than the CA's.",
             )
         names = parse_general_names(sans) if sans is not None else requested_sans(csr)

@@ -118,6 +118,17 @@ def test_same_subject_as_ca_is_refused(ca):
     assert is_self_issued(cert)
 
 
+def test_same_subject_refusal_states_openssl_s_whole_rule(ca):
+    """Not 'no authorityKeyIdentifier' alone: the AKI against the SKI, and the key type against the signature."""
+    csr = create_csr(generate_key("p256"), ca.subject, ["localhost"])
+    with pytest.raises(IssuanceError) as refused:
+        ca.issue(csr, SERVER, now=NOW)
+    problem = refused.value.problem
+    assert "authorityKeyIdentifier" in problem and "subjectKeyIdentifier" in problem
+    assert "key type" in problem and "signature" in problem and "without checking its signature" in problem
+    assert "which have no authorityKeyIdentifier" not in problem
+
+
 def test_server_without_san_is_refused(ca):
     csr = create_csr(generate_key("p256"), "/CN=localhost")
     with pytest.raises(IssuanceError, match="needs a subjectAltName.*sans="):

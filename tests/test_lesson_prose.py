@@ -32,3 +32,19 @@ def test_lesson_01_says_3650_days_not_ten_years():
     text = _text("01-certificate-authority.ipynb")
     assert "ten years of validity" not in text and "it is ten years after" not in text
     assert "3650 days" in text and "2036-11-27" in text
+
+
+# -- issue #10, item 3: error 18, the whole rule, shown live ------------------------------------------
+
+
+def test_lesson_02_states_openssl_s_self_signed_rule_where_it_lives():
+    text = _text("02-server-certificate.ipynb")
+    assert "X509_check_issued" not in text  # the old, wrong attribution
+    assert "x509v3_cache_extensions" in text and "X509_check_akid" in text
+    assert "signature algorithm fits its own key" in text
+    assert "OpenSSL 3.2" in text and "19271" in text
+
+
+def test_lesson_02_shows_the_cases_live():
+    code = _text("02-server-certificate.ipynb", "code")
+    assert "same_subject_cases(" in code
