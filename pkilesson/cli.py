@@ -4,6 +4,7 @@
     pkilesson verify --ca CA.pem CERT.pem (--host NAME | --ip ADDR | --client)
     pkilesson inspect FILE [--asn1] [--json] [--issuer CA.pem]
     pkilesson diagram DIR -o FILE.svg [--kind workspace|chain|mtls] [--step N]
+    pkilesson lab --list | pkilesson lab NAME [-o DIR] [--json]
 
 Exit codes: 0 success, 1 a certificate did not verify, 2 bad input (one
 line on standard error says what is wrong and how to fix it).
@@ -122,7 +123,48 @@ def _parser() -> argparse.ArgumentParser:
                     help="bundled: graphviz-pure from pip; system: Graphviz's dot; auto (default): bundled if installed")
     dg.add_argument("--dot", action="store_true", help="write the Graphviz DOT source instead of SVG")
     dg.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
+    lb = sub.add_parser("lab", help="the break-it lab: make one defect live and run every checker on the machine")
+    lb.add_argument("defect", nargs="?", help="the defect's name (pkilesson lab --list shows them)")
+    lb.add_argument("--list", action="store_true", help="list the defects, one a line: name, two spaces, title")
+    lb.add_argument("-o", "--output", type=Path, metavar="DIR",
+                    help="write ca-cert.pem, leaf-cert.pem, leaf-key.pem (0600) and untrusted.pem into DIR "
+                    "(a new or empty folder) and run the checkers there, so each can be run again by hand")
+    lb.add_argument("--json", action="store_true", help="print the defect, every checker's verdict and the fix as JSON")
     return parser
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from .defects import DEFECTS, make_defect
+    from .matrix import LAB_FILES, verdict_matrix, write_lab_files
+
+    if args.list:
+        if args.defect or args.output or args.json:
+            _parser().error("--list takes no defect, -o or --json")
+        for name, defect in DEFECTS.items():
+            print(f"{name}  {defect.title}")
+        return 0
+    if not args.defect:
+        _parser().error("name a defect (pkilesson lab --list shows them)")
+    if args.defect not in DEFECTS:
+        raise PkiLessonError(f"There is no defect {args.defect!r} in the lab.",
+                             "run 'pkilesson lab --list' and pick one of the names it shows.")
+    broken = make_defect(args.defect)
+    files = {}
+    if args.output is not None:
+        files = write_lab_files(broken, args.output)
+    matrix = verdict_matrix(broken, args.output)
+    if args.json:
+        import json
+
+        data = matrix.to_dict({name: str(args.output / name) for name in files} if files else {})
+        print(json.dumps(data, indent=2))
+        return 0
+    print(matrix)
+    if files:
+        print(f"\nThe files, in {args.output}/ (each command above runs there):")
+        for name in files:
+            print(f"  {name}  {LAB_FILES[name]}")
+    return 0
 
 
 def _print_commands(label: str, steps) -> None:
@@ -182,15 +224,33 @@ def _verify(args: argparse.Namespace) -> int:
 
         print(json.dumps(report.to_dict(), indent=2))
     else:
-        print(f"{args.certificate}: {report.verdict}")
-        if args.explain:
-            print(report)
-        elif report.first_failure:
-            print(f"first failed check: {report.first_failure.name} ({report.first_failure.field}: "
-                  f"{report.first_failure.detail}). Fix: {report.fix}")
-        for warning in () if args.explain else report.warnings:
-            print(f"warning: {warning}")
+        _print_verdict(args.certificate, report, args.explain)
     return 0 if report.valid else 1
+
+
+def _print_verdict(path: Path, report, every_check: bool) -> None:
+    """The verifier's own words first, then pkilesson's explanation, labelled as ours."""
+    from .explain import verifier_version
+
+    verdict = report.verdict
+    if verdict.valid:
+        print(f"{path}: {verdict}")
+    else:
+        what = f"server {verdict.peer_name}" if verdict.purpose == "server" else "client"
+        print(f"{path}: invalid for {what}")
+        print(f"  {verifier_version()} says: {verdict.reason}")
+    if every_check:
+        print(report)
+        return
+    failures = report.failures
+    if failures:
+        first = failures[0]
+        print(f"  pkilesson's explanation: the check it refused on is {first.name} ({first.field}: {first.detail}). "
+              f"Fix: {report.fix}")
+        for other in failures[1:]:
+            print(f"  pkilesson's explanation: {other.name} fails too ({other.field}: {other.detail}). Fix: {other.fix}")
+    for warning in report.warnings:
+        print(f"  warning (pkilesson): {warning}")
 
 
 def _mtls(args: argparse.Namespace) -> int:
@@ -287,13 +347,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = _parser().parse_args(argv)
     try:
         commands = {"workflow": _workflow, "verify": _verify, "inspect": _inspect, "diagram": _diagram,
-                    "mtls": _mtls, "revoke": _revoke}
+                    "mtls": _mtls, "revoke": _revoke, "lab": _lab}
         return commands[args.command](args)
     except PkiLessonError as exc:
         print(f"pkilesson: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader (e.g. head) stopped early: not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

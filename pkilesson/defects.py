@@ -1,38 +1,35 @@
 """The break-it lab: one defect at a time, made live, ready for every verifier on the machine.
 
-Each defect of :data:`DEFECTS` is built by :func:`make_defect` from fresh
-keys: a leaf certificate (with its key, so a real TLS handshake can show
-it too), the trusted roots, the intermediates given, the purpose, the host
-name and the instant of the check. Most are built with pyca/cryptography
-directly, because pkilesson's own CA refuses to make them; the version 1
-leaf comes from the source's real ``openssl`` commands when the CLI is
-installed, otherwise from files shipped with the package (made by OpenSSL
-3.0.19 with the source's commands, lesson material only).
+Each defect of :data:`DEFECTS` is made by :func:`make_defect` from a correct
+chain, the *control*, by changing the one thing the defect names: the same
+keys, names, serials and dates, so a verifier that refuses it refuses that
+field. :func:`differences` lists what differs between a defect and its
+control, and a test holds every defect to the list in :data:`DEFECTS`. Most
+defects are signed again with pyca/cryptography, because pkilesson's own CA
+refuses to make them; the version 1 leaf is cut from the control's DER and
+signed again (pyca/cryptography only builds version 3).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from dataclasses import dataclass, field, replace
-from importlib import resources
-from pathlib import Path
 from typing import Optional
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from . import _rebuild
 from ._time import resolve_now
 from .authority import CertificateAuthority
-from .certificates import load_certificate
 from .csr import create_csr
 from .errors import PkiLessonError
-from .keys import PrivateKey, generate_key, load_private_key
+from .keys import PrivateKey, generate_key
 from .names import make_name
-from .openssl import openssl_path
 from .profiles import CLIENT, INTERMEDIATE_CA, SERVER
 
-__all__ = ["DEFECTS", "Broken", "make_defect"]
+__all__ = ["DEFECTS", "Broken", "make_defect", "differences"]
 
 
 @dataclass(frozen=True)
@@ -41,49 +38,60 @@ class _Defect:
     what: str
     field: str
     fix: str
+    differs: tuple[str, ...]
+    at_fault: str = "leaf"
 
 
-#: The defects of the lab: name -> title, what is wrong, the field to look at, the fix.
+#: The defects of the lab: name -> title, what is wrong, the DER field to look at, the fix, and what
+#: differs from the control (as :func:`differences` names it), and which certificate holds the field.
 DEFECTS = {
-    "none": _Defect("no defect (the control)", "A correct chain, made by pkilesson.", "", ""),
+    "none": _Defect("no defect (the control)", "A correct chain, made by pkilesson.", "", "", ()),
     "no-san": _Defect(
-        "no subjectAltName", "The server certificate names its host only in the CN, as the source's does.",
-        "tbsCertificate.subject", "add subjectAltName DNS:localhost (openssl: -addext / -extfile)"),
+        "no subjectAltName", "The server certificate has no subjectAltName: it names its host only in the CN, "
+        "as the source's does.", "tbsCertificate.subject", "add subjectAltName DNS:localhost (openssl: -addext / "
+        "-extfile)", ("leaf: extensions.subjectAltName",)),
     "same-subject": _Defect(
-        "CA and leaf with the same subject", "The server was given the CA's own name (the source's classic trap).",
-        "tbsCertificate.subject", "give the server a CN of its own"),
+        "CA and leaf with the same subject", "The server certificate carries the CA's own subject name (the "
+        "source's classic trap); everything else, key identifiers included, is the control's.",
+        "tbsCertificate.subject", "give the server a CN of its own", ("leaf: subject",)),
     "reused-serial": _Defect(
         "reused serial number", "Two different certificates from one CA both carry serial 01, as the source's fixed "
         "-set_serial does when run twice.", "tbsCertificate.serialNumber",
-        "let the CA pick random serials (159 bits); never reuse one"),
+        "let the CA pick random serials (159 bits); never reuse one", ("leaf: serialNumber",)),
     "v1-leaf": _Defect(
-        "version 1 leaf", "openssl x509 -req without an extension file, OpenSSL before 3.2: no extensions at all.",
-        "tbsCertificate.version", "sign with -extfile (or OpenSSL 3.2+), as pkilesson's corrected command does"),
+        "version 1 leaf", "The server certificate is version 1, as openssl x509 -req without an extension file "
+        "makes it before OpenSSL 3.2. Version 1 cannot carry extensions, so it has none; its CA is the control's.",
+        "tbsCertificate.version", "sign with -extfile (or OpenSSL 3.2+), as pkilesson's corrected command does",
+        ("leaf: version", "leaf: extensions")),
     "ca-no-key-usage": _Defect(
         "CA without keyUsage", "The CA certificate has basicConstraints CA:TRUE but no keyUsage, as the source's "
-        "openssl req -x509 makes it.", "tbsCertificate.extensions",
-        "make the CA with keyUsage=critical,keyCertSign,cRLSign"),
+        "openssl req -x509 makes it; the server certificate is the control's.", "tbsCertificate.extensions",
+        "make the CA with keyUsage=critical,keyCertSign,cRLSign", ("trusted: extensions.keyUsage",), "trusted"),
     "client-as-server": _Defect(
-        "client certificate used as a server's", "The client's certificate (EKU clientAuth) is presented as a "
-        "server's.", "tbsCertificate.extensions", "use the server's certificate (EKU serverAuth)"),
+        "client certificate used as a server's", "The server presents a certificate whose extendedKeyUsage is "
+        "clientAuth, a client's purpose, instead of serverAuth.", "tbsCertificate.extensions",
+        "use the server's certificate (EKU serverAuth)", ("leaf: extensions.extendedKeyUsage",)),
     "missing-eku": _Defect(
         "no extendedKeyUsage", "The server certificate has no EKU, so RFC 5280 lets it serve any purpose.",
-        "tbsCertificate.extensions", "add extendedKeyUsage serverAuth (clientAuth for a client)"),
+        "tbsCertificate.extensions", "add extendedKeyUsage serverAuth (clientAuth for a client)",
+        ("leaf: extensions.extendedKeyUsage",)),
     "expired": _Defect(
         "expired", "The certificate's notAfter is in the past at the time of the check.",
-        "tbsCertificate.validity.notAfter", "issue it again (renew)"),
+        "tbsCertificate.validity.notAfter", "issue it again (renew)", ("leaf: validity",)),
     "not-yet-valid": _Defect(
         "not yet valid", "The certificate's notBefore is in the future at the time of the check.",
-        "tbsCertificate.validity.notBefore", "check the clocks; wait until notBefore"),
+        "tbsCertificate.validity.notBefore", "check the clocks; wait until notBefore", ("leaf: validity",)),
     "other-ca": _Defect(
-        "signed by another CA", "The server certificate was signed by a CA the client does not trust.",
-        "tbsCertificate.issuer", "trust the CA that signed it, or have the trusted CA sign it"),
+        "signed by another CA", "The server certificate is the control's, but the verifier trusts another CA "
+        "(Other CA), not the one that signed it.", "tbsCertificate.issuer",
+        "trust the CA that signed it, or have the trusted CA sign it", ("trusted: another certificate",)),
     "flipped-signature": _Defect(
         "one flipped byte in the signature", "One bit of the signature value was changed after signing.",
-        "signatureValue", "use the certificate as the CA issued it"),
+        "signatureValue", "use the certificate as the CA issued it", ("leaf: signatureValue",)),
     "missing-intermediate": _Defect(
-        "missing intermediate", "The server certificate was signed by an intermediate CA that is not given.",
-        "tbsCertificate.issuer", "send the intermediate with the certificate (the chain file)"),
+        "missing intermediate", "The server certificate was signed by an intermediate CA, and the intermediate is "
+        "not given (the control gives it).", "tbsCertificate.issuer",
+        "send the intermediate with the certificate (the chain file)", ("untrusted: 1 certificate(s) -> 0",)),
 }
 
 
@@ -93,12 +101,14 @@ class Broken:
 
     Attributes:
         defect: the name (a key of :data:`DEFECTS`).
-        leaf: the certificate to verify; ``key`` its private key (None when not known).
+        leaf: the certificate to verify; ``key`` its private key.
         roots: the trusted CA certificates; ``intermediates`` the untrusted ones given.
         purpose: ``"server"`` or ``"client"``; ``host`` the server name checked.
         at: the instant of the check.
+        issuer: the certificate that really signed ``leaf`` (given to the verifier or not).
         others: extra certificates the lesson shows (the other one with the same serial).
-        origin: where the certificates came from.
+        control: the correct case this defect was made from (None for ``"none"`` itself).
+        origin: how it was made.
     """
 
     defect: str
@@ -109,8 +119,10 @@ class Broken:
     purpose: str
     host: Optional[str]
     at: dt.datetime
+    issuer: Optional[x509.Certificate] = field(default=None, repr=False)
     others: tuple[x509.Certificate, ...] = ()
-    origin: str = "built with pyca/cryptography"
+    control: Optional["Broken"] = field(default=None, repr=False)
+    origin: str = "pkilesson"
 
     @property
     def title(self) -> str:
@@ -128,129 +140,122 @@ class Broken:
     def fix(self) -> str:
         return DEFECTS[self.defect].fix
 
+    @property
+    def at_fault(self) -> x509.Certificate:
+        """The certificate that holds :attr:`field`: the leaf, or the trusted CA's."""
+        return self.roots[0] if DEFECTS[self.defect].at_fault == "trusted" else self.leaf
+
 
 def _name(cn: str) -> x509.Name:
     return make_name(C="FR", O="Lab", CN=cn)
 
 
-def _build(subject, issuer_name, public_key, signer, *, serial, start, days, extensions) -> x509.Certificate:
-    builder = (
-        x509.CertificateBuilder().subject_name(subject).issuer_name(issuer_name).public_key(public_key)
-        .serial_number(serial).not_valid_before(start).not_valid_after(start + dt.timedelta(days=days))
-    )
-    for extension, critical in extensions:
-        builder = builder.add_extension(extension, critical=critical)
-    return builder.sign(signer, hashes.SHA256())
-
-
-def _leaf_extensions(public_key, ca: CertificateAuthority, *, sans=("localhost", "127.0.0.1"), eku=True):
-    from .names import parse_general_names
-
-    profile = SERVER if eku else replace(SERVER, extended_key_usage=())
-    ski = ca.certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    names = tuple(parse_general_names(list(sans))) if sans else ()
-    return profile.extensions(public_key, ca.key.public_key(), names, ski)
-
-
-def make_defect(defect: str, *, now: Optional[dt.datetime] = None, folder: Optional[Path] = None) -> Broken:
+def make_defect(defect: str, *, now: Optional[dt.datetime] = None) -> Broken:
     """Make ``defect`` (a key of :data:`DEFECTS`) with fresh P-256 keys, checked at ``now``.
 
-    ``folder`` is where the source's ``openssl`` commands run for the v1
-    leaf (a temporary folder by default).
+    The control is a root CA and a server certificate for ``localhost`` and
+    127.0.0.1 made by pkilesson; the defect changes only what
+    :data:`DEFECTS` says it changes (see :func:`differences`).
     """
     if defect not in DEFECTS:
         raise PkiLessonError(f"There is no defect {defect!r} in the lab.", f"pick one of {', '.join(DEFECTS)}.")
     now = resolve_now(now)
     # Every defect is checked at ``now`` (so Python's ssl, which only knows the real clock, can
-    # join in): the CA started 90 days ago, leaves yesterday, the expired one 60 days ago for 30.
+    # join in): the CA started 90 days ago, the leaf yesterday.
     start = now - dt.timedelta(days=1)
     ca = CertificateAuthority.create(_name("Lab Root CA"), key_type="p256", now=now - dt.timedelta(days=90))
     key = generate_key("p256")
-    roots = (ca.certificate,)
-
-    def server(**kwargs) -> x509.Certificate:
-        return ca.issue(create_csr(key, _name("localhost"), ["localhost", "127.0.0.1"]), SERVER, now=start, **kwargs)
-
+    csr = create_csr(key, _name("localhost"), ["localhost", "127.0.0.1"])
+    if defect == "missing-intermediate":
+        inter_key = generate_key("p256")
+        inter = CertificateAuthority(inter_key, ca.issue(create_csr(inter_key, _name("Lab Issuing CA")),
+                                                         INTERMEDIATE_CA, now=start))
+        leaf = inter.issue(csr, SERVER, now=start)
+        control = Broken("none", leaf, key, (ca.certificate,), (inter.certificate,), "server", "localhost", now,
+                         issuer=inter.certificate, origin="pkilesson: a root, an intermediate given, a server")
+        return replace(control, defect=defect, intermediates=(), control=control)
+    control = Broken("none", ca.issue(csr, SERVER, now=start), key, (ca.certificate,), (), "server", "localhost",
+                     now, issuer=ca.certificate)
     if defect == "none":
-        return Broken(defect, server(), key, roots, (), "server", "localhost", now, origin="pkilesson")
+        return control
+    broken = replace(_break(defect, control, ca, now), control=control)
+    return broken
+
+
+def _break(defect: str, control: Broken, ca: CertificateAuthority, now: dt.datetime) -> Broken:
+    """``control`` with the one change of ``defect``."""
+    leaf, signer = control.leaf, ca.key
+
+    def changed(**kwargs) -> Broken:
+        return replace(control, defect=defect, leaf=_rebuild.rebuild(leaf, signer, **kwargs),
+                       origin="pkilesson's control, signed again by its CA with one change")
+
     if defect == "no-san":
-        leaf = _build(_name("localhost"), ca.subject, key.public_key(), ca.key, serial=x509.random_serial_number(),
-                      start=start, days=365, extensions=_leaf_extensions(key.public_key(), ca, sans=()))
-        return Broken(defect, leaf, key, roots, (), "server", "localhost", now)
+        return changed(drop=(x509.SubjectAlternativeName,))
     if defect == "same-subject":
-        # Like the source's leaves, no authorityKeyIdentifier: nothing tells the leaf from its CA but the
-        # signature, and OpenSSL takes it for self-signed (error 18). With an AKI, OpenSSL and pyca accept it.
-        extensions = [e for e in _leaf_extensions(key.public_key(), ca) if not isinstance(e[0], x509.AuthorityKeyIdentifier)]
-        leaf = _build(ca.subject, ca.subject, key.public_key(), ca.key, serial=x509.random_serial_number(),
-                      start=start, days=365, extensions=extensions)
-        return Broken(defect, leaf, key, roots, (), "server", "localhost", now,
-                      origin="built with pyca/cryptography, without authorityKeyIdentifier as the source's leaves")
+        return changed(subject=ca.subject)
     if defect == "reused-serial":
-        first = server(serial=1)
         other_key = generate_key("p256")
         second = ca.issue(create_csr(other_key, _name("client.localhost"), ["client.localhost"]), CLIENT, serial=1,
-                          now=start)
-        return Broken(defect, first, key, roots, (), "server", "localhost", now, others=(second,),
-                      origin="pkilesson with serial=1 twice")
+                          now=control.leaf.not_valid_before_utc)
+        return replace(changed(serial=1), others=(second,))
     if defect == "v1-leaf":
-        return _v1_leaf(now, folder)
+        return replace(control, defect=defect, leaf=_rebuild.as_version1(leaf, signer),
+                       origin="pkilesson's control cut to version 1 (no version field, no extensions), signed again")
     if defect == "ca-no-key-usage":
-        ca_key = generate_key("p256")
-        name = _name("Lab Root CA")
-        ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
-        root = _build(name, name, ca_key.public_key(), ca_key, serial=x509.random_serial_number(), start=start,
-                      days=3650, extensions=[(ski, False), (x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), False),
-                                             (x509.BasicConstraints(ca=True, path_length=None), True)])
-        weak = CertificateAuthority(ca_key, root)
-        leaf = weak.issue(create_csr(key, _name("localhost"), ["localhost", "127.0.0.1"]), SERVER, now=start)
-        return Broken(defect, leaf, key, (root,), (), "server", "localhost", now)
+        root = _rebuild.rebuild(ca.certificate, ca.key, drop=(x509.KeyUsage,))
+        return replace(control, defect=defect, roots=(root,), issuer=root,
+                       origin="pkilesson's control; its CA certificate signed again without keyUsage")
     if defect == "client-as-server":
-        leaf = ca.issue(create_csr(key, _name("client.localhost"), ["client.localhost"]), CLIENT, now=start)
-        return Broken(defect, leaf, key, roots, (), "server", "client.localhost", now)
+        return changed(put=((x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), False),))
     if defect == "missing-eku":
-        leaf = _build(_name("localhost"), ca.subject, key.public_key(), ca.key, serial=x509.random_serial_number(),
-                      start=start, days=365, extensions=_leaf_extensions(key.public_key(), ca, eku=False))
-        return Broken(defect, leaf, key, roots, (), "server", "localhost", now)
+        return changed(drop=(x509.ExtendedKeyUsage,))
     if defect == "expired":
-        old = ca.issue(create_csr(key, _name("localhost"), ["localhost", "127.0.0.1"]), SERVER, days=30,
-                       now=now - dt.timedelta(days=60))
-        return Broken(defect, old, key, roots, (), "server", "localhost", now)
+        return changed(not_before=now - dt.timedelta(days=60), not_after=now - dt.timedelta(days=30))
     if defect == "not-yet-valid":
-        early = ca.issue(create_csr(key, _name("localhost"), ["localhost", "127.0.0.1"]), SERVER,
-                         now=now + dt.timedelta(days=10))
-        return Broken(defect, early, key, roots, (), "server", "localhost", now)
+        return changed(not_before=now + dt.timedelta(days=10), not_after=now + dt.timedelta(days=375))
     if defect == "other-ca":
-        other = CertificateAuthority.create(_name("Other CA"), key_type="p256", now=start)
-        leaf = other.issue(create_csr(key, _name("localhost"), ["localhost", "127.0.0.1"]), SERVER, now=start)
-        return Broken(defect, leaf, key, roots, (), "server", "localhost", now)
-    if defect == "flipped-signature":
-        good = server()
-        der = bytearray(good.public_bytes(serialization.Encoding.DER))
-        der[-5] ^= 0x01  # inside the signature value: the last bytes of the certificate
-        return Broken(defect, x509.load_der_x509_certificate(bytes(der)), key, roots, (), "server", "localhost", now)
-    # missing-intermediate
-    inter_key = generate_key("p256")
-    inter = CertificateAuthority(inter_key, ca.issue(create_csr(inter_key, _name("Lab Issuing CA")), INTERMEDIATE_CA,
-                                                     now=start))
-    leaf = inter.issue(create_csr(key, _name("localhost"), ["localhost", "127.0.0.1"]), SERVER, now=start)
-    return Broken(defect, leaf, key, roots, (), "server", "localhost", now, others=(inter.certificate,))
+        other = CertificateAuthority.create(_name("Other CA"), key_type="p256", now=now - dt.timedelta(days=90))
+        return replace(control, defect=defect, roots=(other.certificate,),
+                       origin="pkilesson's control; the verifier is given another CA to trust")
+    # flipped-signature
+    der = bytearray(leaf.public_bytes(serialization.Encoding.DER))
+    der[-5] ^= 0x01  # inside the signature value: the last bytes of the certificate
+    return replace(control, defect=defect, leaf=x509.load_der_x509_certificate(bytes(der)),
+                   origin="pkilesson's control with one bit of its signature flipped")
 
 
-def _v1_leaf(now: dt.datetime, folder: Optional[Path]) -> Broken:
-    """The source's own v1 leaf: from the openssl CLI when there, else from the shipped files."""
-    from .lesson import run_source_step
+def differences(broken: Broken, control: Optional[Broken] = None) -> tuple[str, ...]:
+    """What differs between ``broken`` and its control (``broken.control`` unless given).
 
-    if openssl_path() is not None:
-        folder = Path(folder or tempfile.mkdtemp(prefix="pkilesson-v1-"))
-        run_source_step(2, folder)
-        leaf = load_certificate(folder / "server-cert.pem")
-        origin = "the source's openssl commands, run here"
-        key = load_private_key(folder / "server-key.pem")
-        ca = load_certificate(folder / "ca-cert.pem")
+    Each item names where: ``leaf: <field>`` (see
+    :func:`pkilesson._rebuild.differences`; ``leaf: extensions`` when one of
+    the two has none at all), ``trusted: <field>`` (or ``trusted: another
+    certificate`` when the trusted CA has another key), ``untrusted: N
+    certificate(s) -> M``, and ``purpose``, ``host`` or ``at``.
+    """
+    control = control or broken.control
+    if control is None:
+        return ()
+    found = [f"leaf: {name}" for name in _certificate_differences(control.leaf, broken.leaf)]
+    if len(control.roots) != len(broken.roots):
+        found.append(f"trusted: {len(control.roots)} certificate(s) -> {len(broken.roots)}")
+    for left, right in zip(control.roots, broken.roots):
+        if _rebuild.differences(left, right) and left.public_key() != right.public_key():
+            found.append("trusted: another certificate")
+        else:
+            found += [f"trusted: {name}" for name in _certificate_differences(left, right)]
+    if len(control.intermediates) != len(broken.intermediates):
+        found.append(f"untrusted: {len(control.intermediates)} certificate(s) -> {len(broken.intermediates)}")
     else:
-        shipped = resources.files("pkilesson") / "data" / "source-v1"
-        leaf = load_certificate(shipped.joinpath("server-cert.pem").read_bytes())
-        ca = load_certificate(shipped.joinpath("ca-cert.pem").read_bytes())
-        key, origin = None, "files shipped with pkilesson (made by OpenSSL 3.0.19 with the source's commands)"
-    at = max(now, leaf.not_valid_before_utc + dt.timedelta(minutes=1))  # made just now by openssl: its own clock
-    return Broken("v1-leaf", leaf, key, (ca,), (), "server", "localhost", at, origin=origin)
+        for left, right in zip(control.intermediates, broken.intermediates):
+            found += [f"untrusted: {name}" for name in _certificate_differences(left, right)]
+    found += [name for name in ("purpose", "host", "at") if getattr(control, name) != getattr(broken, name)]
+    return tuple(found)
+
+
+def _certificate_differences(a: x509.Certificate, b: x509.Certificate) -> list[str]:
+    names = list(_rebuild.differences(a, b))
+    if (len(a.extensions) == 0) != (len(b.extensions) == 0):
+        names = [n for n in names if not n.startswith("extensions.")] + ["extensions"]
+    return names

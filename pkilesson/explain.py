@@ -51,6 +51,7 @@ CHECKS = {
     "version": "the leaf is an X.509 version 3 certificate",
     "eku": "the leaf's extendedKeyUsage allows the purpose (serverAuth or clientAuth)",
     "host_name": "the server's subjectAltName holds the name the client connects to",
+    "client_san": "the client's certificate has a subjectAltName (pyca/cryptography's client verifier requires one)",
     "leaf_key_usage": "the leaf's keyUsage fits an end entity (no keyCertSign without CA:TRUE)",
     "leaf_ca_flag": "the leaf is not a CA (basicConstraints CA:TRUE is for issuers only)",
     "criticality": "each extension is marked critical or not as the profile requires",
@@ -74,13 +75,41 @@ _REASONS = (
     ("RSA key is too weak", "key_algorithm", "use an RSA key of at least 2048 bits"),
     ("serial", "serial", "issue it with a random positive serial of at most 20 octets (pkilesson does by default)"),
     ("non-empty Issuer", "names", "give the CA a non-empty subject name"),
-    ("missing required extension", "required_extensions", "add the missing extension (e.g. authorityKeyIdentifier)"),
+    ("missing required extension", "required_extensions", "add the extension the verifier names as missing"),
     ("prohibited extension", "required_extensions", "remove the extension this certificate may not carry"),
     ("unaccounted-for critical extensions", "required_extensions",
      "remove the unknown critical extension, or mark it not critical"),
     ("authorityKeyIdentifier must contain keyIdentifier", "key_id", "give the authorityKeyIdentifier a keyIdentifier"),
     ("signature does not match", "signature", "issue it again with the key of its issuer"),
 )
+#: What pyca/cryptography's message says -> the checks that can be that refusal (checked in order).
+_VERIFIER_SAID = (
+    ("must be an X509v3 certificate", ("version",)),
+    ("has no subjectAltName", ("host_name", "client_san")),
+    ("no matching subjectAltName", ("host_name",)),
+    ("required EKU not found", ("eku",)),
+    ("not valid at validation time", ("validity",)),
+    ("signature does not match", ("signature",)),
+    ("all candidates exhausted with no interior errors", ("issuer_found", "issuer_name", "path_length")),
+    ("invalid extension: 2.5.29.15:", ("key_usage", "leaf_key_usage")),
+    ("invalid extension: 2.5.29.19:", ("ca_flag", "leaf_ca_flag")),
+    ("invalid extension: 2.5.29.17:", ("client_san", "host_name")),
+    ("invalid extension: 2.5.29.35:", ("key_id",)),
+    ("basicConstraints.cA must not be asserted", ("leaf_ca_flag",)),
+    ("path length", ("path_length",)),
+    ("exceeds max depth", ("path_length",)),
+    ("EE keyUsage must not assert keyCertSign", ("leaf_key_usage",)),
+    ("basicConstraints.cA must be asserted in a CA certificate", ("ca_flag",)),
+    ("keyUsage.keyCertSign must be asserted", ("key_usage",)),
+    ("duplicate extension", ("extensions",)),
+    ("ASN.1 parsing error", ("extensions",)),
+)
+#: The extensions pyca/cryptography names by OID in "invalid extension: <OID>: ...".
+_EXTENSION_NAMES = {
+    "2.5.29.14": "subjectKeyIdentifier", "2.5.29.15": "keyUsage", "2.5.29.17": "subjectAltName",
+    "2.5.29.19": "basicConstraints", "2.5.29.35": "authorityKeyIdentifier", "2.5.29.37": "extendedKeyUsage",
+    "2.5.29.30": "nameConstraints", "2.5.29.32": "certificatePolicies",
+}
 _MAX_CHAIN = 10
 
 
@@ -106,12 +135,19 @@ class Check:
 
 @dataclass(frozen=True)
 class Explanation:
-    """A verification explained: pyca/cryptography's verdict, the chain, every check, the warnings."""
+    """A verification explained: pyca/cryptography's verdict, the chain, every check, the warnings.
+
+    The verdict and its ``reason`` are pyca/cryptography's own; the checks,
+    the fixes and the warnings are pkilesson's explanation of it. ``decisive``
+    is the check that the verifier's message points at (the one it refused
+    on); other failed checks come after it in :attr:`failures`.
+    """
 
     verdict: Verdict
     chain: tuple[x509.Certificate, ...] = field(repr=False)
     checks: tuple[Check, ...]
     warnings: tuple[str, ...]
+    decisive: Optional[Check] = None
 
     @property
     def valid(self) -> bool:
@@ -119,7 +155,18 @@ class Explanation:
 
     @property
     def first_failure(self) -> Optional[Check]:
+        """The check the verifier refused on (None when valid)."""
+        if self.decisive is not None:
+            return self.decisive
         return next((c for c in self.checks if c.passed is False), None)
+
+    @property
+    def failures(self) -> tuple[Check, ...]:
+        """Every failed check: the one the verifier refused on first, then the others in order."""
+        first = self.first_failure
+        if first is None:
+            return ()
+        return (first, *(c for c in self.checks if c.passed is False and c is not first))
 
     @property
     def fix(self) -> Optional[str]:
@@ -147,20 +194,25 @@ class Explanation:
             "verdict": "valid" if self.valid else "invalid",
             "checks": [c.to_dict() for c in self.checks],
             "first_failure": failure.name if failure else None,
+            "other_failures": [c.name for c in self.failures[1:]],
             "fix": self.fix,
             "warnings": list(self.warnings),
             "reason": self.verdict.reason or None,
+            "verifier": verifier_version(),
             "chain": [c.subject.rfc4514_string() for c in self.chain],
         }
 
     def __str__(self) -> str:
         mark = {True: "ok  ", False: "FAIL", None: "--  "}
-        lines = [f"verdict (pyca/cryptography): {self.verdict}"]
+        lines = [f"{verifier_version()} says: {self.verdict}", "pkilesson's explanation, check by check:"]
         for c in self.checks:
             where = f"[{c.link}] " if c.link is not None else ""
             lines.append(f"  {mark[c.passed]} {where}{c.name}: {c.field}: {c.detail}")
         if self.first_failure:
-            lines.append(f"first failure: {self.first_failure.name}. Fix: {self.fix}")
+            lines.append(f"the check it refused on: {self.first_failure.name}. Fix: {self.fix}")
+            others = [c.name for c in self.failures[1:]]
+            if others:
+                lines.append(f"also failed: {', '.join(others)}")
         lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
@@ -200,11 +252,44 @@ def explain(
         warnings = tuple(f"{c.name} ({c.field}): {c.detail}" for c in failed) + warnings
         checks = [Check(c.name, None, c.field, f"not required by this verifier: {c.detail}", "", c.link)
                   if c.passed is False else c for c in checks]
-    if not verdict.valid and not failed:
-        name, fix = next(((n, f) for text, n, f in _REASONS if text in verdict.reason),
-                         ("policy", "read the verifier's reason: the certificate breaks a rule of its profile"))
-        checks.append(Check(name, False, "pyca/cryptography", verdict.reason, fix))
-    return Explanation(verdict, tuple(chain), tuple(checks), tuple(warnings))
+    decisive = None
+    if not verdict.valid:
+        decisive = _decisive(verdict, checks, chain)
+        if decisive is None:
+            decisive = _unexplained(verdict.reason)
+            checks.append(decisive)
+    return Explanation(verdict, tuple(chain), tuple(checks), tuple(warnings), decisive)
+
+
+def verifier_version() -> str:
+    """The verifier behind every verdict here: ``pyca/cryptography 50.0.2``."""
+    import cryptography
+
+    return f"pyca/cryptography {cryptography.__version__}"
+
+
+def _decisive(verdict: Verdict, checks: list, chain: list) -> Optional[Check]:
+    """The failed check that the verifier's message points at, or None."""
+    names = next((n for text, n in _VERIFIER_SAID if text in verdict.reason), ())
+    candidates = [c for name in names for c in checks if c.name == name and c.passed is False]
+    if verdict.processing is not None and len(candidates) > 1:
+        which = [facts.name(c.subject) for c in chain if c.subject.rfc4514_string() == verdict.processing]
+        about = [c for c in candidates if which and c.field.endswith(which[0])]
+        candidates = about or candidates
+    return candidates[0] if candidates else None
+
+
+def _unexplained(reason: str) -> Check:
+    """A check made of the verifier's reason when none of pkilesson's checks failed for it."""
+    oid = next((o for o in _EXTENSION_NAMES if f"invalid extension: {o}:" in reason), None)
+    if oid is not None and "missing required extension" in reason:
+        name = _EXTENSION_NAMES[oid]
+        return Check("required_extensions", False, name, reason,
+                     f"add the missing {name} extension" + (" (authorityKeyIdentifier=keyid names the CA's "
+                                                            "subjectKeyIdentifier)" if oid == "2.5.29.35" else ""))
+    name, fix = next(((n, f) for text, n, f in _REASONS if text in reason),
+                     ("policy", "read the verifier's reason: the certificate breaks a rule of its profile"))
+    return Check(name, False, "pyca/cryptography", reason, fix)
 
 
 def _build_chain(leaf, roots, intermediates) -> list:
@@ -356,6 +441,12 @@ def _leaf_checks(leaf, purpose, host) -> list:
                                                           if other in present else ""), 0))
     if purpose == "server" and host is not None:
         out.append(_host_check(leaf, host))
+    if purpose == "client":
+        sans = _ext(leaf, x509.SubjectAlternativeName)
+        out.append(Check("client_san", sans is not None, "subjectAltName",
+                         ", ".join(format_general_name(n) for n in sans) if sans is not None else "absent",
+                         "add a subjectAltName naming the client (e.g. DNS:client.localhost): pyca/cryptography's "
+                         "client verifier requires one, as the CA/Browser Forum's profile does", 0))
     usage = _ext(leaf, x509.KeyUsage)
     basic = _ext(leaf, x509.BasicConstraints)
     if usage is None:
@@ -411,6 +502,16 @@ def _profile_warnings(leaf, chain, purpose) -> tuple:
         if sans is not None and not _cn_in_san(str(attribute.value), sans):
             warnings.append(f"cn-not-in-san: the subject CN {attribute.value!r} is not one of the subjectAltName "
                             "entries; the CA/Browser Forum requires a CN, if present, to repeat one")
+    if leaf.version == x509.Version.v3 and not _unreadable(leaf) and _ext(leaf, x509.ExtendedKeyUsage) is None:
+        if purpose == "server":
+            warnings.append("no-eku: the server certificate has no extendedKeyUsage; RFC 5280 then allows any "
+                            "purpose, but the CA/Browser Forum's Baseline Requirements require extKeyUsage with "
+                            "id-kp-serverAuth in a TLS server (subscriber) certificate. Fix: add extendedKeyUsage "
+                            "serverAuth")
+        else:
+            warnings.append("no-eku: the client certificate has no extendedKeyUsage; RFC 5280 then allows any "
+                            "purpose, so it also passes as a server's certificate. Fix: add extendedKeyUsage "
+                            "clientAuth")
     root = chain[-1] if chain else None
     if root is not None and root.subject == root.issuer:
         aki = _ext(root, x509.AuthorityKeyIdentifier)

@@ -1,18 +1,27 @@
-"""The break-it lab's verdict matrix: one defect, every checker on the machine, computed live.
+"""The break-it lab's verdict matrix: one defect, every checker on the machine, each in its own words.
 
-Columns: ``openssl verify`` as the source runs it, ``openssl verify`` with
-strict checks, Python's ``ssl`` with its default context and with
-``VERIFY_X509_STRICT`` (a real handshake on 127.0.0.1), pyca/cryptography's
-verifier (explained) and pkilint. A checker that is not on the machine, or
-cannot run on this defect, says so: it is never faked.
+Columns (:data:`CHECKERS`): ``openssl verify`` as the source runs it and with
+strict checks, a real TLS handshake on 127.0.0.1 with Python's ``ssl`` (its
+``create_default_context()`` as the running Python makes it, and the same
+with ``VERIFY_X509_STRICT`` set explicitly), pyca/cryptography's verifier,
+and pkilint. Every cell carries the checker's name, version, the command
+that ran and the checker's own words, quoted: ``openssl``'s error line,
+Python's exception, pyca/cryptography's message, pkilint's findings. The
+files are those :func:`write_lab_files` writes (``ca-cert.pem``,
+``leaf-cert.pem``, ``leaf-key.pem``, ``untrusted.pem``), so each command can
+be run again by hand. pkilesson's own explanation (the check list and the
+fix) sits beside the quotes, in :attr:`Matrix.explanation`, labelled as
+ours. A checker that is not on the machine, or cannot run on this defect,
+says so (``accepted`` None): it is never faked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import platform
+import socket
 import ssl
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,42 +29,70 @@ from typing import Optional
 
 from .certificates import certificate_to_pem
 from .defects import Broken
-from .explain import Explanation, explain
+from .explain import Explanation, explain, verifier_version
+from .keys import private_key_to_pem
 from .lint import blocking, lint_certificate, lint_pair, pkilint_available
-from .openssl import Command, openssl_path, run
+from .openssl import Command, openssl_path, openssl_version, run
 
-__all__ = ["CHECKERS", "Cell", "Matrix", "verdict_matrix"]
+__all__ = ["CHECKERS", "LAB_FILES", "Cell", "Matrix", "verdict_matrix", "write_lab_files"]
 
-_PY = f"Python {sys.version_info.major}.{sys.version_info.minor}"
-_DEFAULT_STRICT = bool(ssl.create_default_context().verify_flags & ssl.VERIFY_X509_STRICT)
+_PY = f"Python {platform.python_version()}"
 
 #: The checkers, in column order: name -> what runs.
 CHECKERS = {
     "openssl": "openssl verify -CAfile ca-cert.pem (the source's step 4)",
-    "openssl-strict": "openssl verify -x509_strict -purpose sslserver -verify_hostname HOST",
-    "python-ssl": f"{_PY} ssl.create_default_context() (strict: {'yes' if _DEFAULT_STRICT else 'no'}), a real handshake",
-    "python-ssl-strict": f"{_PY} ssl with VERIFY_X509_STRICT, a real handshake",
-    "pyca": "pyca/cryptography's verifier (pkilesson.explain)",
-    "pkilint": "pkilint: RFC 5280 lint of the certificate, its issuer, and the pair",
+    "openssl-strict": "openssl verify -x509_strict -purpose sslserver|sslclient [-verify_hostname HOST]",
+    "python-ssl": "Python's ssl.create_default_context(cafile='ca-cert.pem'), as the running Python makes it: "
+                  "a real handshake",
+    "python-ssl-strict": "the same, with VERIFY_X509_STRICT set explicitly: a real handshake",
+    "pyca": "pyca/cryptography's verifier (PolicyBuilder ... build_server_verifier / build_client_verifier)",
+    "pkilint": "pkilint: lint_pkix_cert on the leaf and the CA, lint_pkix_signer_signee_cert_chain on the pair",
 }
+#: The files a lab run uses, as ``pkilesson lab NAME -o DIR`` writes them.
+LAB_FILES = {
+    "ca-cert.pem": "the trusted CA certificate(s)",
+    "leaf-cert.pem": "the certificate under test",
+    "leaf-key.pem": "its private key (mode 0600), for the handshake",
+    "untrusted.pem": "the intermediate certificates given, if any",
+}
+_WAIT = 10.0  # seconds a handshake may take on loopback
 
 
 @dataclass(frozen=True)
 class Cell:
-    """One checker's verdict: accepted (True), refused (False) or not run (None), and what it said."""
+    """One checker's verdict, in its own words.
+
+    Attributes:
+        checker: the name (a key of :data:`CHECKERS`).
+        accepted: True (accepted), False (refused) or None (not run).
+        words: what the checker said, quoted as it said it; when not run, why not (ours).
+        version: the checker's name and version, e.g. ``OpenSSL 3.0.19 27 Jan 2026``.
+        command: what ran, as one could type or write it again.
+    """
 
     checker: str
     accepted: Optional[bool]
-    detail: str
+    words: str
+    version: str = ""
+    command: str = ""
 
     @property
     def word(self) -> str:
         return {True: "accepts", False: "refuses", None: "not run"}[self.accepted]
 
+    @property
+    def detail(self) -> str:
+        """The checker's words (the name earlier lessons used)."""
+        return self.words
+
+    def to_dict(self) -> dict:
+        return {"name": self.checker, "version": self.version, "command": self.command, "accepted": self.accepted,
+                "words": self.words}
+
 
 @dataclass(frozen=True)
 class Matrix:
-    """Every checker's verdict on one :class:`~pkilesson.defects.Broken`."""
+    """Every checker's verdict on one :class:`~pkilesson.defects.Broken`, and pkilesson's explanation."""
 
     broken: Broken
     cells: tuple[Cell, ...]
@@ -64,40 +101,106 @@ class Matrix:
     def cell(self, checker: str) -> Cell:
         return next(c for c in self.cells if c.checker == checker)
 
+    def to_dict(self, files: Optional[dict] = None) -> dict:
+        """The JSON of ``pkilesson lab NAME --json``."""
+        first = self.explanation.first_failure
+        broken = self.broken
+        return {
+            "defect": broken.defect,
+            "title": broken.title,
+            "purpose": broken.purpose,
+            "host": broken.host,
+            "at": broken.at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "files": files or {},
+            "checkers": [c.to_dict() for c in self.cells],
+            "first_failure": first.name if first else None,
+            "fix": broken.fix or None,
+        }
+
+    def _ours(self) -> str:
+        first = self.explanation.first_failure
+        if first is None:
+            return "pyca/cryptography accepts: no check fails."
+        others = [c.name for c in self.explanation.failures[1:]]
+        also = f"; also failed: {', '.join(others)}" if others else ""
+        return f"pyca/cryptography refused on the check {first.name} ({first.field}: {first.detail}){also}."
+
     def __str__(self) -> str:
-        lines = [f"{self.broken.title}: {self.broken.what}"]
-        lines += [f"  {c.checker:18s} {c.word:8s} {c.detail}" for c in self.cells]
+        lines = [f"{self.broken.title}: {self.broken.what}", "What each checker said (its own words):"]
+        for c in self.cells:
+            lines.append(f"  {c.checker:18s} {c.word:8s} {c.words}")
+            lines.append(f"  {'':18s} {'':8s} [{c.version}] $ {c.command}" if c.command else
+                         f"  {'':18s} {'':8s} [{c.version}]")
+        lines.append(f"pkilesson's explanation (ours): {self._ours()}")
         if self.broken.fix:
-            lines.append(f"fix: {self.broken.fix}")
+            lines.append(f"fix (ours): {self.broken.fix}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         colour = {True: "var(--jp-success-color1, #2e7d32)", False: "var(--jp-error-color1, #c62828)",
                   None: "inherit"}
         rows = "".join(
-            f'<tr><td><code>{html.escape(c.checker)}</code></td>'
+            f'<tr><td><code>{html.escape(c.checker)}</code><br><small>{html.escape(c.version)}</small></td>'
             f'<td style="color: {colour[c.accepted]}; font-weight: bold">{c.word}</td>'
-            f"<td>{html.escape(c.detail)}</td></tr>"
+            f"<td>{'<q>' + html.escape(c.words) + '</q>' if c.accepted is not None else html.escape(c.words)}"
+            f"</td></tr>"
             for c in self.cells
         )
-        fix = f"<p><b>Fix:</b> {html.escape(self.broken.fix)}</p>" if self.broken.fix else ""
+        fix = f"<p><b>Fix (ours):</b> {html.escape(self.broken.fix)}</p>" if self.broken.fix else ""
         return (
             f'<div class="pkilesson-matrix"><p><b>{html.escape(self.broken.title)}</b>: '
             f"{html.escape(self.broken.what)}</p><table>"
-            "<tr><th>checker</th><th>verdict</th><th>what it said</th></tr>"
-            f"{rows}</table>{fix}</div>"
+            "<tr><th>checker</th><th>verdict</th><th>what it said (its own words)</th></tr>"
+            f"{rows}</table><p><b>pkilesson's explanation (ours):</b> {html.escape(self._ours())}</p>{fix}</div>"
         )
 
 
-def _last_line(text: str) -> str:
-    lines = [line for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
+def write_lab_files(broken: Broken, folder: Path) -> dict:
+    """Write the files of :data:`LAB_FILES` that ``broken`` has into a new ``folder``; name -> what it holds.
+
+    ``folder`` must not exist or be empty. The files are made in a temporary
+    folder beside it, then moved into place in one step: all or nothing. The
+    folder gets mode 0700 and the key 0600.
+    """
+    from .errors import WorkspaceError
+    from .workspace import write_file
+
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise WorkspaceError(f"{folder} exists and is not an empty folder; nothing was written.",
+                             "give -o a new folder's name (pkilesson lab NAME -o lab-NAME).")
+    contents = {
+        "ca-cert.pem": b"".join(certificate_to_pem(c) for c in broken.roots),
+        "leaf-cert.pem": certificate_to_pem(broken.leaf),
+    }
+    if broken.key is not None:
+        contents["leaf-key.pem"] = private_key_to_pem(broken.key)
+    if broken.intermediates:
+        contents["untrusted.pem"] = b"".join(certificate_to_pem(c) for c in broken.intermediates)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))  # mode 0700
+    except OSError as exc:
+        raise WorkspaceError(f"Cannot make a folder in {folder.parent}: {exc.strerror}.",
+                             "check that you may write there.") from None
+    try:
+        for name, data in contents.items():
+            write_file(temp / name, data, private=name.endswith("-key.pem"))
+        if folder.exists():
+            folder.rmdir()  # empty, checked above
+        temp.rename(folder)
+    except OSError as exc:
+        raise WorkspaceError(f"Cannot write {folder}: {exc.strerror}.", "check the disk and the folder's rights.") \
+            from None
+    finally:
+        if temp.exists():
+            for child in temp.iterdir():
+                child.unlink()
+            temp.rmdir()
+    return {name: LAB_FILES[name] for name in contents}
 
 
-def _openssl(broken: Broken, folder: Path, strict: bool) -> Cell:
-    name = "openssl-strict" if strict else "openssl"
-    if openssl_path() is None:
-        return Cell(name, None, "the openssl command is not installed here")
+def _openssl_argv(broken: Broken, strict: bool) -> list[str]:
     argv = ["openssl", "verify"]
     if strict:
         argv += ["-x509_strict", "-purpose", "sslserver" if broken.purpose == "server" else "sslclient"]
@@ -108,56 +211,109 @@ def _openssl(broken: Broken, folder: Path, strict: bool) -> Cell:
     argv += ["-CAfile", "ca-cert.pem"]
     if broken.intermediates:
         argv += ["-untrusted", "untrusted.pem"]
-    argv.append("leaf.pem")
-    done = run(Command(tuple(argv)), folder, check=False)
-    output = (done.stdout + done.stderr).strip()
-    errors = [line for line in output.splitlines() if line.startswith("error ") and " at " in line]
-    return Cell(name, done.ok, _last_line(output) if done.ok else (errors[0] if errors else _last_line(output)))
+    return argv + ["leaf-cert.pem"]
 
 
-def _python_ssl(broken: Broken, strict: bool) -> Cell:
-    from .tls import Party, handshake
+def _openssl(broken: Broken, folder: Path, strict: bool) -> Cell:
+    name = "openssl-strict" if strict else "openssl"
+    command = Command(tuple(_openssl_argv(broken, strict)))
+    if openssl_path() is None:
+        return Cell(name, None, "the openssl command is not installed here", "openssl: not installed", str(command))
+    done = run(command, folder, check=False)
+    output = [line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    errors = [line for line in output if line.startswith("error ") and " depth lookup" in line]
+    words = "; ".join(errors) if errors and not done.ok else (output[-1] if output else "")
+    return Cell(name, done.ok, words, openssl_version() or "openssl", str(command))
+
+
+def _python_ssl_command(broken: Broken, strict: bool) -> str:
+    lines = ["context = ssl.create_default_context(cafile='ca-cert.pem')"]
+    if strict:
+        lines.append("context.verify_flags |= ssl.VERIFY_X509_STRICT")
+    lines.append(f"context.wrap_socket(socket.create_connection(SERVER), server_hostname={broken.host!r})"
+                 ".do_handshake()")
+    chain = "leaf-cert.pem" + (" + untrusted.pem" if broken.intermediates else "")
+    return "; ".join(lines) + f"  # SERVER: 127.0.0.1, presenting {chain} with leaf-key.pem"
+
+
+def _python_ssl(broken: Broken, folder: Path, strict: bool) -> Cell:
+    """A real handshake: pkilesson's loopback server presents the leaf; the client is Python's own context."""
+    from .tls import LoopbackServer, Party
 
     name = "python-ssl-strict" if strict else "python-ssl"
+    version = f"{_PY} ({ssl.OPENSSL_VERSION})"
+    command = _python_ssl_command(broken, strict)
     if broken.key is None:
-        return Cell(name, None, "no private key for this certificate: a handshake needs one")
+        return Cell(name, None, "no private key for this certificate: a handshake needs one", version, command)
+    if broken.purpose != "server":
+        return Cell(name, None, "this lab's handshake checks a server's certificate only", version, command)
     if abs((broken.at - dt.datetime.now(dt.timezone.utc)).total_seconds()) > 60:
-        return Cell(name, None, "Python's ssl checks dates at the real time only; this check is at another time")
+        return Cell(name, None, "Python's ssl checks dates at the real time only; this check is at another time",
+                    version, command)
+    context = ssl.create_default_context(cafile=str(folder / "ca-cert.pem"))
+    if strict:
+        context.verify_flags |= ssl.VERIFY_X509_STRICT
     server = Party((broken.leaf, *broken.intermediates), broken.key, ())
-    client = Party((), None, broken.roots)
-    report = handshake(server=server, client=client, host=broken.host or "localhost", strict=strict,
-                       require_client_certificate=False)
-    if report.client.ok:
-        return Cell(name, True, f"handshake accepted ({report.client.version})")
-    return Cell(name, False, report.client.error)
+    with LoopbackServer(server, require_client_certificate=False, strict=False, lifetime=_WAIT) as listening:
+        with socket.create_connection(("127.0.0.1", listening.port), timeout=_WAIT) as raw:
+            try:
+                with context.wrap_socket(raw, server_hostname=broken.host) as connection:
+                    accepted = f"handshake completed: {connection.version()}, {connection.cipher()[0]}"
+            except (ssl.SSLError, OSError) as error:
+                return Cell(name, False, str(error), version, command)
+    return Cell(name, True, accepted, version, command)
+
+
+def _pyca(broken: Broken, report: Explanation) -> Cell:
+    verdict = report.verdict
+    target = f"build_server_verifier(DNSName({broken.host!r}))" if broken.purpose == "server" \
+        else "build_client_verifier()"
+    command = (f"PolicyBuilder().store(Store(ca-cert.pem)).time({broken.at:%Y-%m-%dT%H:%M:%SZ}).{target}"
+               f".verify(leaf-cert.pem, [{'untrusted.pem' if broken.intermediates else ''}])")
+    words = verdict.reason if not verdict.valid else f"verified: a chain of {len(verdict.chain)}"
+    return Cell("pyca", verdict.valid, words, verifier_version(), command)
+
+
+def _pkilint_version() -> str:
+    from importlib.metadata import version
+
+    return f"pkilint {version('pkilint')}"
 
 
 def _pkilint(broken: Broken) -> Cell:
+    commands = ["lint_pkix_cert lint -s ERROR leaf-cert.pem", "lint_pkix_cert lint -s ERROR ca-cert.pem",
+                "lint_pkix_signer_signee_cert_chain lint -s ERROR ca-cert.pem leaf-cert.pem"]
+    command = " ; ".join(commands)
     if not pkilint_available():
-        return Cell("pkilint", None, "pkilint is not installed here")
-    issuer = broken.others[0] if broken.defect == "missing-intermediate" else broken.roots[0]
-    findings = (blocking(lint_certificate(broken.leaf)) + blocking(lint_certificate(issuer, "issuer.pem"))
-                + blocking(lint_pair(issuer, broken.leaf)))
-    if not findings:
-        return Cell("pkilint", True, "no ERROR or FATAL finding")
-    codes = sorted({f.code for f in findings})
-    return Cell("pkilint", False, f"{len(findings)} ERROR/FATAL: {', '.join(codes)}")
+        return Cell("pkilint", None, "pkilint is not installed here", "pkilint: not installed", command)
+    issuer = broken.roots[0]
+    findings = lint_certificate(broken.leaf, "leaf-cert.pem") + lint_certificate(issuer, "ca-cert.pem") \
+        + lint_pair(issuer, broken.leaf)
+    refusing = blocking(findings)
+    if not refusing:
+        allowed = sorted({f.code for f in findings if f.severity.name in ("ERROR", "FATAL")})
+        words = "no ERROR or FATAL finding" + (
+            f" other than {', '.join(allowed)} on 'localhost' (allowed by pkilesson: a valid single-label name, "
+            "RFC 6761)" if allowed else "")
+        return Cell("pkilint", True, words, _pkilint_version(), command)
+    words = "; ".join(f"{f.code} ({f.severity.name})" + (f": {f.message}" if f.message else "") for f in refusing)
+    return Cell("pkilint", False, words, _pkilint_version(), command)
 
 
-def verdict_matrix(broken: Broken) -> Matrix:
-    """Run every checker of :data:`CHECKERS` on ``broken`` and collect the verdicts."""
+def verdict_matrix(broken: Broken, folder: Optional[Path] = None) -> Matrix:
+    """Run every checker of :data:`CHECKERS` on ``broken`` and collect the verdicts.
+
+    The checkers run on the files of :func:`write_lab_files`: in ``folder``
+    when given (it must hold them already), else in a temporary folder.
+    """
     report = explain(broken.leaf, list(broken.roots), host=broken.host, client=broken.purpose == "client",
                      intermediates=list(broken.intermediates), now=broken.at)
     with tempfile.TemporaryDirectory(prefix="pkilesson-lab-") as temp:
-        folder = Path(temp)
-        (folder / "ca-cert.pem").write_bytes(b"".join(certificate_to_pem(c) for c in broken.roots))
-        (folder / "leaf.pem").write_bytes(certificate_to_pem(broken.leaf))
-        if broken.intermediates:
-            (folder / "untrusted.pem").write_bytes(b"".join(certificate_to_pem(c) for c in broken.intermediates))
-        cells = [_openssl(broken, folder, strict=False), _openssl(broken, folder, strict=True)]
-    cells += [_python_ssl(broken, strict=False), _python_ssl(broken, strict=True)]
-    first = report.first_failure
-    cells.append(Cell("pyca", report.valid, "valid" if report.valid else
-                      f"{first.name}: {first.detail}" if first else report.verdict.reason))
-    cells.append(_pkilint(broken))
+        where = Path(folder) if folder is not None else Path(temp) / "lab"
+        if folder is None:
+            write_lab_files(broken, where)
+        cells = [_openssl(broken, where, strict=False), _openssl(broken, where, strict=True),
+                 _python_ssl(broken, where, strict=False), _python_ssl(broken, where, strict=True)]
+    cells += [_pyca(broken, report), _pkilint(broken)]
     return Matrix(broken, tuple(cells), report)
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
@@ -31,8 +32,11 @@ class Verdict:
         purpose: ``"server"`` or ``"client"``.
         peer_name: the host name or IP address checked (servers only).
         chain: leaf first, up to the trusted root (empty when invalid).
-        reason: the verifier's message when invalid, else ``""``.
+        reason: the verifier's message when invalid, else ``""``: pyca/cryptography's own
+            words, without the object dump it appends ("(encountered processing <Certificate(...)>)").
         at: the instant of the check.
+        processing: the subject (RFC 4514) of the certificate the verifier was processing when it
+            refused, when its message says so; else None.
     """
 
     valid: bool
@@ -41,6 +45,7 @@ class Verdict:
     chain: tuple[x509.Certificate, ...]
     reason: str
     at: dt.datetime
+    processing: Optional[str] = None
 
     def __bool__(self) -> bool:
         return self.valid
@@ -50,6 +55,17 @@ class Verdict:
         if self.valid:
             return f"valid for {what} (chain of {len(self.chain)})"
         return f"invalid for {what}: {self.reason}"
+
+
+_PROCESSING = re.compile(r" \(encountered processing <Certificate\(subject=<Name\((.*?)\)>, \.\.\.\)>\)$", re.S)
+
+
+def _words(message: str) -> tuple[str, Optional[str]]:
+    """pyca/cryptography's message without the repr it ends with, and the subject that repr names."""
+    found = _PROCESSING.search(message)
+    if found is None:
+        return message.split(" (encountered processing <")[0], None
+    return message[: found.start()], found.group(1)
 
 
 def _subject(host: str) -> pyca.Subject:
@@ -113,6 +129,7 @@ def verify_certificate(
     try:
         result = verifier.verify(certificate, intermediates)
     except pyca.VerificationError as exc:
-        return Verdict(False, purpose, host, (), str(exc), now)
+        reason, processing = _words(str(exc))
+        return Verdict(False, purpose, host, (), reason, now, processing)
     chain = tuple(result.chain if client else result)
     return Verdict(True, purpose, host, chain, "", now)

@@ -286,7 +286,7 @@ class BreakItPanel(_Panel):
         else:
             self.diagram_view.value = "<p>No chain could be built: the issuer is not among the trusted certificates.</p>"
         if broken.field:
-            decoded = decode(broken.leaf, now=broken.at)
+            decoded = decode(broken.at_fault, now=broken.at)
             self.field_view.value = decoded.highlight(broken.field)
         else:
             self.field_view.value = "<p>Nothing is wrong with this certificate.</p>"
