@@ -48,3 +48,19 @@ def test_lesson_02_states_openssl_s_self_signed_rule_where_it_lives():
 def test_lesson_02_shows_the_cases_live():
     code = _text("02-server-certificate.ipynb", "code")
     assert "same_subject_cases(" in code
+
+
+# -- issue #10, item 10: the server key signs, it does not encrypt ------------------------------------
+
+
+def test_lesson_02_corrects_the_source_where_the_server_key_is_made():
+    cells = _cells("02-server-certificate.ipynb")
+    key_section = next(c for c in cells if c.startswith("## 1 · The server's key"))
+    flat = re.sub(r"\s+", " ", key_section)
+    assert "chiffrer ses communications" in flat and "Not in TLS 1.3" in flat
+    assert "only **signs**" in flat and "CertificateVerify" in flat and "ephemeral key exchange" in flat
+
+
+def test_lesson_02_shows_the_key_exchange_and_the_signature_live():
+    code = _text("02-server-certificate.ipynb", "code")
+    assert "from pkilesson.wire import observe" in code and "print(seen)" in code
