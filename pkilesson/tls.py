@@ -3,6 +3,9 @@
 Both sides are Python's own ``ssl`` module (OpenSSL underneath), configured as
 a careful application would: TLS 1.2 or newer, ``VERIFY_X509_STRICT``, the
 server in ``CERT_REQUIRED`` mode, the client checking the server's name.
+The client can instead be ``ssl.create_default_context()`` exactly as the
+running Python makes it (``client_context="default"``): Python 3.13's sets
+``VERIFY_X509_STRICT`` and ``VERIFY_X509_PARTIAL_CHAIN``, 3.11's neither.
 :func:`handshake` runs one connection and returns what *each side* saw,
 taken from the real connection: the TLS version, the cipher, the peer's
 certificate, the error if any, and the handshake messages and alerts as
@@ -34,7 +37,15 @@ from .certificates import certificate_to_pem
 from .errors import PkiLessonError
 from .keys import PrivateKey, private_key_to_pem
 
-__all__ = ["Party", "SideReport", "HandshakeReport", "LoopbackServer", "handshake", "party_of"]
+__all__ = ["CLIENT_CONTEXTS", "Party", "SideReport", "HandshakeReport", "LoopbackServer", "handshake", "party_of"]
+
+#: The client contexts :func:`handshake` can use (its ``client_context=``): name -> what it is.
+CLIENT_CONTEXTS = {
+    "pkilesson": "ssl.SSLContext(PROTOCOL_TLS_CLIENT), TLS 1.2 or newer, VERIFY_X509_STRICT set when strict, "
+                 "cleared when not",
+    "default": "ssl.create_default_context(cafile=...) as the running Python makes it, nothing changed",
+    "default-strict": "ssl.create_default_context(cafile=...) with VERIFY_X509_STRICT set explicitly",
+}
 
 #: Every blocking socket operation gives up after this many seconds.
 TIMEOUT = 10.0
@@ -174,18 +185,34 @@ class _Files:
         self._dir.cleanup()
 
 
+def _check_client_context(client_context: str, check_hostname: bool) -> None:
+    if client_context not in CLIENT_CONTEXTS:
+        raise PkiLessonError(f"Unknown client context {client_context!r}.",
+                             f"use one of {', '.join(map(repr, CLIENT_CONTEXTS))}.")
+    if client_context != "pkilesson" and not check_hostname:
+        raise PkiLessonError(f"The {client_context!r} client context checks the host name: "
+                             "its defaults stay as they are.",
+                             "use client_context='pkilesson' with check_hostname=False.")
+
+
 def _context(side: str, files: _Files, *, strict: bool, require_client_certificate: bool, check_hostname: bool,
-             messages: list) -> ssl.SSLContext:
-    if side == "server":
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.verify_mode = ssl.CERT_REQUIRED if require_client_certificate else ssl.CERT_NONE
-    else:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.check_hostname = check_hostname
-        context.verify_mode = ssl.CERT_REQUIRED
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
+             messages: list, client_context: str = "pkilesson") -> ssl.SSLContext:
+    default = side == "client" and client_context != "pkilesson"
     try:
-        if files.trust:
+        if side == "server":
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.verify_mode = ssl.CERT_REQUIRED if require_client_certificate else ssl.CERT_NONE
+        elif default:
+            # Python's own defaults, untouched: verify flags, hostname_checks_common_name, minimum version.
+            # Without a CA file it loads the system's CAs, as an application's would.
+            context = ssl.create_default_context(cafile=files.trust)
+        else:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            context.check_hostname = check_hostname
+            context.verify_mode = ssl.CERT_REQUIRED
+        if not default:
+            context.minimum_version = ssl.TLSVersion.TLSv1_2
+        if files.trust and not default:
             context.load_verify_locations(cafile=files.trust)
         if files.crl:
             context.load_verify_locations(cafile=files.crl)
@@ -195,8 +222,13 @@ def _context(side: str, files: _Files, *, strict: bool, require_client_certifica
     except ssl.SSLError as exc:
         raise PkiLessonError(f"The {side}'s files do not load into ssl: {exc.reason or exc}.",
                              "check that each key belongs to its certificate.") from None
-    if strict:
+    if client_context == "default-strict" and side == "client":
         context.verify_flags |= ssl.VERIFY_X509_STRICT
+    elif not default:
+        if strict:
+            context.verify_flags |= ssl.VERIFY_X509_STRICT
+        else:  # relaxed explicitly, whatever this Python's defaults
+            context.verify_flags &= ~ssl.VERIFY_X509_STRICT
     if hasattr(context, "_msg_callback"):  # the messages as they cross the wire (CPython 3.8+)
         def record(_conn, direction, _version, content_type, msg_type, _data):
             if int(content_type) not in (20, 21, 22, 23):
@@ -331,12 +363,14 @@ def _linger(raw: socket.socket) -> None:
         pass
 
 
-def _connect(port: int, party: Party, host: str, *, strict: bool, check_hostname: bool) -> SideReport:
+def _connect(port: int, party: Party, host: str, *, strict: bool, check_hostname: bool,
+             client_context: str = "pkilesson") -> SideReport:
+    _check_client_context(client_context, check_hostname)
     files = _Files(party)
     messages: list = []
     try:
         context = _context("client", files, strict=strict, require_client_certificate=False,
-                           check_hostname=check_hostname, messages=messages)
+                           check_hostname=check_hostname, messages=messages, client_context=client_context)
         raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
         connection = context.wrap_socket(raw, server_hostname=host, do_handshake_on_connect=False)
         try:
@@ -374,22 +408,43 @@ def handshake(
     strict: bool = True,
     check_hostname: bool = True,
     require_client_certificate: bool = True,
+    client_context: str = "pkilesson",
 ) -> HandshakeReport:
     """Run one mutual-TLS handshake on 127.0.0.1 and report what each side saw.
 
     The parties come from the workflow's ``artifacts`` unless given:
     ``server=``/``client=`` replace either (e.g. a client without a
     certificate, or one whose certificate another CA signed). ``strict``
-    sets ``VERIFY_X509_STRICT`` on both sides; ``check_hostname`` makes the
-    client check ``host`` against the server's subjectAltName.
+    sets ``VERIFY_X509_STRICT`` on both sides (``strict=False`` clears it);
+    ``check_hostname`` makes the client check ``host`` against the server's
+    subjectAltName (and, by ``ssl``'s default, its CN when it has none).
+
+    ``client_context`` chooses the client's ``ssl`` context (see
+    :data:`CLIENT_CONTEXTS`):
+
+    - ``"pkilesson"`` (the default): ``ssl.SSLContext(PROTOCOL_TLS_CLIENT)``,
+      TLS 1.2 or newer, ``VERIFY_X509_STRICT`` as ``strict`` says;
+    - ``"default"``: ``ssl.create_default_context(cafile=...)`` of the running
+      Python with every default untouched (Python 3.13 sets
+      ``VERIFY_X509_STRICT`` and ``VERIFY_X509_PARTIAL_CHAIN``, 3.11 neither;
+      ``hostname_checks_common_name`` stays at its default); a client that
+      trusts no CA then loads the system's, as an application would;
+    - ``"default-strict"``: the same with ``VERIFY_X509_STRICT`` set explicitly.
+
+    With either default context ``strict`` applies to the server only, and
+    ``check_hostname=False`` is refused (it would change a default).
+    The client's certificate, and CRLs when its party has some, are loaded
+    into whichever context it uses.
     """
+    _check_client_context(client_context, check_hostname)
     if server is None or client is None:
         if artifacts is None:
             raise PkiLessonError("No server or client to run.", "pass the workflow's artifacts, or server= and client=.")
         server = server or party_of(artifacts, "server")
         client = client or party_of(artifacts, "client")
     with LoopbackServer(server, require_client_certificate=require_client_certificate, strict=strict) as listening:
-        client_report = _connect(listening.port, client, host, strict=strict, check_hostname=check_hostname)
+        client_report = _connect(listening.port, client, host, strict=strict, check_hostname=check_hostname,
+                                 client_context=client_context)
         deadline = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=TIMEOUT)
         while not listening.reports and dt.datetime.now(dt.timezone.utc) < deadline:
             threading.Event().wait(0.01)

@@ -7,15 +7,19 @@ socket and joins its thread (ResourceWarning is an error in this suite).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
+import ssl
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stdout
 
 import pytest
+from cryptography import x509
 
 from pkilesson import (
     CLIENT,
@@ -31,7 +35,17 @@ from pkilesson import (
 )
 from pkilesson.cli import main
 from pkilesson.revocation import load_crl, make_crl, revoke
-from pkilesson.tls import LoopbackServer, Party, _connect, handshake, party_of
+from pkilesson.tls import CLIENT_CONTEXTS, LoopbackServer, Party, _connect, handshake, party_of
+
+#: What the running Python's ssl.create_default_context() sets; 3.13 made both defaults.
+DEFAULT_FLAGS = ssl.create_default_context().verify_flags
+DEFAULT_STRICT = bool(DEFAULT_FLAGS & ssl.VERIFY_X509_STRICT)
+DEFAULT_PARTIAL_CHAIN = bool(DEFAULT_FLAGS & ssl.VERIFY_X509_PARTIAL_CHAIN)
+
+
+def test_python_3_13_made_the_default_context_strict():
+    """The fact the lessons and the default client context rest on (Python 3.13's "What's New")."""
+    assert DEFAULT_STRICT is DEFAULT_PARTIAL_CHAIN is (sys.version_info >= (3, 13))
 
 
 @pytest.fixture(scope="module", params=["p256", "rsa2048"])
@@ -126,21 +140,105 @@ def test_revoked_client_certificate(tmp_path):
     assert handshake(lab, server=Party((lab.server_certificate,), lab.server_key, (lab.ca.certificate,), (fresh,))).ok
 
 
-def test_source_recipe_certificates_strict_and_relaxed(openssl_cli, tmp_path):
-    """The source's files: refused under VERIFY_X509_STRICT (CA without keyUsage), accepted
-    when relaxed and when the client checks no host name (it has no subjectAltName on OpenSSL < 3.2)."""
+@pytest.fixture(scope="module")
+def source(openssl_cli, tmp_path_factory):
+    """The source recipe's files (steps 1 to 3, by the openssl CLI): its CA has no keyUsage."""
     from pkilesson.lesson import run_source_step
     from pkilesson.workflow import load_artifacts
 
-    folder = tmp_path / "source"
+    folder = tmp_path_factory.mktemp("source")
     run_source_step(3, folder)
     for name in ("server-req.pem", "client-req.pem"):
         assert (folder / name).exists()
-    source = load_artifacts(folder)
+    return load_artifacts(folder)
+
+
+def test_source_recipe_certificates_strict_and_relaxed(source):
+    """The source's files: refused under VERIFY_X509_STRICT (CA without keyUsage), accepted
+    when relaxed (VERIFY_X509_STRICT cleared on both sides, whatever this Python's defaults), with
+    or without the host name check: the server's certificate has no subjectAltName, and ssl
+    falls back to its CN, localhost."""
+    assert source.server_certificate.subject.rfc4514_string() == "CN=localhost,O=Lab,C=FR"
+    with pytest.raises(x509.ExtensionNotFound):
+        source.server_certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     strict = handshake(source)
     assert not strict.ok and "key usage" in strict.reason().lower()
+    assert strict.client.error == "certificate verify failed: CA cert does not include key usage extension"
     relaxed = handshake(source, strict=False, check_hostname=False)
     assert relaxed.ok, relaxed.reason()
+    by_cn = handshake(source, strict=False)
+    assert by_cn.ok and by_cn.client.peer_subject == "CN=localhost,O=Lab,C=FR", by_cn.reason()
+    assert handshake(source, strict=False, host="other.example").client.error.startswith(
+        "certificate verify failed: Hostname mismatch")
+
+
+def test_default_client_context_is_the_running_python_s(source):
+    """client_context="default" is ssl.create_default_context() as this Python makes it: on 3.13 it
+    refuses the source's chain (VERIFY_X509_STRICT: the CA has no keyUsage), on 3.11 it accepts it,
+    host name matched through the CN. "default-strict" refuses it on every Python."""
+    report = handshake(source, strict=False, client_context="default")
+    if DEFAULT_STRICT:
+        assert not report.ok
+        assert report.client.error == "certificate verify failed: CA cert does not include key usage extension"
+        assert report.reason().startswith("the client refused: ")
+    else:
+        assert report.ok, report.reason()
+        assert report.client.peer_subject == "CN=localhost,O=Lab,C=FR"
+    explicit = handshake(source, strict=False, client_context="default-strict")
+    assert explicit.client.error == "certificate verify failed: CA cert does not include key usage extension"
+    assert explicit.reason().startswith("the client refused: ")
+
+
+def test_default_client_contexts_accept_pkilesson_s_certificates_and_check_the_name(lab):
+    for name in ("default", "default-strict"):
+        report = handshake(lab, client_context=name)
+        assert report.ok and report.server.peer_subject == "CN=client.localhost,O=pkilesson,C=FR", report.reason()
+        assert report.client.version == "TLSv1.3" and "sent CertificateVerify" in report.client.messages
+        wrong = handshake(lab, host="other.example", client_context=name)
+        assert wrong.client.error.startswith("certificate verify failed: Hostname mismatch")
+
+
+def test_default_client_context_falls_back_to_the_cn(lab):
+    """hostname_checks_common_name keeps its default (True): a server certificate without
+    subjectAltName, whose CN is localhost, passes the name check for localhost, strict or not."""
+    key = generate_key("p256")
+    no_san = dataclasses.replace(SERVER, needs_san=False)
+    certificate = lab.ca.issue(create_csr(key, "/CN=localhost"), no_san)
+    assert not any(isinstance(e.value, x509.SubjectAlternativeName) for e in certificate.extensions)
+    server = Party((certificate,), key, (lab.ca.certificate,))
+    for name in ("default", "default-strict"):
+        assert handshake(lab, server=server, client_context=name).ok
+        wrong = handshake(lab, server=server, host="other.example", client_context=name)
+        assert wrong.client.error.startswith("certificate verify failed: Hostname mismatch"), wrong.client.error
+
+
+def test_default_client_context_trusts_an_intermediate_alone_where_python_says_so():
+    """VERIFY_X509_PARTIAL_CHAIN, set by 3.13's default context: a client that trusts only the
+    intermediate CA accepts the server's chain; pkilesson's own context (and 3.11's default) needs the root."""
+    root = CertificateAuthority.create("/CN=Root", key_type="p256")
+    inter_key = generate_key("p256")
+    inter = CertificateAuthority(inter_key, root.issue(create_csr(inter_key, "/CN=Issuing CA"), INTERMEDIATE_CA))
+    server_key, client_key = generate_key("p256"), generate_key("p256")
+    server_cert = inter.issue(create_csr(server_key, "/CN=localhost", ["localhost"]), SERVER)
+    client_cert = inter.issue(create_csr(client_key, "/CN=client.example", ["client.example"]), CLIENT)
+    server = Party((server_cert, inter.certificate), server_key, (root.certificate,))
+    client = Party((client_cert, inter.certificate), client_key, (inter.certificate,))
+    own = handshake(server=server, client=client)
+    assert own.client.error == "certificate verify failed: unable to get issuer certificate"
+    for name in ("default", "default-strict"):
+        report = handshake(server=server, client=client, client_context=name)
+        if DEFAULT_PARTIAL_CHAIN:
+            assert report.ok and report.server.peer_subject == "CN=client.example", report.reason()
+        else:
+            assert report.client.error == "certificate verify failed: unable to get issuer certificate"
+
+
+def test_client_context_choices(lab):
+    assert set(CLIENT_CONTEXTS) == {"pkilesson", "default", "default-strict"}
+    with pytest.raises(PkiLessonError, match="Unknown client context 'lax'"):
+        handshake(lab, client_context="lax")
+    with pytest.raises(PkiLessonError, match="checks the host name"):
+        handshake(lab, client_context="default", check_hostname=False)
 
 
 def test_intermediate_ca_full_chain():
