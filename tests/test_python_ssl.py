@@ -9,7 +9,10 @@ loopback socket with the files ``run_workflow`` writes (real clock: the
   client checks the server's name (DNS name and IP address);
 * it fails for a wrong server name and for a client without a certificate;
 * the source recipe's certificates are refused by a strict context (the CA
-  certificate lacks keyUsage) and accepted by a lax one (pitfall 2).
+  certificate lacks keyUsage) and accepted by a lax one (pitfall 2), lax
+  meaning VERIFY_X509_STRICT cleared explicitly: Python 3.13's
+  ``ssl.create_default_context()`` sets it, 3.11's does not, and the
+  untouched default context refuses or accepts them accordingly.
 
 Only the last test needs the openssl CLI (to run the source recipe).
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,23 +50,32 @@ def files(request, tmp_path) -> Path:
     return result.workspace.path
 
 
+def _set_strict(context: ssl.SSLContext, strict: Optional[bool]) -> None:
+    """True sets VERIFY_X509_STRICT, False clears it (lax whatever the Python's default), None leaves it."""
+    if strict:
+        context.verify_flags |= ssl.VERIFY_X509_STRICT
+    elif strict is not None:
+        context.verify_flags &= ~ssl.VERIFY_X509_STRICT
+
+
 def server_context(folder: Path, *, strict: bool = True) -> ssl.SSLContext:
     """A server that demands a client certificate issued by ca-cert.pem."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.verify_mode = ssl.CERT_REQUIRED
     context.load_verify_locations(folder / "ca-cert.pem")
-    if strict:
-        context.verify_flags |= ssl.VERIFY_X509_STRICT
+    _set_strict(context, strict)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(folder / "server-cert.pem", folder / "server-key.pem")
     return context
 
 
-def client_context(folder: Path, *, strict: bool = True, with_certificate: bool = True) -> ssl.SSLContext:
-    """A client that trusts ca-cert.pem only, checks the server's name, and shows client-cert.pem."""
+def client_context(folder: Path, *, strict: Optional[bool] = True, with_certificate: bool = True) -> ssl.SSLContext:
+    """A client that trusts ca-cert.pem only, checks the server's name, and shows client-cert.pem.
+
+    Python's default context; ``strict=None`` leaves its VERIFY_X509_STRICT as the running Python sets it.
+    """
     context = ssl.create_default_context(cafile=str(folder / "ca-cert.pem"))
-    if strict:
-        context.verify_flags |= ssl.VERIFY_X509_STRICT
+    _set_strict(context, strict)
     if with_certificate:
         context.load_cert_chain(folder / "client-cert.pem", folder / "client-key.pem")
     return context
@@ -208,7 +221,8 @@ def source_files(tmp_path_factory, openssl_cli) -> Path:
 def test_source_certificates_fail_strict_checks_only(openssl_cli, source_files, strict_side):
     """Pitfall 2: the source's CA certificate has no keyUsage. A strict context
     (VERIFY_X509_STRICT) refuses the chain it signed, with an error saying so; a lax
-    one accepts it (with check_hostname=False, so the strict flag is the only difference)."""
+    one (the flag cleared on both sides) accepts it (with check_hostname=False, so the
+    strict flag is the only difference)."""
 
     def contexts(strict: bool) -> tuple[ssl.SSLContext, ssl.SSLContext]:
         server_ctx = server_context(source_files, strict=strict and strict_side == "server")
@@ -227,3 +241,23 @@ def test_source_certificates_fail_strict_checks_only(openssl_cli, source_files, 
     assert "key usage" in refusing.error.verify_message
     assert isinstance(other.error, ssl.SSLError), other.error
     assert not other.ok
+
+
+@pytest.mark.skipif(ssl.OPENSSL_VERSION_INFO < (3, 0), reason="OpenSSL 3.0 added the strict CA keyUsage check")
+def test_source_certificates_and_the_untouched_default_context(openssl_cli, source_files):
+    """ssl.create_default_context() as the running Python makes it, host name checked: Python 3.13's
+    sets VERIFY_X509_STRICT and refuses the source's chain; 3.11's does not, and accepts it, the
+    name localhost matched through the server certificate's CN (it has no subjectAltName)."""
+    client_ctx = client_context(source_files, strict=None)
+    default_strict = bool(client_ctx.verify_flags & ssl.VERIFY_X509_STRICT)
+    assert default_strict is (sys.version_info >= (3, 13))
+    assert client_ctx.check_hostname and client_ctx.hostname_checks_common_name
+    server, client = handshake(server_context(source_files, strict=False), client_ctx, "localhost")
+    if default_strict:
+        assert isinstance(client.error, ssl.SSLCertVerificationError), client.error
+        assert client.error.verify_message == "CA cert does not include key usage extension"
+        assert isinstance(server.error, ssl.SSLError) and not server.ok, server.error
+    else:
+        assert server.ok and client.ok, (server.error, client.error)
+        assert client.peer_certificate["subject"][-1] == (("commonName", "localhost"),)
+        assert "subjectAltName" not in client.peer_certificate
