@@ -83,7 +83,8 @@ def test_dev_refuses_a_python_it_cannot_run(tmp_path):
     done = subprocess.run([str(ROOT / "dev"), "test"], env={**os.environ, "PYTHON": str(tmp_path / "python3.9")},
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert "pkilesson needs Python 3.11 or newer (CI tests 3.11 and 3.13)" in done.stderr and "does not run" in done.stderr
+    assert "pkilesson needs Python 3.11 or newer (CI tests 3.11 and 3.13)" in done.stderr
+    assert "does not run" in done.stderr
 
 
 def test_a_failed_install_leaves_no_venv_behind(tmp_path):
