@@ -158,6 +158,50 @@ def edge(graph, tail, head, edge_id, rows, title="", **extra) -> None:
     dot.add_edge(graph, tail, head, edge_id, result, dot.check_table(title, rows), **extra)
 
 
+def handshake_checks(server: tuple, client: tuple, ca_certificate, host: str, now) -> dict:
+    """Each side's check of the other's certificate, as {role whose certificate: (label, result, detail)}.
+
+    At the real time (within a minute) a real handshake runs on 127.0.0.1 and
+    each row is what that side's Python ``ssl`` said (pkilesson's careful
+    contexts: ``VERIFY_X509_STRICT``, the server requiring a client
+    certificate). At another time no handshake can run (``ssl`` only knows
+    the real clock): each row is then pyca/cryptography's verdict at ``now``,
+    labelled as pyca/cryptography's. ``server``/``client``: (key, certificate).
+    """
+    import datetime as dt
+    import platform
+    import ssl
+
+    from .explain import verifier_version
+
+    real = abs((now - dt.datetime.now(dt.timezone.utc)).total_seconds()) <= 60
+    keys_known = not any(isinstance(key, EncryptedKey) for key, _ in (server, client))
+    if not (real and keys_known):
+        why = "no handshake: the keys are encrypted" if not keys_known else \
+            f"no handshake at {now:%Y-%m-%d %H:%M}Z (ssl knows only the real clock)"
+        out = {}
+        for role, (_, certificate) in (("server", server), ("client", client)):
+            label, result, detail = verified(role, certificate, ca_certificate, now, host)
+            out[role] = (f"{why}; {verifier_version()} at that time: {role}-cert.pem {label}", result, detail)
+        return out
+    from .tls import Party, handshake
+
+    trust = (ca_certificate,)
+    report = handshake(server=Party((server[1],), server[0], trust), client=Party((client[1],), client[0], trust),
+                       host=host)
+    python = f"Python {platform.python_version()} ssl on {' '.join(ssl.OPENSSL_VERSION.split()[:2])}, strict"
+    client_ok = report.client.ok or "certificate verify failed" not in report.client.error
+    checked = {"server": (f"the client, {python}, checked server-cert.pem for {host}", client_ok,
+                          "" if client_ok else report.client.error)}
+    if not client_ok:
+        checked["client"] = ("the server never saw client-cert.pem: the client stopped at message 2", None, "")
+    else:
+        server_ok = report.server.ok
+        checked["client"] = (f"the server, {python}, checked client-cert.pem", server_ok,
+                             "" if server_ok else report.server.error)
+    return checked
+
+
 def verified(role: str, certificate, ca_certificate, now, host: Optional[str] = None) -> tuple:
     """pyca/cryptography's verdict on ``certificate`` against the CA, as a (label, result, detail) row.
 

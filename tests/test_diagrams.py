@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import platform
+import ssl
 import subprocess
 
+import cryptography
 import pytest
 from cryptography import x509
 
@@ -35,6 +38,8 @@ from pkilesson.openssl import source_recipe
 
 from conftest import NOW, require_tool
 from svgutil import GREEN, GREY, RED, classes, groups, lines, parse, stroke, text_colours
+
+PYCA = f"pyca/cryptography {cryptography.__version__}"
 
 FILES = [("ca", "key"), ("ca", "cert"), ("server", "key"), ("server", "req"), ("server", "cert"),
          ("client", "key"), ("client", "req"), ("client", "cert")]
@@ -294,8 +299,10 @@ def test_mtls_diagram_shows_each_side_with_its_own_key_and_the_handshake(rendere
     assert lines(g["message2"]) == [
         "2. ServerHello, CertificateRequest,", "Certificate (server-cert.pem),",
         "CertificateVerify (signed with server-key.pem), Finished",
-        "the client checks server-cert.pem against ca-cert.pem, verified as a server for localhost: ok"]
-    assert lines(g["message3"])[-1] == "the server checks client-cert.pem against ca-cert.pem, verified as a client: ok"
+        f"no handshake at 2026-11-26 12:00Z (ssl knows only the real clock); {PYCA} at that time: "
+        "server-cert.pem verified as a server for localhost: ok"]
+    assert lines(g["message3"])[-1] == (f"no handshake at 2026-11-26 12:00Z (ssl knows only the real clock); {PYCA} "
+                                        "at that time: client-cert.pem verified as a client: ok")
     # The direction: 1 and 3 go from the client to the server, 2 the other way.
     for number, sender, receiver in ((1, "client", "server"), (2, "server", "client"), (3, "client", "server")):
         assert f"message{number}-from-{sender}" in g and f"message{number}-to-{receiver}" in g
@@ -310,9 +317,34 @@ def test_mtls_diagram_shows_a_failed_check_for_the_wrong_host(renderer, rsa_arti
     _, g = draw(mtls_diagram(rsa_artifacts, host="www.example.org", now=now), renderer)
     assert lines(g["client"])[2] == "connects to www.example.org"
     last = lines(g["message2"])[-1]
-    assert last.startswith("the client checks server-cert.pem against ca-cert.pem, "
-                           "verified as a server for www.example.org: FAILED (")
+    assert last.startswith(f"no handshake at 2026-11-26 12:00Z (ssl knows only the real clock); {PYCA} at that "
+                           "time: server-cert.pem verified as a server for www.example.org: FAILED (")
     assert stroke(g["message2-to-client"]) == RED and stroke(g["message3-to-server"]) == GREEN
+
+
+def test_mtls_diagram_at_the_real_time_runs_a_real_handshake(renderer, workspace_dir):
+    """Now, each side's check is what its Python ssl said in a real handshake on 127.0.0.1, named with its version."""
+    python = f"Python {platform.python_version()} ssl on {' '.join(ssl.OPENSSL_VERSION.split()[:2])}, strict"
+    _, g = draw(mtls_diagram(workspace_dir), renderer)
+    assert lines(g["message2"])[-1] == f"the client, {python}, checked server-cert.pem for localhost: ok"
+    assert lines(g["message3"])[-1] == f"the server, {python}, checked client-cert.pem: ok"
+    _, g = draw(mtls_diagram(workspace_dir, host="www.example.org"), renderer)
+    refused = " ".join(lines(g["message2"])[3:])
+    assert refused.startswith(f"the client, {python}, checked server-cert.pem for www.example.org: FAILED "
+                              "(certificate verify failed: Hostname mismatch")
+    assert lines(g["message3"])[-1] == "the server never saw client-cert.pem: the client stopped at message 2: not checked"
+    assert stroke(g["message2-to-client"]) == RED and stroke(g["message3-to-server"]) == GREY
+
+
+def test_mtls_diagram_of_the_source_files_credits_python_s_ssl_not_pyca(renderer, tmp_path, openssl_cli):
+    """The source's files: Python's strict ssl refuses the CA without keyUsage; pyca's v1 complaint is not the client's."""
+    from pkilesson.lesson import run_source_step
+
+    source = run_source_step(4, tmp_path / "source")
+    _, g = draw(mtls_diagram(source.folder), renderer)
+    said = " ".join(lines(g["message2"])[3:])
+    assert "the client, Python " in said and "CA cert does not include key usage extension" in said
+    assert "X509v3" not in said and "pyca" not in said
 
 
 # -- what a diagram is, and what it never holds ------------------------------------------------
