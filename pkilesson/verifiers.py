@@ -177,8 +177,18 @@ class Verdicts:
         raise PkiLessonError(f"No {verifier!r} verdict on {certificate!r}.", "use server-cert.pem or client-cert.pem "
                              "with 'source', 'strict' or 'pyca'.")
 
+    @staticmethod
+    def versions() -> dict:
+        """Each verifier's name and version, as the verdicts were given: ``{"source": "OpenSSL 3.0.19 ...", ...}``."""
+        from .explain import verifier_version
+        from .openssl import openssl_version
+
+        cli = openssl_version() or "openssl: not installed"
+        return {"source": cli, "strict": cli, "pyca": verifier_version()}
+
     def __str__(self) -> str:
-        lines = [f"Verdicts on {self.folder}/"]
+        versions = self.versions()
+        lines = [f"Verdicts on {self.folder}/ ({versions['source']}; {versions['pyca']})"]
         for name, outcomes in self.rows:
             lines.append(f"  {name}")
             for outcome in outcomes:
@@ -186,8 +196,10 @@ class Verdicts:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        versions = self.versions()
         head = "".join(f"<th style='text-align:left'>{html.escape(label)}<br><code style='font-weight:normal'>"
-                       f"{html.escape(how)}</code></th>" for _, label, how in VERIFIERS)
+                       f"{html.escape(how)}</code><br><small style='font-weight:normal'>"
+                       f"{html.escape(versions[name])}</small></th>" for name, label, how in VERIFIERS)
         body = []
         for name, outcomes in self.rows:
             cells = []
