@@ -33,8 +33,8 @@ from .profiles import CLIENT, INTERMEDIATE_CA, SERVER
 from .tls import Party
 from .workspace import write_file
 
-__all__ = ["Hierarchy", "make_hierarchy", "load_hierarchy", "chain_handshake", "CHAIN_PARTS", "HIERARCHY_FILES",
-           "ROOT_NAME", "INTERMEDIATE_NAME"]
+__all__ = ["Hierarchy", "make_hierarchy", "load_hierarchy", "chain_handshake", "partial_chain_verdicts", "CHAIN_PARTS",
+           "HIERARCHY_FILES", "ROOT_NAME", "INTERMEDIATE_NAME"]
 
 ROOT_NAME = "/C=FR/O=pkilesson/CN=pkilesson Offline Root CA"
 INTERMEDIATE_NAME = "/C=FR/O=pkilesson/CN=pkilesson Issuing CA"
@@ -128,11 +128,45 @@ def chain_handshake(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("intermed
             raise PkiLessonError(f"Unknown part {part!r}.", f"use {' or '.join(CHAIN_PARTS)}.")
     if not trusts:
         raise PkiLessonError("The client trusts nothing: it can accept no server.", "trust the root, at least.")
+    server, client = _chain_parties(hierarchy, sends, trusts)
+    return handshake(server=server, client=client)
+
+
+def _chain_parties(hierarchy: Hierarchy, sends: tuple[str, ...], trusts: tuple[str, ...]) -> tuple[Party, Party]:
     certificate = {"intermediate": hierarchy.intermediate.certificate, "root": hierarchy.root_certificate}
     chain = (hierarchy.server_certificate, *(certificate[p] for p in CHAIN_PARTS if p in sends))
     server = Party(chain, hierarchy.server_key, (hierarchy.root_certificate,))
     client = Party(hierarchy.chain("client"), hierarchy.client_key, tuple(certificate[p] for p in CHAIN_PARTS if p in trusts))
-    return handshake(server=server, client=client)
+    return server, client
+
+
+def partial_chain_verdicts(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("intermediate", "root"),
+                           trusts: tuple[str, ...] = ("intermediate",)) -> str:
+    """The same handshake as :func:`chain_handshake`, the client's ``VERIFY_X509_PARTIAL_CHAIN`` off then on.
+
+    Off is how :mod:`pkilesson.tls` (its own ``SSLContext``, on every Python)
+    and Python 3.12's ``ssl.create_default_context()`` verify; on, how Python
+    3.13's default context does (CPython issue 107361): a certificate of the
+    trust store may then end the chain though it is not self-signed. The
+    first lines name the versions that ran and what this Python's default
+    context sets.
+    """
+    import ssl
+
+    from .running import versions
+    from .wire import observe
+
+    for part in (*sends, *trusts):
+        if part not in CHAIN_PARTS:
+            raise PkiLessonError(f"Unknown part {part!r}.", f"use {' or '.join(CHAIN_PARTS)}.")
+    server, client = _chain_parties(hierarchy, sends, trusts)
+    default = bool(ssl.create_default_context().verify_flags & ssl.VERIFY_X509_PARTIAL_CHAIN)
+    lines = [versions(), f"this Python's create_default_context() sets VERIFY_X509_PARTIAL_CHAIN: {default}"]
+    for flag in (False, True):
+        seen = observe(server=server, client=client, require_client_certificate=True, partial_chain=flag)
+        lines.append(f"  the server sends its certificate + {' + '.join(sends) or 'nothing'}, the client trusts "
+                     f"{' + '.join(trusts)}, VERIFY_X509_PARTIAL_CHAIN {'on' if flag else 'off'}: {seen.verdict()}")
+    return "\n".join(lines)
 
 
 def _check_role(role: str) -> None:

@@ -29,6 +29,7 @@ from .keys import PrivateKey, generate_key, load_private_key
 from .names import make_name, parse_general_names
 from .openssl import Run, openssl_path, run_step, source_recipe
 from .profiles import CLIENT, SERVER
+from .running import versions
 from .workflow import Settings
 from .workspace import FILE_NAMES, Workspace
 
@@ -48,6 +49,8 @@ __all__ = [
     "openssl_config_section",
     "write_pem",
     "make_probe",
+    "versions",
+    "default_context_verdicts",
 ]
 
 #: The lessons' workspace: the folder ``lab`` beside the notebooks.
@@ -446,3 +449,33 @@ def make_probe(ca: CertificateAuthority, path: Union[str, Path]) -> StepResult:
     result = make_step(2, choices, ca=ca)
     write_pem(result.certificate, path)
     return result
+
+
+# -- Python's default context, its strict flag off and on ------------------------------------------------
+
+
+def default_context_verdicts(trusted: x509.Certificate, server: StepResult, host: Optional[str] = None) -> str:
+    """Two real handshakes with the running Python's ``ssl.create_default_context()``, strict flag off then on.
+
+    The client trusts ``trusted`` only; the server presents ``server``'s
+    certificate (a :class:`StepResult`, e.g. :func:`make_probe`'s). Off is how
+    Python 3.12 and earlier make the default context; on, how Python 3.13
+    makes it (``VERIFY_X509_STRICT``, CPython issue 107361). What the flag
+    refuses depends on the OpenSSL underneath, named in the first line.
+    """
+    import ssl
+
+    from .tls import Party
+    from .wire import observe
+
+    if not isinstance(server, StepResult) or not isinstance(trusted, x509.Certificate):
+        raise PkiLessonError("default_context_verdicts takes a CA certificate and a StepResult.",
+                             "pass source_ca.certificate and the result of lesson.make_probe(...).")
+    host = host or (server.choices.sans[0] if server.choices.sans else server.choices.common_name)
+    default_on = bool(ssl.create_default_context().verify_flags & ssl.VERIFY_X509_STRICT)
+    lines = [versions(), f"this Python's create_default_context() sets VERIFY_X509_STRICT: {default_on}"]
+    for strict, label in ((False, "off (as Python 3.12 and earlier)"), (True, "on (as Python 3.13 and later)")):
+        seen = observe(server=Party((server.certificate,), server.key, ()), client=Party((), None, (trusted,)),
+                       host=host, default_context=True, strict=strict, partial_chain=None)
+        lines.append(f"  VERIFY_X509_STRICT {label}: {seen.verdict()}")
+    return "\n".join(lines)
