@@ -40,6 +40,34 @@ PRIVATE_KEY_WARNING = (
     "This file holds a PRIVATE key: whoever reads it can sign as its owner. pkilesson shows only its "
     "public half and fingerprint, never its private numbers; keep the file secret (mode 0600)."
 )
+CA_WITHOUT_KEY_USAGE = (
+    "A CA certificate (basicConstraints CA:TRUE) without keyUsage: RFC 5280 §4.2.1.3 says a CA must include "
+    "it, with keyCertSign, when the key checks signatures on certificates, and strict verifiers refuse every "
+    "certificate this CA signs: "
+    "pyca/cryptography, 'openssl verify -x509_strict' since OpenSSL 3.0 (error 92, 'CA cert does not include "
+    "key usage extension') and Python 3.13's ssl.create_default_context() on OpenSSL 3.0 or later. Plain "
+    "'openssl verify' does not check it. Fix: issue the CA certificate again with 'keyUsage = critical, "
+    "keyCertSign, cRLSign' (pkilesson's ROOT_CA profile has it)."
+)
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
+def file_mode_warning(path, mode: int) -> str:
+    """The private-key warning of a key read from a file, with the file's actual mode."""
+    shown = f"{mode:04o}"
+    start = ("This file holds a PRIVATE key: whoever reads it can sign as its owner. pkilesson shows only its "
+             "public half and fingerprint, never its private numbers.")
+    readers = [who for bit, who in ((0o040, "its group"), (0o004, "every other user of the machine")) if mode & bit]
+    if not readers:
+        return f"{start} Its mode is {shown}: only its owner can read it; keep it so."
+    return (f"{start} Its mode is {shown}: {' and '.join(readers)} can read it, not only its owner. "
+            f"Fix: chmod 600 {path} (owner only, as pkilesson writes keys).")
 
 
 def _instant(value: dt.datetime) -> str:
@@ -204,11 +232,14 @@ def certificate(cert: x509.Certificate, der: bytes, encoding: str, now: dt.datet
         warnings.append("The serial number is not positive, which RFC 5280 forbids: verifiers may refuse it.")
     if version == 1:
         warnings.append("A version 1 certificate: strict verifiers (pyca/cryptography, browsers) refuse it.")
+    if _is_ca(cert) and not any(isinstance(e.value, x509.KeyUsage) for e in cert.extensions):
+        warnings.append(CA_WITHOUT_KEY_USAGE)
     data = {
         "type": "certificate", "version": version, "serial": serial_hex(serial), "serial_decimal": str(serial),
         "subject": cert.subject.rfc4514_string(), "issuer": cert.issuer.rfc4514_string(),
         "not_before": _instant(not_before), "not_after": _instant(not_after), "validity": status, "now": _instant(now),
         "public_key": key_json, "extensions": ext_json, "fingerprints": prints, "signature": _signature_json(check),
+        "warnings": warnings,
     }
     title = f"certificate {format_subj(cert.subject)}"
     return Decoded("certificate", title, encoding, tuple(fields), tree, check, tuple(warnings), now, json.dumps(data))

@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Optional
 
 from cryptography import x509
@@ -160,8 +163,42 @@ def decode_all(data, *, now: Optional[dt.datetime] = None, issuer=None) -> tuple
                 "The file is neither PEM (no '-----BEGIN' line) nor DER (it does not start with a SEQUENCE).",
                 "give a .pem file starting with '-----BEGIN', or a DER file.",
             )
-        return (_decode_der(raw, None, "DER", now, issuer),)
-    return tuple(_decode_der(b.der, b, "PEM", now, issuer) for b in blocks)
+        items = (_decode_der(raw, None, "DER", now, issuer),)
+    else:
+        items = tuple(_decode_der(b.der, b, "PEM", now, issuer) for b in blocks)
+    path = _file_path(data)
+    return tuple(_with_file_mode(item, path) for item in items) if path is not None else items
+
+
+def _file_path(data) -> Optional[Path]:
+    """The file ``data`` names (a Path, or a one-line string naming a file, as :func:`as_bytes` reads it)."""
+    if isinstance(data, Path):
+        return data
+    if isinstance(data, str) and "-----BEGIN" not in data and "\n" not in data and len(data) < 4096 and data.strip():
+        return Path(data) if Path(data).is_file() else None
+    return None
+
+
+def _with_file_mode(item: Decoded, path: Path) -> Decoded:
+    """A private key read from a file: its actual mode, and a warning when its group or others can read it."""
+    from ._fields import PRIVATE_KEY_WARNING, file_mode_warning
+
+    if item.kind != "private key" or os.name != "posix":
+        return item
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return item
+    warning = file_mode_warning(path, mode)
+    readable = bool(mode & 0o044)
+    who = "group or others can read it" if readable else "only its owner can read it"
+    field_ = Field("file_mode", "File mode", f"{mode:04o} ({who})",
+                   "The file's permission bits: a private key must be readable by its owner only (0600).")
+    data = json.loads(item._json)
+    data["warning"] = warning
+    data["file"] = {"path": str(path), "mode": f"{mode:04o}", "group_or_others_can_read": readable}
+    warnings_ = tuple(warning if w == PRIVATE_KEY_WARNING else w for w in item.warnings)
+    return replace(item, fields=item.fields + (field_,), warnings=warnings_, _json=json.dumps(data))
 
 
 def decode(data, *, now: Optional[dt.datetime] = None, issuer=None) -> Decoded:
