@@ -144,8 +144,8 @@ def partial_chain_verdicts(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("i
                            trusts: tuple[str, ...] = ("intermediate",)) -> str:
     """The same handshake as :func:`chain_handshake`, the client's ``VERIFY_X509_PARTIAL_CHAIN`` off then on.
 
-    Off is how :mod:`pkilesson.tls` (its own ``SSLContext``, on every Python)
-    and Python 3.12's ``ssl.create_default_context()`` verify; on, how Python
+    Off is how :mod:`pkilesson.tls` (its own ``SSLContext``: the same on Python
+    3.11 and 3.13) and Python 3.12's ``ssl.create_default_context()`` verify; on, how Python
     3.13's default context does (CPython issue 107361): a certificate of the
     trust store may then end the chain though it is not self-signed. The
     first lines name the versions that ran and what this Python's default

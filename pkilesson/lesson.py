@@ -474,7 +474,7 @@ def default_context_verdicts(trusted: x509.Certificate, server: StepResult, host
     host = host or (server.choices.sans[0] if server.choices.sans else server.choices.common_name)
     default_on = bool(ssl.create_default_context().verify_flags & ssl.VERIFY_X509_STRICT)
     lines = [versions(), f"this Python's create_default_context() sets VERIFY_X509_STRICT: {default_on}"]
-    for strict, label in ((False, "off (as Python 3.12 and earlier)"), (True, "on (as Python 3.13 and later)")):
+    for strict, label in ((False, "off (as Python 3.12 and earlier)"), (True, "on (as Python 3.13 makes it)")):
         seen = observe(server=Party((server.certificate,), server.key, ()), client=Party((), None, (trusted,)),
                        host=host, default_context=True, strict=strict, partial_chain=None)
         lines.append(f"  VERIFY_X509_STRICT {label}: {seen.verdict()}")
