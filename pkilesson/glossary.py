@@ -1,8 +1,8 @@
 """The lessons' vocabulary: each term of ``docs/glossary.md``, how the lessons spell it, and where it is first used.
 
 A term's first use in the lessons, read in order (00, 01, ...), must be its
-definition (the term in **bold** in that Markdown cell, with its meaning)
-or a link to its entry, ``../docs/glossary.md#ANCHOR``. :func:`first_uses`
+definition (the term in **bold** or *italics* in that Markdown cell, with
+its meaning) or a link to its entry, ``../docs/glossary.md#ANCHOR``. :func:`first_uses`
 finds each term's first use and says whether it is explained there; a test
 and ``benchmarks/bench_prose.py`` use it.
 """
@@ -71,7 +71,7 @@ TERMS = {
     "alert": r"(?i:\balerts?\b)",
 }
 _COMPILED = {term: re.compile(pattern) for term, pattern in TERMS.items()}
-_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|(?<![*\w])\*([^*\n]+?)\*(?![*\w])", re.S)
 
 
 def anchor(term: str) -> str:
@@ -92,7 +92,7 @@ class Use:
     explained: bool
 
     def __str__(self) -> str:
-        how = "explained" if self.explained else "NOT explained (no definition in bold, no glossary link)"
+        how = "explained" if self.explained else "NOT explained (not defined in bold or italics there, no glossary link)"
         return f"{self.term!r}: first used in {self.notebook} cell {self.cell}, {how}: …{self.context}…"
 
 
@@ -105,7 +105,7 @@ def markdown_cells(path: Path) -> list[tuple[int, str]]:
 def _explained(term: str, text: str) -> bool:
     if f"glossary.md#{anchor(term)})" in text:
         return True
-    return any(_COMPILED[term].search(bold) for bold in _BOLD.findall(text))
+    return any(_COMPILED[term].search(strong or emphasis) for strong, emphasis in _EMPHASIS.findall(text))
 
 
 def first_uses(notebooks: Iterable[Path], terms: Optional[Iterable[str]] = None) -> list[Use]:
