@@ -29,7 +29,7 @@ EXPERT = {
     "error number": r"(?i:\berror \d+\b|\berrors \d+\b)",
     "bytes": r"`?\b[0-9a-f]{2}(?: [0-9a-f]{2}){1,}\b`?|(?i:\boctets?\b|\bDigestInfo\b|\bmodulus\b|\bexponent\b)"
              r"|\b(?:BIT STRING|OCTET STRING|SEQUENCE|INTEGER|UTCTime|GeneralizedTime|TLV)\b|(?i:\b(?:tag|length) bytes?\b)",
-    "internals": r"\bhostname_checks_common_name\b|\b_msg_callback\b|\bPARTIAL_CHAIN\b|\bx509_strict\b"
+    "internals": r"\bhostname_checks_common_name\b|\b_msg_callback\b|\bPARTIAL_CHAIN\b"
                  r"|(?i:\bOpenSSL's (?:source|code|internals)\b)",
 }
 _EXPERT = re.compile("|".join(f"(?:{p})" for p in EXPERT.values()))
