@@ -105,7 +105,10 @@ def markdown_cells(path: Path) -> list[tuple[int, str]]:
 def _explained(term: str, text: str) -> bool:
     if f"glossary.md#{anchor(term)})" in text:
         return True
-    return any(_COMPILED[term].search(strong or emphasis) for strong, emphasis in _EMPHASIS.findall(text))
+    # A definition puts the term itself in bold or italics ("a *key pair*: ..."); a quoted sentence in
+    # italics that happens to contain the word is not one, hence at most five words.
+    spans = (strong or emphasis for strong, emphasis in _EMPHASIS.findall(text))
+    return any(len(span.split()) <= 5 and _COMPILED[term].search(span) for span in spans)
 
 
 def first_uses(notebooks: Iterable[Path], terms: Optional[Iterable[str]] = None) -> list[Use]:

@@ -23,10 +23,11 @@ __all__ = ["EXPERT", "ProseReport", "main_path", "expert_sentences", "prose_repo
 EXPERT = {
     "rfc": r"\bRFC ?\d+|§ ?\d",
     "version": r"\b(?:OpenSSL|Python|Chrome|Firefox|Go|cryptography|pyca/cryptography|LibreSSL|GnuTLS|NSS)"
-               r" \d+(?:\.\d+)*\+?|\bversions? \d+\.\d+|\b\d+\.\d+\+",
+               r" \d+(?:\.\d+)*\+?|\bversions? \d+\.\d+|\b\d+\.\d+\+|\b(?:before|after|since|until) \d+\.\d+\b"
+               r"|\bCHANGES\b",
     "pull request": r"(?i:\bpull request\b|\bPR ?#?\d+|\bissue \d{4,})",
     "source code": r"\b\w+\.c\b|\bX509_\w+|\bx509v3_\w+|\bSSL_\w+|\bEVP_\w+|\bVERIFY_X509_\w+",
-    "error number": r"(?i:\berror \d+\b|\berrors \d+\b)",
+    "error number": r"(?i:\berror \d+\b|\berrors \d+\b)|\bSEC_ERROR_\w+|\bX509_V_ERR_\w+",
     "bytes": r"`?\b[0-9a-f]{2}(?: [0-9a-f]{2}){1,}\b`?|(?i:\boctets?\b|\bDigestInfo\b|\bmodulus\b|\bexponent\b)"
              r"|\b(?:BIT STRING|OCTET STRING|SEQUENCE|INTEGER|UTCTime|GeneralizedTime|TLV)\b|(?i:\b(?:tag|length) bytes?\b)",
     "internals": r"\bhostname_checks_common_name\b|\b_msg_callback\b|\bPARTIAL_CHAIN\b"
