@@ -3,6 +3,10 @@
 Values are written as ``openssl x509 -text`` writes them where a learner will
 compare the two (extension values, key sizes); names use the ``-subj`` form
 of the lessons; JSON uses RFC 4514 names and ISO 8601 instants.
+
+Each kind also gets its *learner's rows* (:attr:`Decoded.summary`): what a
+newcomer needs first (for whom, signed by, valid from and until, what it may
+be used for, its key), in plain words, with no field names from the RFCs.
 """
 
 from __future__ import annotations
@@ -14,12 +18,12 @@ import json
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from .asn1 import der_tree
 from .decode import Decoded, Field
 from .meanings import FIELDS, critical_meaning, extension_meaning, oid_name, signature_meaning
-from .names import format_subj
+from .names import common_name, format_subj
 from .signatures import open_signature
 
 _KEY_USAGE = (
@@ -49,6 +53,168 @@ CA_WITHOUT_KEY_USAGE = (
     "'openssl verify' does not check it. Fix: issue the CA certificate again with 'keyUsage = critical, "
     "keyCertSign, cRLSign' (pkilesson's ROOT_CA profile has it)."
 )
+
+
+# -- the learner's rows: plain words, no field names -----------------------------------------------
+
+_PLAIN_ATTRIBUTE = {  # in the order a learner reads them, after the common name
+    NameOID.ORGANIZATION_NAME: "organisation", NameOID.ORGANIZATIONAL_UNIT_NAME: "unit",
+    NameOID.LOCALITY_NAME: "town", NameOID.STATE_OR_PROVINCE_NAME: "region", NameOID.COUNTRY_NAME: "country",
+    NameOID.EMAIL_ADDRESS: "e-mail",
+}
+_PLAIN_USAGE = (
+    ("digital_signature", "sign"), ("key_encipherment", "encrypt keys"), ("key_agreement", "agree on keys"),
+    ("data_encipherment", "encrypt data"), ("content_commitment", "sign for non-repudiation"),
+    ("key_cert_sign", "sign certificates"), ("crl_sign", "sign revocation lists"),
+)
+_PLAIN_PURPOSE = {
+    ExtendedKeyUsageOID.SERVER_AUTH: "a TLS server", ExtendedKeyUsageOID.CLIENT_AUTH: "a TLS client",
+    ExtendedKeyUsageOID.CODE_SIGNING: "signing code", ExtendedKeyUsageOID.EMAIL_PROTECTION: "e-mail",
+    ExtendedKeyUsageOID.TIME_STAMPING: "time stamps", ExtendedKeyUsageOID.OCSP_SIGNING: "revocation answers (OCSP)",
+}
+NON_POSITIVE_SERIAL = "The serial number is not positive, which RFC 5280 forbids: verifiers may refuse it."
+#: Short plain-words forms of the warnings that speak RFC; the view shows the full warning one click away.
+PLAIN_WARNINGS = {
+    CA_WITHOUT_KEY_USAGE: "This CA does not list what its key may do (no key usage): strict checkers refuse "
+                          "every certificate it signs.",
+    NON_POSITIVE_SERIAL: "The serial number is zero or negative: checkers may refuse the certificate.",
+}
+
+
+def plain_name(name: x509.Name) -> str:
+    """A name as a learner reads it: ``localhost (organisation pkilesson, country FR)``."""
+    cns = [str(a.value) for a in name.get_attributes_for_oid(NameOID.COMMON_NAME)]
+    order = list(_PLAIN_ATTRIBUTE)
+    others = sorted((a for a in name if a.oid != NameOID.COMMON_NAME),
+                    key=lambda a: order.index(a.oid) if a.oid in order else len(order))
+    rest = [f"{_PLAIN_ATTRIBUTE.get(a.oid, oid_name(a.oid.dotted_string))} "
+            f"{a.value.hex() if isinstance(a.value, bytes) else a.value}" for a in others]
+    if not cns and not rest:
+        return "nobody named (the name is empty)"
+    if cns and rest:
+        return f"{', '.join(cns)} ({', '.join(rest)})"
+    return ", ".join(cns or rest)
+
+
+def _plain_instant(value: dt.datetime) -> str:
+    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _in_days(delta: dt.timedelta) -> str:
+    return f"{delta.days} day{'s' if delta.days != 1 else ''}" if delta.days else "less than a day"
+
+
+def _valid_rows(not_before: dt.datetime, not_after: dt.datetime, now: dt.datetime) -> list[Field]:
+    start = _plain_instant(not_before) + (f" (not valid yet: starts in {_in_days(not_before - now)})"
+                                          if now < not_before else "")
+    if now > not_after:
+        end = f"{_plain_instant(not_after)} (expired {_in_days(now - not_after)} ago)"
+    else:
+        end = f"{_plain_instant(not_after)} (expires in {_in_days(not_after - now)})"
+    return [Field("valid_from", "Valid from", start, "Before this instant, checkers refuse it."),
+            Field("valid_until", "Valid until", end, "After this instant, checkers refuse it.")]
+
+
+def _extension(extensions, kind):
+    try:
+        return extensions.get_extension_for_class(kind).value
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _names(extensions) -> list[str]:
+    san = _extension(extensions, x509.SubjectAlternativeName)
+    return [general_name(n).replace("IP Address:", "").replace("DNS:", "") for n in san] if san is not None else []
+
+
+def plain_purpose(extensions) -> str:
+    """What a certificate (or a request) may be used for, in plain words, from basicConstraints,
+    keyUsage and extendedKeyUsage."""
+    constraints = _extension(extensions, x509.BasicConstraints)
+    usage = _extension(extensions, x509.KeyUsage)
+    purposes = _extension(extensions, x509.ExtendedKeyUsage)
+    may = []
+    for arg, words in _PLAIN_USAGE:
+        try:
+            if usage is not None and getattr(usage, arg):
+                may.append(words)
+        except ValueError:
+            pass
+    if constraints is not None and constraints.ca:
+        if usage is None:
+            text = "a CA, but with no list of what its key may do: strict checkers refuse what it signs"
+        elif usage.key_cert_sign:
+            text = "a CA: it may sign certificates" + (" and revocation lists" if usage.crl_sign else "")
+        else:
+            text = "a CA whose key may not sign certificates (its key may: " + (", ".join(may) or "nothing") + ")"
+        if constraints.path_length == 0:
+            text += "; no CA below it"
+        elif constraints.path_length is not None:
+            text += f"; at most {constraints.path_length} CA{'s' if constraints.path_length > 1 else ''} below it"
+        return text
+    if purposes is None:
+        roles = "any purpose (none listed)"
+    else:
+        roles = " and ".join(_PLAIN_PURPOSE.get(oid, oid_name(oid.dotted_string)) for oid in purposes) or "nothing"
+    text = f"{roles}; not a CA"
+    if may:
+        text += f"; its key may {', '.join(may[:-1]) + ' and ' if len(may) > 1 else ''}{may[-1]}"
+    return text
+
+
+def _key_rows(key_summary: str, key_json: dict) -> list[Field]:
+    return [
+        Field("key", "Key", key_summary, "The kind of key and its size."),
+        Field("key_fingerprint", "Key fingerprint (SHA-256)", _colon_hex(bytes.fromhex(key_json["sha256"])),
+              "A short name for the public key: the same in the key file, the request and the certificate."),
+    ]
+
+
+def _signature_row(check, issuer) -> list[Field]:
+    if check is None or check.valid is None:
+        return []
+    if isinstance(issuer, x509.Certificate):
+        who = f"the public key of {common_name(issuer.subject) or plain_name(issuer.subject)}"
+    elif check.checked_with.startswith("its own"):
+        who = "its own public key"
+    else:
+        who = check.checked_with
+    value = f"valid: checked with {who}" if check.valid else f"FAILS with {who}: {check.reason}"
+    return [Field("signature", "Signature check", value, "Whether the signer's public key confirms the signature.")]
+
+
+def _signed_by_itself(cert: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(cert)
+    except Exception:  # another name, another key, or a key type it cannot check
+        return False
+    return True
+
+
+def certificate_summary(cert: x509.Certificate, version: int, key_summary: str, key_json: dict, now, check,
+                        issuer) -> tuple[Field, ...]:
+    """The learner's rows of a certificate."""
+    rows = [Field("for_whom", "For whom", plain_name(cert.subject), "Who the certificate speaks for.")]
+    names = _names(cert.extensions) if version == 3 else []
+    if names:
+        rows.append(Field("names", "Names it is valid for", ", ".join(names),
+                          "The host names and addresses a client may reach it by."))
+    elif not _is_ca(cert):
+        rows.append(Field("names", "Names it is valid for", "none listed (only the name above)",
+                          "The host names and addresses a client may reach it by."))
+    if cert.issuer == cert.subject:
+        signer = "itself (self-signed)" if _signed_by_itself(cert) else (
+            f"{plain_name(cert.issuer)}: its own name, but not its own key")
+    else:
+        signer = plain_name(cert.issuer)
+    rows.append(Field("signed_by", "Signed by", signer, "The CA that vouches for it with its signature."))
+    rows += _valid_rows(cert.not_valid_before_utc, cert.not_valid_after_utc, now)
+    purpose = (plain_purpose(cert.extensions) if version == 3 else
+               "not said: a version 1 certificate cannot say whether it is a CA or what it is for")
+    rows.append(Field("purpose", "May be used for", purpose, "What its owner may do with it."))
+    rows += _key_rows(key_summary, key_json)
+    rows += _signature_row(check, issuer)
+    return tuple(rows)
 
 
 def _is_ca(cert: x509.Certificate) -> bool:
@@ -229,7 +395,7 @@ def certificate(cert: x509.Certificate, der: bytes, encoding: str, now: dt.datet
     check = open_signature(cert, issuer)
     warnings = [] if "valid for" in status else [f"At {_instant(now)} this certificate is {status}."]
     if serial <= 0:
-        warnings.append("The serial number is not positive, which RFC 5280 forbids: verifiers may refuse it.")
+        warnings.append(NON_POSITIVE_SERIAL)
     if version == 1:
         warnings.append("A version 1 certificate: strict verifiers (pyca/cryptography, browsers) refuse it.")
     if _is_ca(cert) and not any(isinstance(e.value, x509.KeyUsage) for e in cert.extensions):
@@ -242,7 +408,9 @@ def certificate(cert: x509.Certificate, der: bytes, encoding: str, now: dt.datet
         "warnings": warnings,
     }
     title = f"certificate {format_subj(cert.subject)}"
-    return Decoded("certificate", title, encoding, tuple(fields), tree, check, tuple(warnings), now, json.dumps(data))
+    summary = certificate_summary(cert, version, key_summary, key_json, now, check, issuer)
+    return Decoded("certificate", title, encoding, tuple(fields), tree, check, tuple(warnings), now, json.dumps(data),
+                   summary)
 
 
 def csr(request: x509.CertificateSigningRequest, der: bytes, encoding: str, now: dt.datetime) -> Decoded:
@@ -274,7 +442,20 @@ def csr(request: x509.CertificateSigningRequest, der: bytes, encoding: str, now:
         "extensions": ext_json, "fingerprints": {"sha256": prints["sha256"]}, "signature": _signature_json(check),
     }
     title = f"certificate signing request {format_subj(request.subject)}"
-    return Decoded("csr", title, encoding, tuple(fields + print_fields[:1]), tree, check, tuple(warnings), now, json.dumps(data))
+    summary = [Field("for_whom", "Who asks", plain_name(request.subject), "The name it asks the CA to certify.")]
+    names = _names(request.extensions)
+    summary.append(Field("names", "Names asked for", ", ".join(names) or "none",
+                         "The host names and addresses it asks to be valid for."))
+    if any(isinstance(e.value, (x509.BasicConstraints, x509.KeyUsage, x509.ExtendedKeyUsage)) for e in request.extensions):
+        summary.append(Field("purpose", "Asks to be used for", plain_purpose(request.extensions),
+                             "What it asks to be allowed; the CA decides."))
+    summary += _key_rows(key_summary, key_json)
+    summary.append(Field("proof_of_possession", "Proof it holds the key",
+                         "ok: signed with the private key of the public key inside" if check.valid
+                         else f"FAILED: {check.reason}",
+                         "Whether whoever made the request held the matching private key."))
+    return Decoded("csr", title, encoding, tuple(fields + print_fields[:1]), tree, check, tuple(warnings), now,
+                   json.dumps(data), tuple(summary))
 
 
 def crl(revocations: x509.CertificateRevocationList, der: bytes, encoding: str, now: dt.datetime, issuer) -> Decoded:
@@ -310,7 +491,40 @@ def crl(revocations: x509.CertificateRevocationList, der: bytes, encoding: str, 
         "extensions": ext_json, "fingerprints": prints, "signature": _signature_json(check),
     }
     title = f"CRL of {format_subj(revocations.issuer)}"
-    return Decoded("crl", title, encoding, tuple(fields + print_fields), tree, check, tuple(warnings), now, json.dumps(data))
+    return Decoded("crl", title, encoding, tuple(fields + print_fields), tree, check, tuple(warnings), now,
+                   json.dumps(data), _crl_summary(revocations, revoked, now, check, issuer))
+
+
+_PLAIN_REASON = {
+    "keyCompromise": "key stolen or lost", "cACompromise": "CA's key stolen or lost", "affiliationChanged": "left",
+    "superseded": "replaced", "cessationOfOperation": "no longer used", "certificateHold": "on hold",
+    "privilegeWithdrawn": "rights withdrawn", "aACompromise": "authority's key stolen or lost",
+    "removeFromCRL": "taken off the list", "unspecified": "no reason given",
+}
+
+
+def _crl_summary(revocations, revoked: list[dict], now: dt.datetime, check, issuer) -> tuple[Field, ...]:
+    """The learner's rows of a CRL: who publishes it, which serials it revokes, when the next one is due."""
+    reasons = {r["serial"]: f" ({_PLAIN_REASON.get(r['reason'], r['reason'])})" if r["reason"] else "" for r in revoked}
+    if not revoked:
+        listed = "none"
+    else:
+        serials = ", ".join(f"{r['serial']}{reasons[r['serial']]}" for r in revoked)
+        listed = f"{len(revoked)} certificate{'s' if len(revoked) > 1 else ''}, by serial: {serials}"
+    next_update = revocations.next_update_utc
+    if next_update is None:
+        due = "none announced"
+    elif now > next_update:
+        due = f"{_plain_instant(next_update)} (overdue by {_in_days(now - next_update)}: this list is stale)"
+    else:
+        due = f"{_plain_instant(next_update)} (due in {_in_days(next_update - now)})"
+    rows = [
+        Field("signed_by", "Published by", plain_name(revocations.issuer), "The CA that signs this list."),
+        Field("revoked", "Revoked", listed, "The certificates this CA has cancelled before their end date."),
+        Field("this_update", "Issued on", _plain_instant(revocations.last_update_utc), "When the CA made this list."),
+        Field("next_update", "Next list due", due, "After this date, this list is out of date."),
+    ]
+    return tuple(rows + _signature_row(check, issuer))
 
 
 def _crl_reason(entry: x509.RevokedCertificate) -> str | None:
@@ -343,7 +557,8 @@ def private_key(key, der: bytes, schema: str, encoding: str, now: dt.datetime) -
     ]
     data = {"type": "private key", "format": schema, "public_key": key_json, "warning": PRIVATE_KEY_WARNING}
     title = f"private key ({key_summary})"
-    return Decoded("private key", title, encoding, tuple(fields), tree, None, (PRIVATE_KEY_WARNING,), now, json.dumps(data))
+    return Decoded("private key", title, encoding, tuple(fields), tree, None, (PRIVATE_KEY_WARNING,), now, json.dumps(data),
+                   tuple(_key_rows(key_summary, key_json)))
 
 
 def public_key(key, der: bytes, encoding: str, now: dt.datetime) -> Decoded:
@@ -356,4 +571,5 @@ def public_key(key, der: bytes, encoding: str, now: dt.datetime) -> Decoded:
               FIELDS["spki_sha256"], ""),
     ]
     data = {"type": "public key", "public_key": key_json}
-    return Decoded("public key", f"public key ({key_summary})", encoding, tuple(fields), tree, None, (), now, json.dumps(data))
+    return Decoded("public key", f"public key ({key_summary})", encoding, tuple(fields), tree, None, (), now, json.dumps(data),
+                   tuple(_key_rows(key_summary, key_json)))

@@ -1,5 +1,13 @@
 """Plain text (terminals) and HTML (Jupyter) for the decoded views.
 
+A decoded artifact's HTML shows the learner's rows first (for whom, signed
+by, valid from and until, what it may be used for, its key: a few rows in
+plain words that fit one screen); every field with its meaning, the
+signature opened and the bytes are each one click away, folded in a
+``<details>`` of the same output. Long values (moduli, signatures,
+fingerprints) show a readable prefix and open to the whole value, and long
+tokens wrap, so nothing runs past the notebook's width.
+
 The HTML inherits the notebook's colours: text uses ``inherit``, lines and
 highlights use JupyterLab's CSS variables with translucent fallbacks, and
 nothing sets a white or black background, so it reads in light and dark
@@ -10,19 +18,25 @@ which is what a notebook widget calls when a field is chosen.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from html import escape
 from typing import Optional
 
-__all__ = ["tree_text", "tree_html", "hex_dump_html", "highlight", "decoded_text", "decoded_html",
-           "signature_text", "signature_html", "comparison_text", "comparison_html", "STYLE"]
+__all__ = ["tree_text", "tree_html", "hex_dump_html", "highlight", "decoded_text", "decoded_html", "learner_table",
+           "fields_table", "fields_html", "shorten", "value_html", "signature_text", "signature_html", "comparison_text",
+           "comparison_html", "STYLE"]
 
 STYLE = """<style>
-.pkl{color:inherit;font-family:var(--jp-ui-font-family,sans-serif);line-height:1.35}
-.pkl table{border-collapse:collapse;margin:4px 0}
+.pkl{color:inherit;font-family:var(--jp-ui-font-family,sans-serif);line-height:1.35;max-width:100%}
+.pkl table{border-collapse:collapse;margin:4px 0;max-width:100%}
+.pkl td,.pkl pre{overflow-wrap:anywhere} .pkl table.learner th{white-space:nowrap}
+.pkl table.tree td:nth-child(-n+3){white-space:nowrap} .pkl table.tree td:nth-child(4),.pkl table.tree td:nth-child(5){overflow-wrap:normal}
+.pkl details{margin:4px 0} .pkl summary{cursor:pointer}
+.pkl details.long{margin:0} .pkl details.long[open]>summary>span{display:none}
 .pkl th,.pkl td,.jp-RenderedHTMLCommon .pkl th,.jp-RenderedHTMLCommon .pkl td{border-bottom:1px solid var(--jp-border-color2,rgba(128,128,128,.35));padding:2px 8px;
  text-align:left;vertical-align:top;background:transparent;color:inherit}
-.pkl code,.pkl .hex,.pkl pre{font-family:var(--jp-code-font-family,monospace);font-size:.92em;background:transparent;color:inherit}
+.pkl code,.pkl .hex,.pkl pre,.pkl td.m{font-family:var(--jp-code-font-family,monospace);font-size:.92em;background:transparent;color:inherit}
 .pkl .meaning{opacity:.78;font-size:.92em}
 .pkl .warn{border-left:4px solid var(--jp-warn-color1,#d97706);padding:2px 8px;margin:4px 0}
 .pkl .ok{color:var(--jp-success-color1,#2e7d32)} .pkl .bad{color:var(--jp-error-color1,#c62828)}
@@ -33,12 +47,41 @@ STYLE = """<style>
 .pkl .secret{opacity:.6;font-style:italic}
 </style>"""
 
-_SHOWN = 32  # content bytes shown per row of the byte table
+_SHOWN = 16  # content bytes shown per row of the byte table
+_VISIBLE = 96  # characters of a learner's row shown before it is folded
+_VISIBLE_FIELD = 160  # characters of a field's value (in the folded tables) shown before it is folded
+#: Long hex: a SHA-256 fingerprint in colon form and longer (moduli, points, signatures); bare digests stay whole.
+_LONG_TOKEN = re.compile(r"(?:[0-9A-Fa-f]{2}:){31,}[0-9A-Fa-f]{2}|(?:0x)?[0-9A-Fa-f]{65,}")
+_EXCERPT_LINES = 8  # hex-dump lines shown before the highlighted part is cut
 _HASH_LABEL = {"sha256": "SHA-256", "sha384": "SHA-384", "sha512": "SHA-512", "sha1": "SHA-1"}
 
 
 def _wrap(body: str) -> str:
     return f'<div class="pkl">{STYLE}{body}</div>'
+
+
+def shorten(value: str, limit: int = _VISIBLE) -> str:
+    """``value`` as shown before it is opened: each long hex token cut to a readable prefix, then the whole cut
+    to ``limit`` characters (an ellipsis marks every cut)."""
+    def cut(match: re.Match) -> str:
+        token = match.group(0)
+        return token[: 23 if ":" in token else 16] + "…"
+
+    text = _LONG_TOKEN.sub(cut, value)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def value_html(value: str, code: bool = True, limit: int = _VISIBLE_FIELD) -> str:
+    """A value in HTML: as is when short, else its shortened form, opening to the whole value."""
+    shown = shorten(value, limit)
+
+    def tag(text: str) -> str:
+        return f"<code>{escape(text)}</code>" if code else escape(text)
+
+    if shown == value:
+        return tag(value)
+    return (f'<details class="long"><summary title="show the whole value"><span>{tag(shown)}</span></summary>'
+            f"{tag(value)}</details>")
 
 
 # -- the byte view ---------------------------------------------------------------------
@@ -67,6 +110,11 @@ def _hex_preview(tree, node) -> str:
     return escape(" ".join(short[i : i + 2] for i in range(0, len(short), 2)) + (" …" if len(content) > len(short) else ""))
 
 
+def _last(name: str) -> str:
+    """A node's own name, its parents' left out (the indentation shows them; ``data-path`` has the whole)."""
+    return name.rsplit(".", 1)[-1]
+
+
 def tree_html(tree, chosen: Optional[str] = None) -> str:
     rows = []
     for depth, node in tree.nodes():
@@ -75,13 +123,13 @@ def tree_html(tree, chosen: Optional[str] = None) -> str:
         rows.append(
             f'<tr data-path="{escape(node.name)}" data-offset="{node.offset}" data-length="{node.end - node.offset}"{css}>'
             f"<td>{node.offset}</td><td>{node.header_length}</td><td>{node.length}</td>"
-            f'<td style="padding-left:{8 + 14 * depth}px"><code>{escape(node.tag)}</code></td>'
-            f"<td><code>{escape(node.name)}</code>{' <em>(inside)</em>' if node.encapsulated else ''}"
+            f'<td class="m" style="padding-left:{8 + 14 * depth}px">{escape(node.tag)}</td>'
+            f"<td><code>{escape(_last(node.name))}</code>{' <em>(inside)</em>' if node.encapsulated else ''}"
             f'<div class="meaning">{escape(node.type)}</div></td>'
-            f'<td>{escape(value)}</td><td class="hex">{_hex_preview(tree, node)}</td></tr>'
+            f'<td>{escape(shorten(value, _VISIBLE_FIELD))}</td><td class="hex">{_hex_preview(tree, node)}</td></tr>'
         )
     head = "<tr><th>offset</th><th>hl</th><th>l</th><th>tag</th><th>name</th><th>value</th><th>bytes</th></tr>"
-    return f"<table>{head}{''.join(rows)}</table>"
+    return f'<table class="tree">{head}{"".join(rows)}</table>'
 
 
 def hex_dump_html(tree, start: int = -1, end: int = -1, header_end: int = -1) -> str:
@@ -105,14 +153,32 @@ def hex_dump_html(tree, start: int = -1, end: int = -1, header_end: int = -1) ->
 
 
 def highlight(tree, path: str) -> str:
-    """HTML of the byte view with node ``path``'s bytes marked: header in blue, content in yellow."""
+    """HTML of node ``path``'s bytes marked (header in blue, content in yellow): its lines of the hex dump
+    first, then the whole dump and the tree, each folded."""
     node = tree.find(path)
-    dump = hex_dump_html(tree, node.offset, node.end, node.offset + node.header_length)
+    marked = (node.offset, node.end, node.offset + node.header_length)
+    dump = hex_dump_html(tree, *marked)
     caption = (
         f"<p><code>{escape(node.name)}</code>: bytes {node.offset} to {node.end - 1} "
         f"({node.header_length} of tag and length, {node.length} of content)</p>"
     )
-    return _wrap(caption + dump + tree_html(tree, chosen=path))
+    nodes = sum(1 for _ in tree.nodes())
+    return _wrap(
+        caption + _excerpt(dump, node.offset, node.end)
+        + f"<details><summary>The whole file in hex ({len(tree.data)} bytes), these bytes marked</summary>{dump}</details>"
+        + f"<details><summary>The tree ({nodes} nodes), this one marked</summary>{tree_html(tree, chosen=path)}</details>"
+    )
+
+
+def _excerpt(dump: str, start: int, end: int) -> str:
+    """The lines of a hex dump holding bytes ``start``..``end`` (the first and last few when there are many)."""
+    lines = dump.removeprefix('<pre class="hex">').removesuffix("</pre>").split("\n")
+    first, last = start // 16, max(start, end - 1) // 16
+    shown = lines[first : last + 1]
+    if len(shown) > _EXCERPT_LINES:
+        hidden = len(shown) - _EXCERPT_LINES + 1
+        shown = shown[: _EXCERPT_LINES - 2] + [f"        ⋮ ({hidden} more lines)"] + shown[-1:]
+    return f'<pre class="hex excerpt">{chr(10).join(shown)}</pre>'
 
 
 # -- the signature -----------------------------------------------------------------------
@@ -170,7 +236,7 @@ def signature_text(check) -> str:
 def signature_html(check, wrap: bool = True) -> str:
     css = "ok" if check.valid else "bad" if check.valid is False else ""
     rows = "".join(
-        f'<tr><th>{escape(label)}</th><td class="{css if label == "Result" else ""}"><code>{escape(value)}</code></td></tr>'
+        f'<tr><th>{escape(label)}</th><td class="{css if label == "Result" else ""}">{value_html(value)}</td></tr>'
         for label, value in _signature_steps(check)
     )
     body = f"<table>{rows}</table>"
@@ -180,9 +246,21 @@ def signature_html(check, wrap: bool = True) -> str:
 # -- a decoded artifact ----------------------------------------------------------------------
 
 
+def _plain_warning(warning: str) -> Optional[str]:
+    from ._fields import PLAIN_WARNINGS
+
+    return PLAIN_WARNINGS.get(warning)
+
+
 def decoded_text(decoded) -> str:
+    """The learner's rows first, then every field with its meaning, then the signature opened."""
     lines = [f"{decoded.title} ({decoded.encoding})"]
     lines += [f"! {w}" for w in decoded.warnings]
+    width = max((len(row.label) for row in decoded.summary), default=0) + 1
+    for row in decoded.summary:
+        lines.append(f"  {row.label + ':':<{width}} {row.value}")
+    if decoded.summary:
+        lines.append("Every field:")
     for item in decoded.fields:
         value = item.value if len(item.value) <= 100 else "\n" + textwrap.fill(item.value, 96, initial_indent="      ", subsequent_indent="      ", break_on_hyphens=False)
         lines.append(f"  {item.label}: {value}")
@@ -192,14 +270,47 @@ def decoded_text(decoded) -> str:
     return "\n".join(lines)
 
 
-def decoded_html(decoded) -> str:
-    warnings = "".join(f'<div class="warn">{escape(w)}</div>' for w in decoded.warnings)
+def _warning_html(warning: str) -> str:
+    plain = _plain_warning(warning)
+    if plain is None:
+        return f'<div class="warn">{escape(warning)}</div>'
+    return f'<div class="warn">{escape(plain)}<details><summary>Why, and the fix</summary>{escape(warning)}</details></div>'
+
+
+def fields_table(fields) -> str:
+    """Fields as table rows: label, value (long ones folded) and meaning; each row's ``data-path`` names its bytes."""
     rows = "".join(
         f'<tr data-path="{escape(f.path)}"><th>{escape(f.label)}</th>'
-        f'<td><code style="word-break:break-all">{escape(f.value)}</code><div class="meaning">{escape(f.meaning)}</div></td></tr>'
-        for f in decoded.fields
+        f'<td>{value_html(f.value)}<div class="meaning">{escape(f.meaning)}</div></td></tr>'
+        for f in fields
     )
-    body = f"<h4>{escape(decoded.title)} <small>({escape(decoded.encoding)})</small></h4>{warnings}<table>{rows}</table>"
+    return f"<table>{rows}</table>"
+
+
+def fields_html(fields) -> str:
+    """Some fields of a decoded artifact (label, value, meaning) on their own."""
+    return _wrap(fields_table(fields))
+
+
+def learner_table(rows) -> str:
+    """The learner's rows: a label and a value in plain words, each hint a tooltip."""
+    body = "".join(
+        f'<tr title="{escape(r.meaning)}"><th>{escape(r.label)}</th><td>{value_html(r.value, False, _VISIBLE)}</td></tr>'
+        for r in rows
+    )
+    return f'<table class="learner">{body}</table>'
+
+
+def decoded_html(decoded) -> str:
+    """The learner's rows, then every field, the signature opened and the bytes, each folded."""
+    warnings = "".join(_warning_html(w) for w in decoded.warnings)
+    body = f"<h4>{escape(decoded.title)} <small>({escape(decoded.encoding)})</small></h4>{warnings}"
+    if decoded.summary:
+        body += learner_table(decoded.summary)
+        body += (f"<details><summary>Every field ({len(decoded.fields)}), with what each means</summary>"
+                 f"{fields_table(decoded.fields)}</details>")
+    else:  # no learner's rows: the fields themselves
+        body += fields_table(decoded.fields)
     if decoded.signature is not None:
         body += f"<details><summary>The signature, opened</summary>{signature_html(decoded.signature, wrap=False)}</details>"
     body += f"<details><summary>The bytes (DER, {len(decoded.asn1.data)} bytes)</summary>{tree_html(decoded.asn1)}</details>"
@@ -209,11 +320,22 @@ def decoded_html(decoded) -> str:
 # -- a comparison ------------------------------------------------------------------------------
 
 
+def _absent(value):
+    return value if value is not None else "(absent)"
+
+
 def comparison_text(comparison) -> str:
     left, right = comparison.left.title, comparison.right.title
     lines = [f"A: {left}", f"B: {right}"]
+    if comparison.summary:
+        lines.append("In short:")
+    for row in comparison.summary:
+        a, b = (_absent(v) for v in row.values)
+        lines += [f"  = {row.label}: {a}"] if row.same else [f"  ≠ {row.label}", f"      A: {a}", f"      B: {b}"]
+    if comparison.summary:
+        lines.append("Every field:")
     for row in comparison.rows:
-        a, b = (v if v is not None else "(absent)" for v in row.values)
+        a, b = (_absent(v) for v in row.values)
         if row.same:
             lines.append(f"  = {row.label}: {a}")
         else:
@@ -222,17 +344,42 @@ def comparison_text(comparison) -> str:
     return "\n".join(lines)
 
 
+def _differs(row) -> str:
+    return "" if row.same else ' class="differs"'
+
+
+def _sign(row) -> str:
+    return "=" if row.same else "≠"
+
+
+def _side_by_side(row, code: bool = True) -> str:
+    limit = _VISIBLE_FIELD if code else _VISIBLE
+    a, b = (value_html(v, code, limit) if v is not None else "<em>(absent)</em>" for v in row.values)
+    if row.same:
+        return f'<td colspan="2">{a}</td>'
+    return f"<td>{a}</td><td>{b}</td>"
+
+
 def comparison_html(comparison) -> str:
-    rows = []
-    for row in comparison.rows:
-        a, b = (escape(v) if v is not None else "<em>(absent)</em>" for v in row.values)
-        css = "" if row.same else ' class="differs"'
-        mark = "=" if row.same else "≠"
-        rows.append(
-            f"<tr{css}><td>{mark}</td><th>{escape(row.label)}<div class=\"meaning\">{escape(row.meaning)}</div></th>"
-            f'<td><code style="word-break:break-all">{a}</code></td><td><code style="word-break:break-all">{b}</code></td></tr>'
+    """The learner's rows side by side first (the differing ones marked), then every field, differences first, folded."""
+    titles = (f"<div>A: {escape(comparison.left.title)}</div><div>B: {escape(comparison.right.title)}</div>"
+              f"<p>{len(comparison.differences)} fields differ (fingerprints aside).</p>")
+    head = "<tr><th></th><th></th><th>A</th><th>B</th></tr>"
+    short = ""
+    if comparison.summary:
+        rows = "".join(
+            f'<tr{_differs(r)} title="{escape(r.meaning)}"><td>{_sign(r)}</td><th>{escape(r.label)}</th>{_side_by_side(r, False)}</tr>'
+            for r in comparison.summary
         )
-    head = (f"<tr><th></th><th>field</th><th>A: {escape(comparison.left.title)}</th>"
-            f"<th>B: {escape(comparison.right.title)}</th></tr>")
-    summary = f"<p>{len(comparison.differences)} fields differ (fingerprints aside).</p>"
-    return _wrap(f"{summary}<table>{head}{''.join(rows)}</table>")
+        short = f'<table class="learner">{head}{rows}</table>'
+    ordered = sorted(comparison.rows, key=lambda r: r.same)
+    rows = "".join(
+        f'<tr{_differs(r)}><td>{_sign(r)}</td>'
+        f'<th>{escape(r.label)}<div class="meaning">{escape(r.meaning)}</div></th>{_side_by_side(r)}</tr>'
+        for r in ordered
+    )
+    full = f"<table>{head}{rows}</table>"
+    if short:
+        full = (f"<details><summary>Every field ({len(comparison.rows)}): {len(comparison.differences)} differ, "
+                f"listed first</summary>{full}</details>")
+    return _wrap(titles + short + full)

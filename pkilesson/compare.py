@@ -41,11 +41,19 @@ class Row:
 
 @dataclass(frozen=True)
 class Comparison:
-    """The field-by-field comparison of two decoded artifacts."""
+    """The field-by-field comparison of two decoded artifacts.
+
+    Attributes:
+        left, right: the two artifacts, decoded (A and B).
+        rows: every field, in the left artifact's order.
+        summary: the learner's rows of both (for whom, signed by, may be used for, key...) side by side:
+            what the HTML view shows first.
+    """
 
     left: Decoded
     right: Decoded
     rows: tuple[Row, ...]
+    summary: tuple[Row, ...] = ()
 
     @property
     def differences(self) -> tuple[Row, ...]:
@@ -72,7 +80,8 @@ class Comparison:
 def compare(left, right, *, now: Optional[dt.datetime] = None) -> Comparison:
     """Compare two artifacts (anything :func:`~pkilesson.decode` takes), field by field.
 
-    Rows follow the left artifact's order; fields only the right one has come last.
+    Rows follow the left artifact's order; fields only the right one has come last. The learner's
+    rows (:attr:`~pkilesson.decode.Decoded.summary`) are compared the same way.
     """
     a = left if isinstance(left, Decoded) else decode(left, now=now)
     b = right if isinstance(right, Decoded) else decode(right, now=now)
@@ -81,16 +90,20 @@ def compare(left, right, *, now: Optional[dt.datetime] = None) -> Comparison:
             f"Cannot compare a {a.kind} with a {b.kind} field by field.",
             "compare two certificates, two CSRs or two keys.",
         )
-    right_fields = {f.key: f for f in b.fields}
+    return Comparison(a, b, _rows(a.fields, b.fields), _rows(a.summary, b.summary))
+
+
+def _rows(left, right) -> tuple[Row, ...]:
+    right_fields = {f.key: f for f in right}
     rows = []
-    for item in a.fields:
+    for item in left:
         other = right_fields.pop(item.key, None)
         label = item.label.split(" (")[0] if item.critical is not None else item.label
         rows.append(Row(item.key, label, (_shown(item), _shown(other)), item.meaning))
     for item in right_fields.values():
         label = item.label.split(" (")[0] if item.critical is not None else item.label
         rows.append(Row(item.key, label, (None, _shown(item)), item.meaning))
-    return Comparison(a, b, tuple(rows))
+    return tuple(rows)
 
 
 def _shown(field) -> Optional[str]:

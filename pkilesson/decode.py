@@ -1,4 +1,4 @@
-"""Decode and explain an artifact: every field, its meaning, its bytes, its signature.
+"""Decode and explain an artifact: first what a learner needs, then every field, its meaning, its bytes, its signature.
 
 >>> import datetime as dt
 >>> from pkilesson import make_artifacts, Settings, decode
@@ -11,6 +11,8 @@
 '2027-01-01 00:00:00Z'
 >>> view.signature.valid
 True
+>>> [row.label for row in view.summary][:4]
+['For whom', 'Names it is valid for', 'Signed by', 'Valid from']
 
 :func:`decode` takes a file's contents (PEM or DER, bytes, text or a
 Path) or a pyca/cryptography object, and detects the kind: certificate, CSR,
@@ -97,6 +99,10 @@ class Decoded:
         signature: the signature opened (certificates, CSRs, CRLs), else None.
         warnings: sentences a learner must read (a private key, an expired certificate...).
         now: the instant that dates were compared with.
+        summary: the learner's rows, in plain words: for whom, signed by, valid from and until, what it
+            may be used for, its key (for a CSR: who asks, which names, its key, the proof it holds the
+            key; for a CRL: who publishes it, which serials it revokes, when the next one is due). The
+            HTML view shows them first and folds everything else away.
     """
 
     kind: str
@@ -108,6 +114,7 @@ class Decoded:
     warnings: tuple[str, ...]
     now: dt.datetime
     _json: str = field(repr=False, compare=False, default="{}")
+    summary: tuple[Field, ...] = field(repr=False, default=())
 
     def field(self, key: str) -> Field:
         """The field with this key (``"serial"``, ``"not_after"``, ``"ext:2.5.29.19"``...)."""
@@ -198,7 +205,11 @@ def _with_file_mode(item: Decoded, path: Path) -> Decoded:
     data["warning"] = warning
     data["file"] = {"path": str(path), "mode": f"{mode:04o}", "group_or_others_can_read": readable}
     warnings_ = tuple(warning if w == PRIVATE_KEY_WARNING else w for w in item.warnings)
-    return replace(item, fields=item.fields + (field_,), warnings=warnings_, _json=json.dumps(data))
+    readers = "others can read it, not only its owner" if readable else "only its owner can read it"
+    row = Field("file_mode", "File mode", f"{mode:04o}: {readers}",
+                "Who may read the file: a private key must be readable by its owner only.")
+    return replace(item, fields=item.fields + (field_,), warnings=warnings_, _json=json.dumps(data),
+                   summary=item.summary + (row,))
 
 
 def decode(data, *, now: Optional[dt.datetime] = None, issuer=None) -> Decoded:

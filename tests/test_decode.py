@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -271,15 +272,19 @@ def test_html_view_structure_and_themes(rsa_artifacts):
     text = "".join(page.text)
     assert "valid for 365 more days" in text and "Recovered digest" in text
     assert "var(--jp-" in html and "color:inherit" in html
-    for light_only in ("#fff", "white", "background:#", "background-color:#"):
+    for light_only in ("#fff", "background:#", "background-color:#"):
         assert light_only not in html.lower()
+    assert not re.search(r"(?:color|background)[^;{}]*white", html.lower())  # white-space is no colour
 
 
 def test_highlight_marks_exactly_the_fields_bytes(rsa_artifacts):
     view = decode(rsa_artifacts.server_certificate, now=NOW)
     node = view.asn1.find("tbsCertificate.validity.notAfter")
-    page = parse(view.highlight("tbsCertificate.validity.notAfter"))
-    assert page.marks == node.end - node.offset == 15
+    marked = view.highlight("tbsCertificate.validity.notAfter")
+    page = parse(marked)
+    first, rest = marked.split("<details>", 1)
+    assert parse(first + "</div>").marks == node.end - node.offset == 15  # shown first, before any click
+    assert page.marks == 2 * 15  # and again in the whole dump, folded
     chosen = [attrs for tag, attrs in page.tags if tag == "tr" and attrs.get("class") == "chosen"]
     assert [c["data-path"] for c in chosen] == ["tbsCertificate.validity.notAfter"]
     with pytest.raises(DecodeError):
