@@ -42,7 +42,8 @@ class FieldBytes:
         return "\n".join([f"{self.label}, {self.path}: {size} bytes from offset {self.offset}", spaced, *self.lines])
 
     def _repr_html_(self) -> str:
-        return f'<pre class="pkilesson-field-bytes">{html.escape(str(self))}</pre>'
+        return (f'<pre class="pkilesson-field-bytes" style="white-space:pre-wrap;overflow-wrap:anywhere">'
+                f"{html.escape(str(self))}</pre>")
 
 
 def field_bytes(decoded: Decoded, key: str) -> FieldBytes:

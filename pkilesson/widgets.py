@@ -64,6 +64,14 @@ def _svg_html(diagram) -> str:
         return _error_html(exc)
 
 
+def _at_fault_html(decoded: Decoded, path: str) -> str:
+    """The fields stored at ``path`` or inside it (label, value, meaning), above their bytes."""
+    from ._views import fields_html
+
+    fields = [f for f in decoded.fields if f.path == path or f.path.startswith((path + ".", path + "["))]
+    return fields_html(fields) if fields else ""
+
+
 class _Panel:
     """What every panel shares: Jupyter displays its ``widget``."""
 
@@ -287,7 +295,7 @@ class BreakItPanel(_Panel):
             self.diagram_view.value = "<p>No chain could be built: the issuer is not among the trusted certificates.</p>"
         if broken.field:
             decoded = decode(broken.at_fault, now=broken.at)
-            self.field_view.value = decoded.highlight(broken.field)
+            self.field_view.value = _at_fault_html(decoded, broken.field) + decoded.highlight(broken.field)
         else:
             self.field_view.value = "<p>Nothing is wrong with this certificate.</p>"
 
