@@ -68,7 +68,13 @@ def shorten(value: str, limit: int = _VISIBLE) -> str:
         return token[: 23 if ":" in token else 16] + "…"
 
     text = _LONG_TOKEN.sub(cut, value)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 12]
+    if ", " in head and ";" not in text:  # a list: whole items, then how many more
+        head = head[: head.rindex(", ")]
+        return f"{head}, … {text.count(', ') - head.count(', ')} more"
+    return text[: limit - 1].rstrip() + "…"
 
 
 def value_html(value: str, code: bool = True, limit: int = _VISIBLE_FIELD) -> str:

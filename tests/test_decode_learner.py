@@ -188,6 +188,15 @@ def test_long_values_open_to_the_whole_value(rsa_artifacts):
     assert "overflow-wrap:anywhere" in page
 
 
+def test_a_long_list_of_names_shows_whole_names_then_how_many_more():
+    from pkilesson._views import shorten
+
+    names = ", ".join(f"host{i}.a-rather-long-subdomain.example.org" for i in range(20))
+    shown = shorten(names)
+    assert re.fullmatch(r"(host\d+\.a-rather-long-subdomain\.example\.org, )+… (\d+) more", shown), shown
+    assert shown.count("host") + int(shown.split("… ")[1].split()[0]) == 20 and len(shown) <= 96
+
+
 def test_a_private_key_file_shows_its_mode_and_never_its_secret(tmp_path):
     key = generate_key("p256")
     path = tmp_path / "server-key.pem"
