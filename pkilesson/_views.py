@@ -25,7 +25,7 @@ from typing import Optional
 
 __all__ = ["tree_text", "tree_html", "hex_dump_html", "highlight", "decoded_text", "decoded_html", "learner_table",
            "fields_table", "fields_html", "shorten", "value_html", "signature_text", "signature_html", "comparison_text",
-           "comparison_html", "STYLE"]
+           "comparison_html", "decoded_summary_text", "comparison_summary_text", "STYLE"]
 
 STYLE = """<style>
 .pkl{color:inherit;font-family:var(--jp-ui-font-family,sans-serif);line-height:1.35;max-width:100%}
@@ -258,13 +258,25 @@ def _plain_warning(warning: str) -> Optional[str]:
     return PLAIN_WARNINGS.get(warning)
 
 
-def decoded_text(decoded) -> str:
-    """The learner's rows first, then every field with its meaning, then the signature opened."""
+def _summary_lines(decoded, plain: bool = False) -> list[str]:
     lines = [f"{decoded.title} ({decoded.encoding})"]
-    lines += [f"! {w}" for w in decoded.warnings]
+    lines += [f"! {(_plain_warning(w) or w) if plain else w}" for w in decoded.warnings]
     width = max((len(row.label) for row in decoded.summary), default=0) + 1
     for row in decoded.summary:
         lines.append(f"  {row.label + ':':<{width}} {row.value}")
+    return lines
+
+
+def decoded_summary_text(decoded) -> str:
+    """The title, the warnings (in plain words) and the learner's rows: a notebook's text beside the HTML."""
+    if not decoded.summary:
+        return decoded_text(decoded)
+    return "\n".join(_summary_lines(decoded, plain=True) + [f"({len(decoded.fields)} fields: print() shows every one)"])
+
+
+def decoded_text(decoded) -> str:
+    """The learner's rows first, then every field with its meaning, then the signature opened."""
+    lines = _summary_lines(decoded)
     if decoded.summary:
         lines.append("Every field:")
     for item in decoded.fields:
@@ -330,14 +342,27 @@ def _absent(value):
     return value if value is not None else "(absent)"
 
 
-def comparison_text(comparison) -> str:
-    left, right = comparison.left.title, comparison.right.title
-    lines = [f"A: {left}", f"B: {right}"]
+def _comparison_summary_lines(comparison) -> list[str]:
+    lines = [f"A: {comparison.left.title}", f"B: {comparison.right.title}"]
     if comparison.summary:
         lines.append("In short:")
     for row in comparison.summary:
         a, b = (_absent(v) for v in row.values)
         lines += [f"  = {row.label}: {a}"] if row.same else [f"  ≠ {row.label}", f"      A: {a}", f"      B: {b}"]
+    return lines
+
+
+def comparison_summary_text(comparison) -> str:
+    """Both titles and the learner's rows side by side: a notebook's text beside the HTML."""
+    if not comparison.summary:
+        return comparison_text(comparison)
+    return "\n".join(_comparison_summary_lines(comparison) + [
+        f"{len(comparison.differences)} of {len(comparison.rows)} fields differ (fingerprints aside): "
+        "print() shows every one."])
+
+
+def comparison_text(comparison) -> str:
+    lines = _comparison_summary_lines(comparison)
     if comparison.summary:
         lines.append("Every field:")
     for row in comparison.rows:

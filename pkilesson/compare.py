@@ -76,6 +76,12 @@ class Comparison:
 
         return comparison_html(self)
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """What a notebook stores as text beside the HTML: the learner's rows side by side, not every field."""
+        from ._views import comparison_summary_text
+
+        printer.text(comparison_summary_text(self))
+
 
 def compare(left, right, *, now: Optional[dt.datetime] = None) -> Comparison:
     """Compare two artifacts (anything :func:`~pkilesson.decode` takes), field by field.

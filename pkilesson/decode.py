@@ -149,6 +149,12 @@ class Decoded:
 
         return decoded_html(self)
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """What a notebook stores as text beside the HTML: the learner's rows, not every field."""
+        from ._views import decoded_summary_text
+
+        printer.text(decoded_summary_text(self))
+
 
 # -- detection ------------------------------------------------------------------------
 

@@ -177,6 +177,18 @@ def test_the_text_form_starts_with_the_learner_rows_then_every_field(rsa_artifac
     assert "Serial number:" in tail and "modulus n = " in tail and "Signature:" in tail
 
 
+def test_the_text_a_notebook_stores_beside_the_html_is_the_learner_rows(rsa_artifacts):
+    from IPython.lib.pretty import pretty
+
+    view = decode(rsa_artifacts.server_certificate, now=NOW)
+    text = pretty(view)
+    assert text.splitlines()[1].startswith("  For whom:") and "modulus" not in text and len(text) < 1000
+    assert text.endswith(f"({len(view.fields)} fields: print() shows every one)")
+    diff = pretty(compare(rsa_artifacts.server_certificate, rsa_artifacts.client_certificate, now=NOW))
+    assert "≠ May be used for" in diff and "modulus" not in diff and len(diff) < 1500
+    assert repr(view).startswith("Decoded(kind='certificate'")  # repr() itself is unchanged
+
+
 def test_long_values_open_to_the_whole_value(rsa_artifacts):
     view = decode(rsa_artifacts.server_certificate, now=NOW)
     page = view._repr_html_()
