@@ -20,6 +20,7 @@ __all__ = [
     "OpenSSLError",
     "DecodeError",
     "RenderError",
+    "ArgumentError",
 ]
 
 
@@ -70,3 +71,26 @@ class RenderError(PkiLessonError):
 
 class DecodeError(PkiLessonError):
     """A file could not be decoded: not PEM or DER, damaged, or of a kind we do not explain."""
+
+
+class ArgumentError(PkiLessonError, TypeError):
+    """A function was given an argument of the wrong type.
+
+    The message names the parameter and what it expects. It is both a
+    :class:`PkiLessonError` (one line with a fix, as the lessons show
+    errors) and a :class:`TypeError` (what Python code expects of a wrong
+    type).
+    """
+
+
+def argument_error(parameter: str, expected: str, value: object, fix: str = "") -> ArgumentError:
+    """``parameter= must be <expected>, got <type>``: the error of a wrong argument."""
+    got = "None" if value is None else type(value).__name__
+    return ArgumentError(f"{parameter}= must be {expected}, got {got}.", fix or f"pass {expected} as {parameter}=.")
+
+
+def check_bool(value: object, parameter: str) -> bool:
+    """``value`` if it is True or False, else an :class:`ArgumentError` naming ``parameter``."""
+    if not isinstance(value, bool):
+        raise argument_error(parameter, "True or False", value)
+    return value

@@ -7,6 +7,9 @@ PkiLessonError whose message is one line with a fix.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from cryptography.hazmat.primitives import serialization
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -22,7 +25,7 @@ from pkilesson import (
     load_private_key,
     private_key_to_pem,
 )
-from pkilesson.pem import to_pem
+from pkilesson.pem import read_pem_blocks, to_pem
 
 from conftest import NOW
 
@@ -191,3 +194,74 @@ def test_a_file_name_given_as_text(tmp_path, monkeypatch, rsa_artifacts):
     with pytest.raises(PkiLessonError, match="no file named 'client-cert.pem'") as info:
         load_certificate("client-cert.pem")
     check_clean_error(info.value)
+
+
+# -- issue #11: only regular files are read; every PEM label is read; a PKCS#12 file is named ------------
+
+
+@pytest.mark.parametrize("make", ["fifo", "folder", "device", "socket"])
+def test_only_regular_files_are_read_at_once(tmp_path, make):
+    """Finding 6: inspect and verify blocked forever on a FIFO."""
+    import socket
+
+    path = tmp_path / "thing.pem"
+    if make == "fifo":
+        os.mkfifo(path)
+    elif make == "folder":
+        path.mkdir()
+    elif make == "device":
+        path = Path(os.devnull)
+    else:
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+        server.close()
+    kind = {"fifo": "is a FIFO", "folder": "is a folder", "device": "is a character device", "socket": "socket"}[make]
+    for loader in (load_certificate, load_certificates, load_csr, load_private_key):
+        for data in (path, str(path)):
+            with pytest.raises(PkiLessonError, match=kind) as info:
+                loader(data)
+            check_clean_error(info.value)
+
+
+def test_unreadable_paths_are_one_clear_error(tmp_path):
+    """Finding 5: a 300-character name (ENAMETOOLONG) gave a traceback."""
+    for path in (tmp_path / ("x" * 300), tmp_path / "missing.pem", tmp_path / "nofolder" / "x.pem"):
+        with pytest.raises(PkiLessonError) as info:
+            load_certificate(path)
+        check_clean_error(info.value)
+
+
+@pytest.mark.parametrize("label", ["X9.42 DH PARAMETERS", "private key", "EC PARAMETERS", "SSH2 PUBLIC KEY"])
+def test_every_rfc_7468_label_is_read(label):
+    """Finding 12: 'X9.42 DH PARAMETERS' and lowercase labels were 'no matching END'."""
+    block = to_pem(label, b"\x30\x03\x02\x01\x05")
+    blocks = read_pem_blocks(block, "the file")
+    assert [b.label for b in blocks] == [label]
+    with pytest.raises(PkiLessonError, match=f"Expected a private key, but the data holds .*") as info:
+        load_private_key(block)
+    check_clean_error(info.value)
+    assert "END" not in str(info.value)
+
+
+def test_a_pkcs12_file_is_named_as_such(rsa_artifacts):
+    """Finding 12: a PKCS#12 file was 'not a valid private key'."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    for encryption in (serialization.NoEncryption(), serialization.BestAvailableEncryption(b"pw")):
+        p12 = pkcs12.serialize_key_and_certificates(b"server", rsa_artifacts.server_key,
+                                                    rsa_artifacts.server_certificate, None, encryption)
+        for loader in (load_private_key, load_certificate):
+            with pytest.raises(PkiLessonError, match=r"PKCS#12 bundle.*openssl pkcs12") as info:
+                loader(p12)
+            check_clean_error(info.value)
+
+
+def test_openssl_ecparam_genkey_output_is_a_key():
+    """Finding 12: 'openssl ecparam -genkey' writes EC PARAMETERS before the key: the key is read."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    params = to_pem("EC PARAMETERS", bytes.fromhex("06082a8648ce3d030107"))
+    sec1 = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
+                             serialization.NoEncryption())
+    assert load_private_key(params + sec1).private_numbers() == key.private_numbers()
