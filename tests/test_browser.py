@@ -36,9 +36,18 @@ CHROMIUM_ARGS = [
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
 
+#: Helvetica-compatible metrics: the diagrams are laid out with Helvetica's widths (README, Diagrams).
+LIBERATION = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
+
+
 def _need_chromium() -> None:
+    message = None
     if not os.path.exists(CHROMIUM):
         message = f"{CHROMIUM} is not installed (Debian: apt-get install chromium)"
+    elif not LIBERATION.exists():
+        message = (f"fonts-liberation is not installed ({LIBERATION} is missing; the diagrams' text would not fit "
+                   "their boxes): Debian: apt-get install fonts-liberation")
+    if message:
         if REQUIRE_TOOLS:
             pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but {message}")
         pytest.skip(message)
