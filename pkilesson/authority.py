@@ -14,19 +14,21 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Union
 
 from cryptography import x509
 
 from ._time import resolve_now, validity_window
-from .certificates import check_key_pair, load_certificate
-from .csr import check_csr_signature, requested_sans
-from .errors import IssuanceError
+from .certificates import as_certificate, check_key_pair, load_certificate
+from .csr import as_csr, check_csr_signature, requested_sans
+from .errors import IssuanceError, argument_error, check_bool
 from .keys import (
     CA_KEY_TYPES,
     DEFAULT_KEY_TYPE,
     PrivateKey,
+    as_private_key,
     generate_key,
     key_type_of,
     load_private_key,
@@ -35,7 +37,7 @@ from .keys import (
 )
 from .names import format_subj, parse_general_names, to_name
 from .pem import Data
-from .profiles import ROOT_CA, SERVER, Profile
+from .profiles import PROFILES, ROOT_CA, SERVER, Profile
 
 __all__ = ["CertificateAuthority", "check_serial"]
 
@@ -77,6 +79,18 @@ def _check_ca_key(key, allow_ed25519: bool) -> None:
         )
 
 
+def _profile(profile) -> Profile:
+    """A :class:`~pkilesson.profiles.Profile`, or its name ("server", "client"...)."""
+    if isinstance(profile, Profile):
+        return profile
+    if isinstance(profile, str) and profile in PROFILES:
+        return PROFILES[profile]
+    if isinstance(profile, str):
+        raise IssuanceError(f"There is no profile {profile!r}.", f"use one of {', '.join(map(repr, PROFILES))}.")
+    raise argument_error("profile", f"a Profile (SERVER, CLIENT...) or its name, one of {', '.join(PROFILES)}",
+                         profile)
+
+
 @dataclass(frozen=True)
 class CertificateAuthority:
     """A CA: its private key and its certificate (``ca-key.pem``, ``ca-cert.pem``)."""
@@ -85,7 +99,11 @@ class CertificateAuthority:
     certificate: x509.Certificate
 
     def __post_init__(self) -> None:
+        if isinstance(self.key, (str, bytes, bytearray, os.PathLike)):
+            object.__setattr__(self, "key", load_private_key(self.key))
         require_private_key(self.key, "CA's key")
+        if isinstance(self.certificate, (str, bytes, bytearray, os.PathLike)):
+            object.__setattr__(self, "certificate", load_certificate(self.certificate))
         if not isinstance(self.certificate, x509.Certificate):
             raise IssuanceError(
                 f"The CA's certificate must be a certificate, got {type(self.certificate).__name__}.",
@@ -113,11 +131,13 @@ class CertificateAuthority:
         certificate lacks. An Ed25519 key is refused unless ``allow_ed25519``
         (see :data:`~pkilesson.keys.CA_KEY_TYPES`).
         """
+        profile = _profile(profile)
+        check_bool(allow_ed25519, "allow_ed25519")
         if not profile.ca:
             raise IssuanceError(
                 f"The {profile.name!r} profile is not a CA profile.", "use ROOT_CA for a root CA."
             )
-        key = key if key is not None else generate_key(key_type)
+        key = as_private_key(key, "key") if key is not None else generate_key(key_type)
         _check_ca_key(key, allow_ed25519)
         name = to_name(subject)
         now = resolve_now(now, IssuanceError)
@@ -170,11 +190,14 @@ class CertificateAuthority:
         equals the CA's own (unless ``allow_same_subject``), or the dates do
         not fit inside the CA's validity.
         """
-        if not isinstance(csr, x509.CertificateSigningRequest):
+        if isinstance(csr, (x509.Certificate, x509.CertificateRevocationList)) or hasattr(csr, "private_bytes"):
             raise IssuanceError(
                 f"The CA signs certificate signing requests; it was given a {type(csr).__name__}.",
                 "pass the request made with create_csr() or read with load_csr().",
             )
+        csr = as_csr(csr)
+        profile = _profile(profile)
+        check_bool(allow_same_subject, "allow_same_subject")
         check_csr_signature(csr)
         self._check_can_sign()
         subject = csr.subject

@@ -9,18 +9,19 @@ private key that matches the public key inside it.
 
 from __future__ import annotations
 
+import os
 from typing import Iterable, Mapping, Optional, Union
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from .certificates import _reason
-from .errors import InvalidRequestError
-from .keys import PrivateKey, require_private_key, signature_hash
+from .errors import InvalidRequestError, argument_error
+from .keys import PrivateKey, as_private_key, signature_hash
 from .names import parse_general_names, to_name
 from .pem import Data, single_pem_block
 
-__all__ = ["create_csr", "load_csr", "csr_to_pem", "check_csr_signature", "requested_sans"]
+__all__ = ["create_csr", "load_csr", "csr_to_pem", "check_csr_signature", "requested_sans", "as_csr"]
 
 _CSR_LABELS = ("CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST")
 
@@ -36,7 +37,7 @@ def create_csr(
     ``sans`` lists the subjectAltName entries to request (``"localhost"``,
     ``"IP:127.0.0.1"``...). The source recipe requests none.
     """
-    require_private_key(key)
+    key = as_private_key(key)
     builder = x509.CertificateSigningRequestBuilder().subject_name(to_name(subject))
     names = parse_general_names(sans or [])
     if names:
@@ -63,8 +64,20 @@ def load_csr(data: Data) -> x509.CertificateSigningRequest:
     return csr
 
 
+def as_csr(value, parameter: str = "csr") -> x509.CertificateSigningRequest:
+    """``value`` as a CSR: a CSR object as it is, a path, PEM text or bytes read with :func:`load_csr`;
+    anything else is an :class:`~pkilesson.errors.ArgumentError` naming ``parameter``."""
+    if isinstance(value, x509.CertificateSigningRequest):
+        return value
+    if isinstance(value, (str, bytes, bytearray, memoryview, os.PathLike)):
+        return load_csr(value)
+    raise argument_error(parameter, "a certificate signing request (a CSR object, a path, PEM text or bytes)",
+                         value, f"pass create_csr(...), load_csr('server-req.pem') or the file's path as {parameter}=.")
+
+
 def csr_to_pem(csr: x509.CertificateSigningRequest) -> bytes:
     """The CSR as PEM (``BEGIN CERTIFICATE REQUEST``)."""
+    csr = as_csr(csr)
     return csr.public_bytes(serialization.Encoding.PEM)
 
 
@@ -74,6 +87,7 @@ def check_csr_signature(csr: x509.CertificateSigningRequest) -> None:
     Raises :class:`InvalidRequestError` when the signature fails, which means
     the request was altered after signing or signed with another key.
     """
+    csr = as_csr(csr)
     try:
         valid = csr.is_signature_valid
     except Exception:  # an unsupported or malformed key inside the CSR
@@ -88,6 +102,7 @@ def check_csr_signature(csr: x509.CertificateSigningRequest) -> None:
 
 def requested_sans(csr: x509.CertificateSigningRequest) -> list[x509.GeneralName]:
     """The subjectAltName entries the CSR asks for (empty if none)."""
+    csr = as_csr(csr)
     try:
         ext = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     except x509.ExtensionNotFound:

@@ -7,13 +7,14 @@ same by default and also offer the other key types a modern PKI uses.
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import Optional, Union
 
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from .errors import InvalidKeyError
+from .errors import InvalidKeyError, argument_error
 from .pem import Data, single_pem_block
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "spki_sha256",
     "key_matches",
     "require_private_key",
+    "as_private_key",
 ]
 
 PrivateKey = Union[rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey]
@@ -63,7 +65,9 @@ _PRIVATE_LABELS = ("PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "E
 
 
 def _check_key_type(key_type: str) -> str:
-    name = str(key_type).lower().replace("-", "").replace("_", "")
+    if not isinstance(key_type, str):
+        raise argument_error("key_type", f"one of {', '.join(KEY_TYPES)}", key_type)
+    name = key_type.lower().replace("-", "").replace("_", "")
     if name not in KEY_TYPES:
         raise InvalidKeyError(
             f"Unknown key type {key_type!r}.",
@@ -93,6 +97,8 @@ def key_type_of(key: Union[PrivateKey, PublicKey]) -> str:
         name = _CURVE_TYPES.get(key.curve.name, key.curve.name)
     elif isinstance(key, (ed25519.Ed25519PrivateKey, ed25519.Ed25519PublicKey)):
         name = "ed25519"
+    elif not (hasattr(key, "public_bytes") or hasattr(key, "private_bytes")):
+        raise argument_error("key", "a private or public key (generate_key(), load_private_key())", key)
     else:
         name = type(key).__name__
     if name not in KEY_TYPES:
@@ -120,6 +126,28 @@ def require_private_key(key, what: str = "key") -> PrivateKey:
     return key
 
 
+_KEY_OBJECTS = (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey)
+_PUBLIC_OBJECTS = (rsa.RSAPublicKey, ec.EllipticCurvePublicKey, ed25519.Ed25519PublicKey)
+
+
+def as_private_key(value, parameter: str = "key") -> PrivateKey:
+    """``value`` as a private key: a key object as it is, a path, PEM text or bytes read with
+    :func:`load_private_key`; anything else is an :class:`~pkilesson.errors.ArgumentError` naming ``parameter``."""
+    if isinstance(value, (str, bytes, bytearray, memoryview, os.PathLike)):
+        return load_private_key(value)
+    if isinstance(value, _PUBLIC_OBJECTS) or hasattr(value, "private_bytes"):
+        return require_private_key(value, parameter)
+    raise argument_error(parameter, "a private key (a key object, a path, PEM text or bytes)", value,
+                         f"pass generate_key(), load_private_key('server-key.pem') or the file's path as {parameter}=.")
+
+
+def _as_key(value, parameter: str) -> Union[PrivateKey, PublicKey]:
+    """A private or public key object; paths, PEM and bytes are read as a private key."""
+    if isinstance(value, _KEY_OBJECTS + _PUBLIC_OBJECTS):
+        return value
+    return as_private_key(value, parameter)
+
+
 def describe_key_type(key_type: str) -> str:
     """A readable label: ``"rsa2048"`` becomes ``"RSA 2048 bits"``."""
     return _LABELS[_check_key_type(key_type)]
@@ -128,6 +156,8 @@ def describe_key_type(key_type: str) -> str:
 def _passphrase_bytes(passphrase: Union[str, bytes, None]) -> Optional[bytes]:
     if passphrase is None:
         return None
+    if not isinstance(passphrase, (str, bytes, bytearray)):
+        raise argument_error("passphrase", "text or bytes (or None for an unprotected key)", passphrase)
     value = passphrase.encode("utf-8") if isinstance(passphrase, str) else bytes(passphrase)
     if not value:
         raise InvalidKeyError(
@@ -142,7 +172,7 @@ def private_key_to_pem(key: PrivateKey, passphrase: Union[str, bytes, None] = No
 
     With a ``passphrase`` the key is encrypted (``BEGIN ENCRYPTED PRIVATE KEY``).
     """
-    require_private_key(key)
+    key = as_private_key(key) if isinstance(key, (str, bytes, bytearray, os.PathLike)) else require_private_key(key)
     secret = _passphrase_bytes(passphrase)
     encryption = (
         serialization.BestAvailableEncryption(secret)
@@ -156,6 +186,7 @@ def private_key_to_pem(key: PrivateKey, passphrase: Union[str, bytes, None] = No
 
 def public_key_to_pem(key: Union[PrivateKey, PublicKey]) -> bytes:
     """The public key as SubjectPublicKeyInfo PEM (``BEGIN PUBLIC KEY``)."""
+    key = _as_key(key, "key")
     public = key.public_key() if hasattr(key, "private_bytes") else key
     return public.public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -201,6 +232,8 @@ def load_private_key(data: Data, passphrase: Union[str, bytes, None] = None) -> 
 
 def signature_hash(key: PrivateKey) -> Optional[hashes.HashAlgorithm]:
     """The hash a signature by ``key`` uses: SHA-256, SHA-384 for P-384, none for Ed25519."""
+    if not isinstance(key, _KEY_OBJECTS):
+        require_private_key(key)
     if isinstance(key, ed25519.Ed25519PrivateKey):
         return None
     if isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.key_size >= 384:
@@ -208,7 +241,8 @@ def signature_hash(key: PrivateKey) -> Optional[hashes.HashAlgorithm]:
     return hashes.SHA256()
 
 
-def _spki_der(key: Union[PrivateKey, PublicKey]) -> bytes:
+def _spki_der(key: Union[PrivateKey, PublicKey], parameter: str = "key") -> bytes:
+    key = _as_key(key, parameter)
     public = key.public_key() if hasattr(key, "private_bytes") else key
     return public.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
@@ -225,4 +259,4 @@ def spki_sha256(key: Union[PrivateKey, PublicKey]) -> str:
 
 def key_matches(private_key: PrivateKey, public_key: PublicKey) -> bool:
     """True when ``public_key`` is the public half of ``private_key``."""
-    return _spki_der(private_key) == _spki_der(public_key)
+    return _spki_der(private_key, "private_key") == _spki_der(public_key, "public_key")

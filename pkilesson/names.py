@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from .errors import InvalidNameError
+from .errors import InvalidNameError, argument_error
 
 __all__ = [
     "NAME_FIELDS",
@@ -120,6 +120,8 @@ def make_name(
     Fields are put in the order ``openssl req`` uses (C, ST, L, O, OU, CN,
     emailAddress); ``None`` values are left out. A CN is required.
     """
+    if fields is not None and not isinstance(fields, Mapping):
+        raise argument_error("fields", "a mapping of name fields such as {'O': 'Lab', 'CN': 'server'}", fields)
     given = dict(fields or {})
     given.update(kwargs)
     values: dict[str, str] = {}
@@ -195,6 +197,7 @@ def _escape(value: str) -> str:
 
 def format_subj(name: x509.Name) -> str:
     """The ``-subj`` form of a name: ``/C=FR/O=Lab/CN=server``."""
+    _check_name(name)
     parts = []
     for rdn in name.rdns:
         items = []
@@ -208,8 +211,15 @@ def format_subj(name: x509.Name) -> str:
     return "/" + "/".join(parts)
 
 
+def _check_name(name) -> None:
+    if not isinstance(name, x509.Name):
+        raise argument_error("name", "an x509.Name (a certificate's subject or issuer)", name,
+                             "pass certificate.subject, or make one with make_name(CN=...).")
+
+
 def common_name(name: x509.Name) -> Optional[str]:
     """The (last) CN of a name, or None."""
+    _check_name(name)
     values = name.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(values[-1].value) if values else None
 
@@ -233,6 +243,8 @@ def check_dns_name(name: str, *, allow_wildcard: bool = True) -> str:
         except UnicodeError:
             hint = "use ASCII letters, digits and hyphens."
         raise InvalidNameError(f"{name!r} is not an ASCII DNS name.", hint)
+    if not name.strip("."):
+        raise InvalidNameError(f"{name!r} is not a host name.", "give a host name such as server.example.")
     if name.endswith("."):
         raise InvalidNameError(
             f"{name!r} ends with a dot.", f"write it without the final dot: {name.rstrip('.')!r}."
@@ -246,7 +258,12 @@ def check_dns_name(name: str, *, allow_wildcard: bool = True) -> str:
         if label == "*" and index == 0 and allow_wildcard and len(labels) > 2:
             continue
         if not _LABEL.match(label):
-            if "*" in label:
+            if label == "*" and index == 0 and not allow_wildcard:
+                fix = ("a wildcard names many hosts; here one host name is needed, the one a client connects "
+                       f"to, e.g. {'www' + name[1:]!r}.")
+            elif label == "*" and index == 0:
+                fix = "a wildcard needs at least two labels after it, as in *.example.com (not *.com)."
+            elif "*" in label:
                 fix = "a wildcard must be the whole leftmost label, as in *.example.com."
             elif "_" in label:
                 fix = "replace '_' with '-': host names cannot contain underscores."
@@ -343,6 +360,9 @@ def parse_general_names(values: Union[str, Iterable]) -> list[x509.GeneralName]:
 
 def format_general_name(name: x509.GeneralName) -> str:
     """OpenSSL's text form of a SAN entry, as ``-addext subjectAltName=`` takes it."""
+    if not isinstance(name, x509.GeneralName):
+        raise argument_error("name", "a subjectAltName entry (an x509.GeneralName)", name,
+                             "pass an entry of parse_general_names(...), e.g. x509.DNSName('localhost').")
     if isinstance(name, x509.DNSName):
         return f"DNS:{name.value}"
     if isinstance(name, x509.IPAddress):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import re
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
@@ -17,10 +18,14 @@ from cryptography import x509
 from cryptography.x509 import verification as pyca
 
 from ._time import resolve_now
-from .errors import PkiLessonError
+from .certificates import as_certificate, load_certificates
+from .errors import PkiLessonError, argument_error, check_bool
 from .names import check_dns_name
 
-__all__ = ["Verdict", "verify_certificate"]
+#: The most intermediates pyca/cryptography's verifier can be told to accept (its limit is a byte).
+MAX_DEPTH = 255
+
+__all__ = ["Verdict", "verify_certificate", "MAX_DEPTH"]
 
 
 @dataclass(frozen=True)
@@ -69,11 +74,33 @@ def _words(message: str) -> tuple[str, Optional[str]]:
 
 
 def _subject(host: str) -> pyca.Subject:
+    if not isinstance(host, str):
+        raise argument_error("host", "a DNS name or an IP address (a str)", host)
     try:
         return x509.IPAddress(ipaddress.ip_address(host))  # type: ignore[return-value]
     except ValueError:
         pass
     return x509.DNSName(check_dns_name(host, allow_wildcard=False))  # type: ignore[return-value]
+
+
+def _certificates(value, parameter: str) -> list:
+    """Certificates from one certificate, a path / PEM / bytes (a bundle: each of its certificates), or a list of those."""
+    if isinstance(value, (x509.Certificate, str, bytes, bytearray, memoryview, os.PathLike)):
+        value = [value]
+    elif value is None or not isinstance(value, Iterable):
+        raise argument_error(parameter, "a list of certificates", value)
+    found = []
+    for item in value:
+        if isinstance(item, x509.Certificate):
+            found.append(item)
+        elif isinstance(item, (str, bytes, bytearray, memoryview, os.PathLike)):
+            found.extend(load_certificates(item, to_verify=True))
+        else:
+            raise PkiLessonError(
+                f"Trusted roots and intermediates must be certificates, got {type(item).__name__}.",
+                "pass certificates (load_certificate / load_certificates).",
+            )
+    return found
 
 
 def verify_certificate(
@@ -93,26 +120,28 @@ def verify_certificate(
     :class:`Verdict`; an invalid certificate is a verdict, not an exception.
     Raises :class:`PkiLessonError` only for bad arguments.
     """
+    check_bool(client, "client")
     if (host is None) == (not client):
         raise PkiLessonError(
             "Say what the certificate is for: a server's (host=...) or a client's (client=True).",
             "pass host='localhost' for a server certificate, or client=True.",
         )
-    if not isinstance(certificate, x509.Certificate):
+    if not isinstance(certificate, (x509.Certificate, str, bytes, bytearray, memoryview, os.PathLike)):
         raise PkiLessonError(
             f"Expected a certificate to verify, got {type(certificate).__name__}.",
             "pass a certificate (load_certificate('server-cert.pem')).",
         )
-    if isinstance(roots, x509.Certificate):
-        roots = [roots]
-    roots, intermediates = list(roots), list(intermediates)
+    certificate = as_certificate(certificate, "certificate", to_verify=True)
+    roots, intermediates = _certificates(roots, "roots"), _certificates(intermediates, "intermediates")
     if not roots:
         raise PkiLessonError("No trusted CA certificate was given.", "pass roots=[ca_certificate].")
-    for item in roots + intermediates:
-        if not isinstance(item, x509.Certificate):
+    if max_depth is not None:
+        if isinstance(max_depth, bool) or not isinstance(max_depth, int):
+            raise argument_error("max_depth", "a whole number of intermediates (or None)", max_depth)
+        if not 0 <= max_depth <= MAX_DEPTH:
             raise PkiLessonError(
-                f"Trusted roots and intermediates must be certificates, got {type(item).__name__}.",
-                "pass certificates (load_certificate / load_certificates).",
+                f"max_depth={max_depth}: the number of intermediates must be between 0 and {MAX_DEPTH}.",
+                "give 0 when the leaf's issuer is the root, 1 for one intermediate...",
             )
     now = resolve_now(now)
     builder = pyca.PolicyBuilder().store(pyca.Store(roots)).time(now)

@@ -149,3 +149,39 @@ def test_any_passphrase_round_trips(passphrase):
 def test_random_bytes_never_crash_the_loader(data):
     with pytest.raises(PkiLessonError):
         load_private_key(data)
+
+
+# -- issue #11: arguments checked at the door; paths, bytes and PEM text accepted where a key is expected --
+
+
+def test_wrong_key_arguments_name_the_parameter(tmp_path):
+    from pkilesson import PkiLessonError, key_matches, public_key_to_pem, spki_sha256
+    from pkilesson.keys import key_type_of, signature_hash
+
+    key = generate_key("p256")
+    calls = {
+        "passphrase": lambda: private_key_to_pem(key, passphrase=5),
+        "key": lambda: public_key_to_pem(None),
+        "private_key": lambda: key_matches(None, key.public_key()),
+        "public_key": lambda: key_matches(key, 3.5),
+        "key_type": lambda: generate_key(2048),
+    }
+    for parameter, call in calls.items():
+        with pytest.raises(TypeError, match=f"^{parameter}= must be ") as info:
+            call()
+        assert isinstance(info.value, PkiLessonError) and " Fix: " in str(info.value)
+    for call in (lambda: spki_sha256(object()), lambda: key_type_of(None), lambda: signature_hash("x")):
+        with pytest.raises(PkiLessonError):
+            call()
+
+
+def test_a_key_file_path_or_pem_is_accepted_where_a_key_is_expected(tmp_path):
+    from pkilesson import key_matches, public_key_to_pem
+
+    key = generate_key("p256")
+    pem = private_key_to_pem(key)
+    (tmp_path / "key.pem").write_bytes(pem)
+    for given in (tmp_path / "key.pem", str(tmp_path / "key.pem"), pem, pem.decode()):
+        assert public_key_to_pem(given) == public_key_to_pem(key)
+        assert key_matches(given, key.public_key())
+        assert private_key_to_pem(given) == pem

@@ -186,3 +186,38 @@ def test_general_name_errors(bad, message):
 
 def test_name_fields_documented():
     assert list(NAME_FIELDS) == ["C", "ST", "L", "O", "OU", "CN", "emailAddress"]
+
+
+# -- issue #11: messages that hold ---------------------------------------------------------------------
+
+
+def test_a_wildcard_refused_where_one_host_is_needed_says_so():
+    """Finding 3: '*.example.com' was refused with 'a wildcard must be the whole leftmost label' (it is)."""
+    with pytest.raises(InvalidNameError) as info:
+        check_dns_name("*.example.com", allow_wildcard=False)
+    assert "whole leftmost label" not in str(info.value)
+    assert "one host name is needed" in str(info.value) and "'www.example.com'" in str(info.value)
+    with pytest.raises(InvalidNameError, match=r"needs at least two labels after it.*not \*\.com"):
+        check_dns_name("*.com")
+    assert check_dns_name("*.example.com") == "*.example.com"
+
+
+@pytest.mark.parametrize("name", [".", "..", "..."])
+def test_dots_alone_are_not_a_host_name(name):
+    """Finding 5: 'mtls --host .' was told to write the name without its final dot: ''."""
+    with pytest.raises(InvalidNameError, match="is not a host name") as info:
+        check_dns_name(name)
+    assert "''" not in str(info.value)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: format_subj(None), lambda: common_name("CN=x"), lambda: format_general_name("localhost"),
+    lambda: make_name(5), lambda: make_name(["CN", "x"]),
+])
+def test_wrong_types_name_the_parameter(call):
+    """Finding 11: format_subj(None) and friends raised AttributeError from inside."""
+    with pytest.raises(TypeError, match=r"^(name|fields)= must be ") as info:
+        call()
+    from pkilesson import PkiLessonError
+
+    assert isinstance(info.value, PkiLessonError) and " Fix: " in str(info.value)
