@@ -5,6 +5,7 @@ Internal to :mod:`pkilesson.diagrams`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Mapping, Optional, Union
 
@@ -14,9 +15,10 @@ from . import _dot as dot
 from . import _facts as facts
 from .errors import PkiLessonError, WorkspaceError
 from .keys import key_type_of
+from .pem import read_regular_file
 from .verification import verify_certificate
 from .workflow import Artifacts
-from .workspace import ROLES, Workspace
+from .workspace import ROLES, Workspace, _lstat
 
 KINDS = {"ca": ("key", "cert"), "server": ("key", "req", "cert"), "client": ("key", "req", "cert")}
 STEP_OF = {"ca": 1, "server": 2, "client": 3}
@@ -40,7 +42,10 @@ def _key_for_its_public_half(path: Path):
     here. A file this cannot read goes to Workspace.load_key, whose error
     names the file and the fix.
     """
-    data = path.read_bytes()
+    try:
+        data = read_regular_file(path, "a private key")
+    except PkiLessonError:  # unreadable, or not a regular file: the full loader says so
+        return None
     if b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in data:
         return EncryptedKey()
     try:
@@ -72,27 +77,29 @@ def gather(source) -> tuple[dict, Optional[Path]]:
                 "use keys such as ('ca', 'key'), ('ca', 'cert'), ('server', 'req'), ('client', 'cert').",
             )
         return {k: v for k, v in source.items() if v is not None}, None
-    if isinstance(source, (str, Path)):
+    if isinstance(source, (str, os.PathLike)):
         source = Workspace(source)
     if not isinstance(source, Workspace):
         raise PkiLessonError(
             f"A diagram is drawn from a workspace folder or the workflow's artifacts, not a {type(source).__name__}.",
             "pass the folder (e.g. 'lab') or the artifacts from make_artifacts() / ensure_workflow().",
         )
-    if not source.path.is_dir():
+    info = _lstat(source.path)
+    if info is None or not os.path.isdir(source.path):
         raise WorkspaceError(
             f"{source.path} is not a folder.", "give the workspace folder, e.g. the one 'pkilesson workflow DIR' made."
         )
     found: dict = {}
-    for role in ROLES:
-        for kind in KINDS[role]:
-            path = source.file(role, kind)
-            if not path.is_file():
-                continue
-            if kind == "key":
-                found[(role, kind)] = _key_for_its_public_half(path) or source.load_key(role)
-            else:
-                found[(role, kind)] = (source.load_csr if kind == "req" else source.load_certificate)(role)
+    with source.locked():  # never half of a set being replaced
+        for role in ROLES:
+            for kind in KINDS[role]:
+                path = source.file(role, kind)
+                if _lstat(path) is None:
+                    continue
+                if kind == "key":
+                    found[(role, kind)] = _key_for_its_public_half(path) or source.load_key(role)
+                else:
+                    found[(role, kind)] = (source.load_csr if kind == "req" else source.load_certificate)(role)
     if not found:
         raise WorkspaceError(
             f"{source.path} holds none of the eight files of the workflow.",

@@ -17,12 +17,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from ._time import resolve_now, validity_window
-from .authority import CertificateAuthority
-from .certificates import load_certificate
-from .errors import IssuanceError, PkiLessonError, WorkspaceError
-from .keys import signature_hash
+from .authority import _MAX_SERIAL, CertificateAuthority
+from .certificates import as_certificate
+from .errors import IssuanceError, PkiLessonError, WorkspaceError, argument_error
+from .keys import key_matches, signature_hash
 from .pem import Data, single_pem_block
-from .workspace import Workspace, write_file
+from .workspace import Workspace, _lstat, write_file
 
 __all__ = ["REASONS", "CRL_FILE", "make_crl", "load_crl", "crl_to_pem", "revoke", "is_revoked"]
 
@@ -43,7 +43,7 @@ REASONS = {
 def _reason(reason: Union[str, x509.ReasonFlags]) -> x509.ReasonFlags:
     if isinstance(reason, x509.ReasonFlags):
         return reason
-    if reason not in REASONS:
+    if not isinstance(reason, str) or reason not in REASONS:
         raise IssuanceError(f"Unknown revocation reason {reason!r}.", f"use one of {', '.join(REASONS)}.")
     return REASONS[reason]
 
@@ -61,6 +61,19 @@ def make_crl(
     It carries a CRL number (``number``, increasing with each new CRL) and
     the CA's authorityKeyIdentifier, as RFC 5280 §5.2 asks.
     """
+    if not isinstance(ca, CertificateAuthority):
+        raise argument_error("ca", "a CertificateAuthority", ca, "pass the CA, e.g. Workspace('lab').load_authority().")
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise argument_error("number", "a whole number", number)
+    if not 0 <= number <= _MAX_SERIAL:
+        raise IssuanceError(f"CRL number {number} is out of range: RFC 5280 allows 0 to 2**159 - 1.",
+                            "give the number after the last CRL's, starting from 1.")
+    if isinstance(revoked, (str, bytes)) or not isinstance(revoked, Iterable):
+        raise argument_error("revoked", "a list of x509.RevokedCertificate entries", revoked)
+    revoked = list(revoked)
+    for entry in revoked:
+        if not isinstance(entry, x509.RevokedCertificate):
+            raise argument_error("revoked", "a list of x509.RevokedCertificate entries", entry)
     now = resolve_now(now, IssuanceError)
     this_update, next_update = validity_window(now, days, IssuanceError)
     try:
@@ -101,12 +114,22 @@ def load_crl(data: Data) -> x509.CertificateRevocationList:
     return crl
 
 
+def as_crl(value, parameter: str = "crl") -> x509.CertificateRevocationList:
+    """``value`` as a CRL: a CRL object, or a path, PEM text or bytes read with :func:`load_crl`."""
+    if isinstance(value, x509.CertificateRevocationList):
+        return value
+    if isinstance(value, (str, bytes, bytearray, memoryview, Path)):
+        return load_crl(value)
+    raise argument_error(parameter, "a CRL (an x509.CertificateRevocationList, a Path, PEM text or bytes)", value)
+
+
 def crl_to_pem(crl: x509.CertificateRevocationList) -> bytes:
-    return crl.public_bytes(serialization.Encoding.PEM)
+    return as_crl(crl).public_bytes(serialization.Encoding.PEM)
 
 
 def is_revoked(crl: x509.CertificateRevocationList, certificate: x509.Certificate) -> bool:
     """True when ``crl`` (from the certificate's issuer) lists the certificate's serial."""
+    crl, certificate = as_crl(crl), as_certificate(certificate)
     return crl.issuer == certificate.issuer and crl.get_revoked_certificate_by_serial_number(
         certificate.serial_number) is not None
 
@@ -122,39 +145,73 @@ def revoke(
     """Revoke ``certificate`` with the workspace's CA and write the new ``ca-crl.pem``.
 
     The new CRL keeps every entry of the existing ``ca-crl.pem``, adds this
-    one, and takes the next CRL number. Revoking twice is refused. The CRL
-    file is replaced atomically: it is an update, the old list is inside the
-    new one.
+    one, and takes the next CRL number. The whole read-modify-write holds the
+    workspace's lock: concurrent revocations are applied one after the
+    other, none is lost, and each CRL number is used once. The CRL file is
+    replaced atomically: it is an update, the old list is inside the new one.
+
+    Refused, with nothing written: revoking twice, a certificate another CA
+    issued, the CA's own certificate, and an existing ``ca-crl.pem`` that
+    this CA did not sign (its entries would be re-signed unchecked).
     """
     reason = _reason(reason)
-    workspace = Workspace(directory)
-    ca = workspace.load_authority()
-    if not isinstance(certificate, x509.Certificate):
-        certificate = load_certificate(certificate)
-    if certificate.issuer != ca.subject or not _signed_by(certificate, ca):
-        raise IssuanceError(
-            "This certificate was not issued by the workspace's CA: only its issuer can revoke it.",
-            f"revoke a certificate signed by {workspace.path}/ca-cert.pem.",
-        )
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise argument_error("days", "a whole number of days", days)
     now = resolve_now(now, IssuanceError)
-    path = workspace.path / CRL_FILE
-    entries, number = [], 1
-    if path.exists():
-        try:
-            old = load_crl(path)
-        except PkiLessonError as exc:
-            raise WorkspaceError(f"{CRL_FILE}: {exc.problem}", exc.fix) from None
-        entries = list(old)
-        number = old.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number + 1
-        if old.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None:
+    validity_window(now, days, IssuanceError)
+    workspace = Workspace(directory)
+    workspace.check_folder()
+    certificate = as_certificate(certificate, "certificate")
+    with workspace.locked():
+        ca = workspace.load_authority()
+        if certificate.issuer != ca.subject or not _signed_by(certificate, ca):
             raise IssuanceError(
-                f"Serial {certificate.serial_number:x} is already revoked in {CRL_FILE}.",
-                "nothing more is needed: servers that load the CRL already refuse it."
+                "This certificate was not issued by the workspace's CA: only its issuer can revoke it.",
+                f"revoke a certificate signed by {workspace.path}/ca-cert.pem.",
             )
-    entries.append(_entry(certificate.serial_number, reason, now))
-    crl = make_crl(ca, entries, number=number, days=days, now=now)
-    write_file(path, crl_to_pem(crl), overwrite=True)
+        if key_matches(ca.key, certificate.public_key()):
+            raise IssuanceError(
+                "This is the CA's own certificate: a CA cannot revoke itself in its own CRL (a client that "
+                "distrusts the CA would not believe the CRL it signs either).",
+                "to retire the CA, remove ca-cert.pem from every trust store and make a new CA.",
+            )
+        path = workspace.path / CRL_FILE
+        entries, number = [], 1
+        if _lstat(path) is not None:
+            old = _own_crl(path, ca)
+            entries = list(old)
+            try:
+                number = old.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number + 1
+            except x509.ExtensionNotFound:  # 'openssl ca -gencrl' without a crlnumber file
+                number = 1
+            if old.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None:
+                raise IssuanceError(
+                    f"Serial {certificate.serial_number:x} is already revoked in {CRL_FILE}.",
+                    "nothing more is needed: servers that load the CRL already refuse it."
+                )
+        entries.append(_entry(certificate.serial_number, reason, now))
+        crl = make_crl(ca, entries, number=number, days=days, now=now)
+        write_file(path, crl_to_pem(crl), overwrite=True)
     return crl
+
+
+def _own_crl(path: Path, ca: CertificateAuthority) -> x509.CertificateRevocationList:
+    """The workspace's existing CRL, if this CA signed it."""
+    try:
+        old = load_crl(path)
+    except PkiLessonError as exc:
+        raise WorkspaceError(f"{CRL_FILE}: {exc.problem}", exc.fix) from None
+    try:
+        signed = old.issuer == ca.subject and old.is_signature_valid(ca.key.public_key())
+    except Exception:  # an unsupported or mismatched algorithm: not this CA's
+        signed = False
+    if not signed:
+        raise WorkspaceError(
+            f"{path} was not signed by this workspace's CA (its issuer name or its signature does not match "
+            "ca-cert.pem): its entries cannot be carried into a new CRL unchecked.",
+            f"move {path} away (keep it if it is another CA's), then revoke again to start a new CRL.",
+        )
+    return old
 
 
 def _signed_by(certificate: x509.Certificate, ca: CertificateAuthority) -> bool:

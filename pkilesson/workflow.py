@@ -20,10 +20,10 @@ from typing import Optional, Union
 from cryptography import x509
 
 from ._time import resolve_now
-from .authority import CertificateAuthority
+from .authority import CertificateAuthority, check_serial
 from .csr import create_csr
-from .errors import InvalidNameError
-from .keys import DEFAULT_KEY_TYPE, PrivateKey, generate_key
+from .errors import InvalidNameError, IssuanceError, WorkspaceError, argument_error, check_bool
+from .keys import DEFAULT_KEY_TYPE, PrivateKey, _check_key_type, generate_key
 from .names import format_subj, make_name, parse_general_name, parse_general_names
 from .openssl import StepCommands, ca_certificate_commands, key_commands, leaf_commands, verify_commands
 from .openssl import source_recipe
@@ -54,6 +54,10 @@ class Settings:
         ca_days: validity of the CA certificate.
         serials: fixed (server, client) serials as the source's 01 and 02, or
             None for random 159-bit serials.
+
+    Every value is checked when the settings are made, so a run refuses bad
+    settings before it makes or writes anything. A server name may be a
+    wildcard (``*.example.com``): step 4 then checks a name it covers.
     """
 
     key_type: str = DEFAULT_KEY_TYPE
@@ -67,16 +71,71 @@ class Settings:
     ca_days: int = 3650
     serials: Optional[tuple[int, int]] = None
 
+    def __post_init__(self) -> None:
+        _check_key_type(self.key_type)
+        if self.ca_key_type is not None:
+            _check_key_type(self.ca_key_type)
+        for field_name in ("organization", "country", "ca_name", "client_name"):
+            if not isinstance(getattr(self, field_name), str):
+                raise argument_error(field_name, "text (a str)", getattr(self, field_name))
+        names = self.server_names
+        if isinstance(names, str):
+            names = tuple(n.strip() for n in names.split(",") if n.strip())
+        elif isinstance(names, (list, tuple)):
+            names = tuple(names)
+        else:
+            raise argument_error("server_names", "a tuple of names such as ('localhost', '127.0.0.1')", names)
+        object.__setattr__(self, "server_names", names)
+        if not parse_general_names(names):
+            raise InvalidNameError("The server has no name.", "give at least one server name, e.g. localhost.")
+        for general in parse_general_names(names):
+            if not isinstance(general, (x509.DNSName, x509.IPAddress)):
+                raise InvalidNameError(
+                    f"A server is reached by a DNS name or an IP address, not {general.value!r}.",
+                    "give server names such as localhost, server.example or 127.0.0.1.",
+                )
+        parse_general_name(self.client_name)
+        self.subject(self.ca_name), self.subject(self.server_cn), self.subject(self.client_name)
+        for field_name in ("days", "ca_days"):
+            value = getattr(self, field_name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise argument_error(field_name, "a whole number of days", value)
+            if value < 1:
+                raise IssuanceError(f"{field_name}={value}: a certificate must be valid at least 1 day.",
+                                    f"give {field_name}=365, for example.")
+        if self.serials is not None:
+            if not isinstance(self.serials, (tuple, list)) or len(self.serials) != 2:
+                raise IssuanceError(
+                    f"serials must be two numbers, the server's and the client's, got {self.serials!r}.",
+                    "pass serials=(1, 2) as the source does, or None for random serials.",
+                )
+            server, client = (check_serial(number) for number in self.serials)
+            if server == client:
+                raise IssuanceError(
+                    f"The server and the client would both get serial {server}: a CA must never give two "
+                    "certificates the same serial number (RFC 5280 4.1.2.2).",
+                    "give two different serials, e.g. serials=(1, 2), or None for random ones.",
+                )
+            object.__setattr__(self, "serials", (server, client))
+
     def subject(self, cn: str) -> x509.Name:
         return make_name(C=self.country, O=self.organization, CN=cn)
 
     @property
     def server_cn(self) -> str:
         names = parse_general_names(self.server_names)
-        if not names:
-            raise InvalidNameError("The server has no name.", "give at least one server name, e.g. localhost.")
         dns = [n.value for n in names if isinstance(n, x509.DNSName)]
         return dns[0] if dns else str(names[0].value)
+
+    @property
+    def verify_host(self) -> str:
+        """The name step 4 checks the server certificate for: the first name that is not a wildcard,
+        else the first wildcard with ``www`` in place of its ``*`` (a name it covers)."""
+        names = parse_general_names(self.server_names)
+        for name in names:
+            if not (isinstance(name, x509.DNSName) and name.value.startswith("*.")):
+                return str(name.value)
+        return "www" + names[0].value[1:]
 
 
 @dataclass(frozen=True)
@@ -91,24 +150,28 @@ class Artifacts:
     client_csr: x509.CertificateSigningRequest
     client_certificate: x509.Certificate
 
-    def save(self, workspace: Workspace, *, overwrite: bool = False) -> list[Path]:
-        """Write the eight files; without ``overwrite``, nothing is written if any exists."""
-        if not overwrite:
-            workspace.ensure_free()
-        return [
-            workspace.save_key("ca", self.ca.key, overwrite=overwrite),
-            workspace.save_certificate("ca", self.ca.certificate, overwrite=overwrite),
-            workspace.save_key("server", self.server_key, overwrite=overwrite),
-            workspace.save_csr("server", self.server_csr, overwrite=overwrite),
-            workspace.save_certificate("server", self.server_certificate, overwrite=overwrite),
-            workspace.save_key("client", self.client_key, overwrite=overwrite),
-            workspace.save_csr("client", self.client_csr, overwrite=overwrite),
-            workspace.save_certificate("client", self.client_certificate, overwrite=overwrite),
-        ]
+    def save(self, workspace: Union[Workspace, str, Path], *, overwrite: bool = False) -> list[Path]:
+        """Write the eight files, all or nothing (see :func:`~pkilesson.workspace.write_files`).
+
+        Without ``overwrite``, nothing is written if any of them exists; with
+        it, either all eight are replaced or none is.
+        """
+        workspace = Workspace(workspace)
+        return workspace.save_files({
+            ("ca", "key"): self.ca.key,
+            ("ca", "cert"): self.ca.certificate,
+            ("server", "key"): self.server_key,
+            ("server", "req"): self.server_csr,
+            ("server", "cert"): self.server_certificate,
+            ("client", "key"): self.client_key,
+            ("client", "req"): self.client_csr,
+            ("client", "cert"): self.client_certificate,
+        }, overwrite=check_bool(overwrite, "overwrite"))
 
 
 def make_artifacts(settings: Settings = Settings(), *, now: Optional[dt.datetime] = None) -> Artifacts:
     """Steps 1 to 3 in memory: the CA, then the server and client keys, CSRs and certificates."""
+    _check_settings(settings)
     now = resolve_now(now)
     server_serial, client_serial = settings.serials or (None, None)
     client_san = parse_general_name(settings.client_name)
@@ -125,6 +188,19 @@ def make_artifacts(settings: Settings = Settings(), *, now: Optional[dt.datetime
     return Artifacts(ca, server_key, server_csr, server_certificate, client_key, client_csr, client_certificate)
 
 
+def _check_settings(settings) -> "Settings":
+    if not isinstance(settings, Settings):
+        raise argument_error("settings", "a pkilesson.Settings", settings, "pass Settings(...) or leave it out.")
+    return settings
+
+
+def _check_artifacts(artifacts) -> "Artifacts":
+    if not isinstance(artifacts, Artifacts):
+        raise argument_error("artifacts", "the workflow's Artifacts", artifacts,
+                             "pass make_artifacts(), load_artifacts('lab') or run_workflow('lab').artifacts.")
+    return artifacts
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of the source, as the command line reports it."""
@@ -138,12 +214,14 @@ class Step:
 
 def steps_of(artifacts: Artifacts, settings: Settings = Settings()) -> tuple[Step, ...]:
     """The four steps with the source's commands and the equivalent commands of what we made."""
+    _check_artifacts(artifacts)
+    _check_settings(settings)
     recipe = source_recipe(
         format_subj(artifacts.ca.certificate.subject),
         format_subj(artifacts.server_certificate.subject),
         format_subj(artifacts.client_certificate.subject),
     )
-    host = settings.server_cn
+    host = settings.verify_host
     return (
         Step(1, "The certificate authority (CA): a key and a self-signed certificate",
              FILE_NAMES[0:2], recipe[0:2],
@@ -179,6 +257,7 @@ def verify_artifacts(
     artifacts: Artifacts, host: str, *, now: Optional[dt.datetime] = None
 ) -> tuple[Verdict, Verdict]:
     """Step 4: the server certificate for ``host`` and the client certificate, against the CA."""
+    _check_artifacts(artifacts)
     roots = [artifacts.ca.certificate]
     return (
         verify_certificate(artifacts.server_certificate, roots, host=host, now=now),
@@ -195,16 +274,32 @@ def run_workflow(
 ) -> WorkflowResult:
     """Run steps 1 to 4: make, write and verify the eight files in ``directory``.
 
-    Without ``overwrite``, an existing file stops the run before anything is
-    made or written.
+    Every input is checked, and the files made in memory, before the first
+    write: a refusal writes nothing. Without ``overwrite``, an existing file
+    stops the run before anything is made. The eight files are written all
+    or nothing, holding the folder's lock; step 4 then verifies the files
+    read back from the folder, still under the lock, so its verdict is about
+    what is on disk.
     """
     workspace = Workspace(directory)
+    _check_settings(settings)
+    overwrite = check_bool(overwrite, "overwrite")
+    now = resolve_now(now)
+    workspace.check_folder()
     if not overwrite:
         workspace.ensure_free()
-    now = resolve_now(now)
     artifacts = make_artifacts(settings, now=now)
-    written = artifacts.save(workspace, overwrite=overwrite)
-    server_verdict, client_verdict = verify_artifacts(artifacts, settings.server_cn, now=now)
+    host = settings.verify_host
+    with workspace.locked(create=True):
+        written = artifacts.save(workspace, overwrite=overwrite)
+        on_disk = load_artifacts(workspace.path)
+    if (on_disk.ca.certificate, on_disk.server_certificate, on_disk.client_certificate) != (
+            artifacts.ca.certificate, artifacts.server_certificate, artifacts.client_certificate):
+        raise WorkspaceError(  # only a writer that ignores the lock can do this
+            f"The files in {workspace.path} changed while they were being written.",
+            "make sure no other program writes in that folder, then run again.",
+        )
+    server_verdict, client_verdict = verify_artifacts(on_disk, host, now=now)
     return WorkflowResult(
         workspace, artifacts, steps_of(artifacts, settings), tuple(written), server_verdict, client_verdict
     )
@@ -214,18 +309,21 @@ def load_artifacts(directory: Union[str, Path]) -> Artifacts:
     """Read the eight files of a workspace back into :class:`Artifacts`.
 
     Raises :class:`~pkilesson.errors.WorkspaceError` naming the first missing
-    file, or the loader's error prefixed with the broken file's name.
+    file, or the loader's error prefixed with the broken file's name. The
+    files are read holding the folder's lock: never half of a set being
+    replaced.
     """
     workspace = Workspace(directory)
-    return Artifacts(
-        workspace.load_authority(),
-        workspace.load_key("server"),
-        workspace.load_csr("server"),
-        workspace.load_certificate("server"),
-        workspace.load_key("client"),
-        workspace.load_csr("client"),
-        workspace.load_certificate("client"),
-    )
+    with workspace.locked():
+        return Artifacts(
+            workspace.load_authority(),
+            workspace.load_key("server"),
+            workspace.load_csr("server"),
+            workspace.load_certificate("server"),
+            workspace.load_key("client"),
+            workspace.load_csr("client"),
+            workspace.load_certificate("client"),
+        )
 
 
 def ensure_workflow(
@@ -238,8 +336,13 @@ def ensure_workflow(
     holding only some of the files is an error: nothing is overwritten.
     """
     workspace = Workspace(directory)
-    present = workspace.existing()
-    if len(present) == len(FILE_NAMES):
+    _check_settings(settings)
+    now = resolve_now(now)
+    if len(workspace.existing()) == len(FILE_NAMES):
         return load_artifacts(directory), f"Loaded the eight files found in {workspace.path}/."
-    result = run_workflow(directory, settings, now=now)
+    workspace.check_folder()
+    with workspace.locked(create=True):  # two lessons started at once make the files once
+        if len(workspace.existing()) == len(FILE_NAMES):
+            return load_artifacts(directory), f"Loaded the eight files found in {workspace.path}/."
+        result = run_workflow(directory, settings, now=now)
     return result.artifacts, f"Made the eight files in {workspace.path}/ with the default settings."
