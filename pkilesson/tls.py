@@ -21,6 +21,7 @@ they crossed the wire.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import socket
 import ssl
@@ -33,9 +34,10 @@ from typing import Optional
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from .certificates import certificate_to_pem
-from .errors import PkiLessonError
-from .keys import PrivateKey, private_key_to_pem
+from .certificates import as_certificate, certificate_to_pem
+from .errors import PkiLessonError, argument_error, check_bool
+from .keys import PrivateKey, as_private_key, private_key_to_pem
+from .names import check_dns_name
 
 __all__ = ["CLIENT_CONTEXTS", "Party", "SideReport", "HandshakeReport", "LoopbackServer", "handshake", "party_of"]
 
@@ -80,9 +82,42 @@ class Party:
     trusts: tuple[x509.Certificate, ...] = ()
     crls: tuple[x509.CertificateRevocationList, ...] = ()
 
+    def __post_init__(self) -> None:
+        from .revocation import as_crl
+
+        object.__setattr__(self, "chain", tuple(as_certificate(c, "chain") for c in _items(self.chain, "chain")))
+        object.__setattr__(self, "trusts", tuple(as_certificate(c, "trusts") for c in _items(self.trusts, "trusts")))
+        object.__setattr__(self, "crls", tuple(as_crl(c, "crls") for c in _items(self.crls, "crls")))
+        if self.key is not None:
+            object.__setattr__(self, "key", as_private_key(self.key, "key"))
+
+
+def _items(value, parameter: str) -> tuple:
+    """A tuple from a list or tuple; a single item (a certificate, a path...) is a tuple of one."""
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    if value is None or isinstance(value, (dict, set, int, float, bool)):
+        raise argument_error(parameter, "a tuple (or list)", value)
+    return (value,)
+
+
+def _check_host(host) -> str:
+    """The name the client connects to: a DNS name (no wildcard) or an IP address, checked before any socket."""
+    if not isinstance(host, str):
+        raise argument_error("host", "a host name or an IP address (a str)", host)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        check_dns_name(host, allow_wildcard=False)
+    return host
+
 
 def party_of(artifacts, role: str, *, with_certificate: bool = True) -> Party:
     """The server's or client's :class:`Party` from the workflow's :class:`~pkilesson.workflow.Artifacts`."""
+    from .workflow import _check_artifacts
+
+    _check_artifacts(artifacts)
+    check_bool(with_certificate, "with_certificate")
     if role not in ("server", "client"):
         raise PkiLessonError(f"Unknown role {role!r}.", "use 'server' or 'client'.")
     certificate = getattr(artifacts, f"{role}_certificate")
@@ -156,37 +191,84 @@ class HandshakeReport:
 
 
 class _Files:
-    """A private temporary folder holding one party's PEM files (the key 0600); removed on close."""
+    """One party's PEM files for ``ssl``, which reads certificates and keys from paths only.
+
+    On Linux each file is an anonymous in-memory file (``memfd_create``),
+    opened by ``ssl`` through ``/proc/self/fd/N``: it never touches a disk
+    and vanishes with the process, however it ends (``kill -9`` included).
+    Elsewhere the files go to a private temporary folder (0700, the key
+    0600) that :meth:`close` removes; the contexts close it as soon as they
+    have loaded the files, so it exists for milliseconds.
+    """
 
     def __init__(self, party: Party) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="pkilesson-tls-")
-        folder = Path(self._dir.name)
-        os.chmod(folder, 0o700)
+        self._fds: list[int] = []
+        self._dir: Optional[tempfile.TemporaryDirectory] = None
         self.chain = self.key = self.trust = self.crl = None
-        if party.chain:
-            self.chain = self._write(folder / "chain.pem", b"".join(certificate_to_pem(c) for c in party.chain))
-            if party.key is None:
-                raise PkiLessonError("A certificate was given without its private key.", "give the key too.")
-            self.key = self._write(folder / "key.pem", private_key_to_pem(party.key), private=True)
-        if party.trusts:
-            self.trust = self._write(folder / "trust.pem", b"".join(certificate_to_pem(c) for c in party.trusts))
-        if party.crls:
-            self.crl = self._write(folder / "crl.pem", b"".join(c.public_bytes(serialization.Encoding.PEM)
-                                                                 for c in party.crls))
+        try:
+            if party.chain:
+                if party.key is None:
+                    raise PkiLessonError("A certificate was given without its private key.", "give the key too.")
+                self.chain = self._write("chain.pem", b"".join(certificate_to_pem(c) for c in party.chain))
+                self.key = self._write("key.pem", private_key_to_pem(party.key), private=True)
+            if party.trusts:
+                self.trust = self._write("trust.pem", b"".join(certificate_to_pem(c) for c in party.trusts))
+            if party.crls:
+                self.crl = self._write("crl.pem", b"".join(c.public_bytes(serialization.Encoding.PEM)
+                                                           for c in party.crls))
+        except BaseException:
+            self.close()
+            raise
 
-    @staticmethod
-    def _write(path: Path, data: bytes, private: bool = False) -> str:
+    def _write(self, name: str, data: bytes, private: bool = False) -> str:
+        if _MEMFD:
+            fd = os.memfd_create(f"pkilesson-{name}", os.MFD_CLOEXEC)
+            self._fds.append(fd)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            return f"/proc/self/fd/{fd}"
+        if self._dir is None:
+            self._dir = tempfile.TemporaryDirectory(prefix="pkilesson-tls-")
+            os.chmod(self._dir.name, 0o700)
+        path = Path(self._dir.name) / name
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         return str(path)
 
     def close(self) -> None:
-        self._dir.cleanup()
+        while self._fds:
+            os.close(self._fds.pop())
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+
+def _memfd_works() -> bool:
+    """Whether ``ssl`` can read an in-memory file through ``/proc/self/fd`` here (Linux with /proc)."""
+    if not hasattr(os, "memfd_create"):
+        return False
+    try:
+        fd = os.memfd_create("pkilesson-probe", os.MFD_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        os.write(fd, b"probe")
+        with open(f"/proc/self/fd/{fd}", "rb") as handle:
+            return handle.read() == b"probe"
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+_MEMFD = _memfd_works()
 
 
 def _check_client_context(client_context: str, check_hostname: bool) -> None:
-    if client_context not in CLIENT_CONTEXTS:
+    check_bool(check_hostname, "check_hostname")
+    if not isinstance(client_context, str) or client_context not in CLIENT_CONTEXTS:
         raise PkiLessonError(f"Unknown client context {client_context!r}.",
                              f"use one of {', '.join(map(repr, CLIENT_CONTEXTS))}.")
     if client_context != "pkilesson" and not check_hostname:
@@ -280,6 +362,13 @@ class LoopbackServer:
 
     def __init__(self, party: Party, *, require_client_certificate: bool = True, strict: bool = True,
                  lifetime: float = 60.0) -> None:
+        if not isinstance(party, Party):
+            raise argument_error("party", "a pkilesson.tls.Party", party, "build it with Party(chain, key, trusts).")
+        check_bool(require_client_certificate, "require_client_certificate")
+        check_bool(strict, "strict")
+        if isinstance(lifetime, bool) or not isinstance(lifetime, (int, float)) or not 0 < lifetime < 86400:
+            raise PkiLessonError(f"lifetime={lifetime!r} is not a number of seconds between 0 and 86400.",
+                                 "give lifetime=60, for example.")
         self.party, self.lifetime = party, lifetime
         self.require_client_certificate, self.strict = require_client_certificate, strict
         self.reports: list[SideReport] = []
@@ -297,6 +386,7 @@ class LoopbackServer:
             self._context = _context("server", self._files, strict=self.strict,
                                      require_client_certificate=self.require_client_certificate,
                                      check_hostname=False, messages=self._messages)
+            self._files.close()  # the context holds the key in memory now: no copy outlives this line
             self._socket = socket.create_server(("127.0.0.1", 0))
             self._socket.settimeout(0.05)  # how soon the thread notices it should stop
             self.port = self._socket.getsockname()[1]
@@ -371,8 +461,14 @@ def _connect(port: int, party: Party, host: str, *, strict: bool, check_hostname
     try:
         context = _context("client", files, strict=strict, require_client_certificate=False,
                            check_hostname=check_hostname, messages=messages, client_context=client_context)
+        files.close()  # the context holds the key in memory now
         raw = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-        connection = context.wrap_socket(raw, server_hostname=host, do_handshake_on_connect=False)
+        try:
+            connection = context.wrap_socket(raw, server_hostname=host, do_handshake_on_connect=False)
+        except (ValueError, UnicodeError):
+            raw.close()
+            raise PkiLessonError(f"{host!r} cannot be sent as a server name.",
+                                 "give a host name such as localhost, or an IP address.") from None
         try:
             connection.do_handshake()
             subject, sans = _peer(connection)
@@ -437,9 +533,19 @@ def handshake(
     into whichever context it uses.
     """
     _check_client_context(client_context, check_hostname)
+    _check_host(host)
+    check_bool(strict, "strict")
+    check_bool(require_client_certificate, "require_client_certificate")
+    for name, party in (("server", server), ("client", client)):
+        if party is not None and not isinstance(party, Party):
+            raise argument_error(name, "a pkilesson.tls.Party", party, f"build it with Party(chain, key, trusts).")
     if server is None or client is None:
         if artifacts is None:
             raise PkiLessonError("No server or client to run.", "pass the workflow's artifacts, or server= and client=.")
+        if isinstance(artifacts, (str, os.PathLike)):  # a workspace folder
+            from .workflow import load_artifacts
+
+            artifacts = load_artifacts(artifacts)
         server = server or party_of(artifacts, "server")
         client = client or party_of(artifacts, "client")
     with LoopbackServer(server, require_client_certificate=require_client_certificate, strict=strict) as listening:

@@ -11,8 +11,12 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import os
+import random
+import signal
 import ssl
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -331,3 +335,73 @@ def test_mtls_and_revoke_bad_input(tmp_path, capsys, args, message):
 def test_handshake_needs_parties():
     with pytest.raises(PkiLessonError, match="No server or client"):
         handshake()
+
+
+# -- issue #11: no secret copies, hosts checked before any socket, arguments checked at the door -------
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP], ids=["KILL", "TERM", "HUP"])
+def test_no_copy_of_a_key_outlives_a_killed_handshake(tmp_path, signum):
+    """Finding 8: a signal during 'mtls' left /tmp/pkilesson-tls-*/key.pem, a copy of the server key.
+
+    A forked child runs handshakes one after the other with $TMPDIR in a
+    fresh folder; it is killed at random moments, then the folder must hold
+    nothing (the keys went to in-memory files, never to a disk).
+    """
+    lab = make_artifacts(Settings(key_type="p256"), now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    rng = random.Random(signum)
+    for _ in range(3):
+        ready_read, ready_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGHUP, signal.SIG_DFL)
+                tempfile.tempdir = str(scratch)
+                os.environ["TMPDIR"] = str(scratch)
+                os.write(ready_write, b"x")
+                while True:
+                    handshake(lab)
+            finally:
+                os._exit(0)
+        os.close(ready_write)
+        os.read(ready_read, 1)
+        os.close(ready_read)
+        time.sleep(rng.uniform(0.01, 0.15))
+        os.kill(pid, signum)
+        os.waitpid(pid, 0)
+    left = [p for p in scratch.rglob("*")]
+    assert left == [], left
+    assert not any(b"PRIVATE KEY" in p.read_bytes() for p in scratch.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("host", ["", ".", "..", "a..b", "a" * 64 + ".example", "*.example.com", "bad_host"])
+def test_a_bad_host_is_refused_before_any_socket(lab, host):
+    """Finding 5: 'mtls --host ""' (or '.', 'a..b', a 64-character label) stalled 12 s, then a traceback."""
+    started = time.monotonic()
+    with pytest.raises(PkiLessonError) as info:
+        handshake(lab, host=host)
+    assert time.monotonic() - started < 1
+    assert "\n" not in str(info.value) and " Fix: " in str(info.value)
+
+
+def test_handshake_takes_a_workspace_folder_and_checks_its_arguments(tmp_path, lab):
+    """Finding 11: handshake("dir") raised AttributeError from deep inside."""
+    folder = tmp_path / "lab"
+    run_workflow(folder, Settings(key_type="p256"))
+    assert handshake(str(folder)).ok
+    assert handshake(folder).ok
+    with pytest.raises(PkiLessonError, match="ca-cert.pem is missing"):
+        handshake(str(tmp_path / "empty"))
+    with pytest.raises(TypeError, match="strict= must be True or False"):
+        handshake(lab, strict="yes")
+    with pytest.raises(TypeError, match="server= must be a pkilesson.tls.Party"):
+        handshake(lab, server="server")
+    with pytest.raises(TypeError, match="chain= must be a certificate"):
+        Party((42,))
+    with pytest.raises(TypeError, match="party= must be a pkilesson.tls.Party"):
+        LoopbackServer(None)
+    party = Party(folder / "server-cert.pem", folder / "server-key.pem", [folder / "ca-cert.pem"])
+    assert party.chain[0].subject.rfc4514_string() == "CN=localhost,O=pkilesson,C=FR"
