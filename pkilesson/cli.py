@@ -8,6 +8,11 @@
 
 Exit codes: 0 success, 1 a certificate did not verify, 2 bad input (one
 line on standard error says what is wrong and how to fix it).
+
+Every command refuses bad input before it writes anything; a reader that
+stops early (``| head``) ends the output quietly; text that the terminal's
+encoding cannot show is escaped, never an error; a library warning is one
+line, ``pkilesson: warning: ...``.
 """
 
 from __future__ import annotations
@@ -49,7 +54,33 @@ def _whole(minimum: int, too_small: str):
 
 
 _positive_int = _whole(1, "{} is not a positive number of days")
-_depth = _whole(0, "{}: the number of intermediates cannot be negative")
+_non_negative = _whole(0, "{}: the number of intermediates cannot be negative")
+
+
+def _depth(text: str) -> int:
+    from .verification import MAX_DEPTH
+
+    value = _non_negative(text)
+    if value > MAX_DEPTH:
+        raise argparse.ArgumentTypeError(f"{value} is more than {MAX_DEPTH}, the most the verifier accepts")
+    return value
+
+
+def _folder(text: str) -> Path:
+    """An argparse type: a folder name, never empty (an empty name would mean the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the folder name is empty; give a folder such as lab (or . for this one)")
+    return Path(text)
+
+
+def _host(text: str) -> str:
+    """An argparse type: the name a client connects to, a DNS name or an IP address (checked before any socket)."""
+    from .tls import _check_host
+
+    try:
+        return _check_host(text)
+    except PkiLessonError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -57,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     wf = sub.add_parser("workflow", help="run steps 1-4 of the source and write the eight files")
-    wf.add_argument("directory", type=Path, help="the workspace folder (created if needed)")
+    wf.add_argument("directory", type=_folder, help="the workspace folder (created if needed, mode 0700)")
     wf.add_argument("--key-type", choices=KEY_TYPES, default="rsa2048",
                     help="type of the keys (default rsa2048, as the source)")
     wf.add_argument("--ca-key-type", choices=CA_KEY_TYPES,
@@ -86,17 +117,18 @@ def _parser() -> argparse.ArgumentParser:
     vf.add_argument("--explain", action="store_true", help="print every check in order with its result")
 
     ml = sub.add_parser("mtls", help="run one mutual-TLS handshake on 127.0.0.1 with a workspace's files")
-    ml.add_argument("directory", type=Path, help="the workspace folder (pkilesson workflow DIR)")
+    ml.add_argument("directory", type=_folder, help="the workspace folder (pkilesson workflow DIR)")
     who = ml.add_mutually_exclusive_group()
     who.add_argument("--no-client-cert", action="store_true", help="the client sends no certificate")
     who.add_argument("--client-cert", type=Path, help="the client's certificate (default DIR/client-cert.pem)")
     ml.add_argument("--client-key", type=Path, help="the client's key (with --client-cert)")
     ml.add_argument("--crl", type=Path, help="a CRL the server checks (e.g. DIR/ca-crl.pem)")
-    ml.add_argument("--host", default="localhost", help="the name the client connects to (default localhost)")
+    ml.add_argument("--host", type=_host, default="localhost",
+                    help="the name the client connects to (default localhost)")
     ml.add_argument("--json", action="store_true", help="print the handshake report as JSON")
 
     rv = sub.add_parser("revoke", help="revoke a certificate with the workspace's CA and write DIR/ca-crl.pem")
-    rv.add_argument("directory", type=Path, help="the workspace folder (its ca-key.pem signs the CRL)")
+    rv.add_argument("directory", type=_folder, help="the workspace folder (its ca-key.pem signs the CRL)")
     rv.add_argument("certificate", type=Path, help="the certificate to revoke")
     rv.add_argument("--reason", default="keyCompromise", help="an RFC 5280 reason (default keyCompromise)")
     rv.add_argument("--days", type=_positive_int, default=7, help="days until the CRL's nextUpdate (default 7)")
@@ -109,15 +141,16 @@ def _parser() -> argparse.ArgumentParser:
     ins.add_argument("--at", help="date validity at this instant (ISO 8601; default now)")
 
     dg = sub.add_parser("diagram", help="draw who signed what and who trusts whom in a workspace, as SVG")
-    dg.add_argument("directory", type=Path, help="the workspace folder")
-    dg.add_argument("-o", "--output", required=True, help="the SVG file to write ('-' for standard output)")
+    dg.add_argument("directory", type=_folder, help="the workspace folder")
+    dg.add_argument("-o", "--output", required=True,
+                    help="the SVG file to write ('-' for standard output); never a private key, a link or a device")
     dg.add_argument("--kind", choices=("workspace", "chain", "mtls"), default="workspace",
                     help="workspace: the files and their links (default); chain: one certificate's chain, "
                     "check by check; mtls: the mutual-TLS handshake")
     dg.add_argument("--step", type=int, choices=(1, 2, 3, 4),
                     help="workspace: draw what exists after this step (default: the last step done)")
     dg.add_argument("--role", choices=("server", "client"), help="chain: whose certificate (default server)")
-    dg.add_argument("--host", help="mtls: the name the client connects to (default: the server's first name)")
+    dg.add_argument("--host", type=_host, help="mtls: the name the client connects to (default: the server's first name)")
     dg.add_argument("--at", help="check the dates at this instant (ISO 8601; default now)")
     dg.add_argument("--renderer", choices=("auto", "bundled", "system"),
                     help="bundled: graphviz-pure from pip; system: Graphviz's dot; auto (default): bundled if installed")
@@ -343,22 +376,79 @@ def _diagram(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        commands = {"workflow": _workflow, "verify": _verify, "inspect": _inspect, "diagram": _diagram,
-                    "mtls": _mtls, "revoke": _revoke, "lab": _lab}
-        return commands[args.command](args)
-    except PkiLessonError as exc:
-        print(f"pkilesson: error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:  # the reader (e.g. head) stopped early: not an error of ours
-        import os
+#: Library wording -> command-line wording, for the fixes of errors the CLI shows.
+_CLI_TERMS = (
+    ("pass overwrite=True (--overwrite) to replace", "pass --overwrite to replace"),
+    ("overwrite=True (--overwrite)", "--overwrite"),
+    ("pass overwrite=True", "pass --overwrite"),
+    ("overwrite=True", "--overwrite"),
+)
 
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+
+def _cli_words(text: str) -> str:
+    for library, cli in _CLI_TERMS:
+        text = text.replace(library, cli)
+    return " ".join(text.split())  # one line, whatever the message held
+
+
+def _error(text: str) -> None:
+    try:
+        print(f"pkilesson: error: {_cli_words(text)}", file=sys.stderr)
+    except (OSError, ValueError):  # standard error closed too: nothing more to say
+        pass
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A library warning as one line, without the source line Python shows by default."""
+    try:
+        print(f"pkilesson: warning: {_cli_words(str(message))}", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader (e.g. head) stopped early: not an error of ours; drop what is left of the output."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    import warnings
+
+    for stream in (sys.stdout, sys.stderr):  # a terminal in another encoding: escape, never fail
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        args = _parser().parse_args(argv)
+        try:
+            commands = {"workflow": _workflow, "verify": _verify, "inspect": _inspect, "diagram": _diagram,
+                        "mtls": _mtls, "revoke": _revoke, "lab": _lab}
+            code = commands[args.command](args)
+            sys.stdout.flush()  # a broken pipe shows here, not at exit
+            return code
+        except PkiLessonError as exc:
+            _error(str(exc))
+            return 2
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            return _quiet_broken_pipe()
+        except OSError as exc:  # the library turns these into PkiLessonErrors; this is the last net
+            from .pem import os_problem
+
+            problem, fix = os_problem(exc, exc.filename or "a file", "use")
+            _error(f"{problem} Fix: {fix}")
+            return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

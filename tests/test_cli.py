@@ -191,3 +191,228 @@ def test_console_script_is_installed():
     assert script.exists(), "pip install -e . installs the 'pkilesson' command"
     done = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "workflow" in done.stdout and "verify" in done.stdout
+
+
+# -- issue #11: the CLI contract everywhere -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_lab(tmp_path_factory):
+    """A p256 workspace made in-process (fast), for the commands that only read it."""
+    from pkilesson import Settings, run_workflow
+
+    folder = tmp_path_factory.mktemp("small") / "lab"
+    run_workflow(folder, Settings(key_type="p256"))
+    return folder
+
+
+def snapshot(folder):
+    return {name: (folder / name).read_bytes() for name in sorted(os.listdir(folder)) if (folder / name).is_file()}
+
+
+def test_overwrite_with_a_folder_in_the_way_keeps_every_old_file(tmp_path, small_lab, capsys):
+    """Finding 1: the old CA key was lost before 'server-req.pem is a folder' stopped the run."""
+    import shutil
+
+    folder = tmp_path / "lab"
+    shutil.copytree(small_lab, folder)
+    (folder / "server-req.pem").unlink()
+    (folder / "server-req.pem").mkdir()
+    before = snapshot(folder)
+    assert main(["workflow", str(folder), "--overwrite", "--key-type", "p256"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "server-req.pem is a folder, not a file; nothing was written" in err
+    assert snapshot(folder) == before
+
+
+def test_a_wildcard_server_name_works_end_to_end(tmp_path, capsys):
+    """Finding 3: all eight files were written, then exit 2 with a message that did not hold."""
+    assert main(["workflow", str(tmp_path / "w"), "--key-type", "p256", "--server-name", "*.example.com"]) == 0
+    out = capsys.readouterr().out
+    assert "server-cert.pem: valid for server www.example.com (chain of 2)" in out
+    assert main(["verify", "--ca", str(tmp_path / "w" / "ca-cert.pem"), str(tmp_path / "w" / "server-cert.pem"),
+                 "--host", "*.example.com"]) == 2
+    err = capsys.readouterr().err
+    assert "one host name is needed" in err and "whole leftmost label" not in err
+
+
+@pytest.mark.parametrize("make", ["dangling link", "fifo"])
+def test_something_in_the_way_stops_workflow_before_it_writes(tmp_path, capsys, make):
+    """Finding 4: a dangling symlink passed the check; 7 files were left behind."""
+    folder = tmp_path / "lab"
+    folder.mkdir()
+    if make == "fifo":
+        os.mkfifo(folder / "client-cert.pem")
+    else:
+        (folder / "client-cert.pem").symlink_to(tmp_path / "nowhere")
+    assert main(["workflow", str(folder), "--key-type", "p256"]) == 2
+    assert "already holds client-cert.pem; nothing was written" in capsys.readouterr().err
+    assert main(["workflow", str(folder), "--key-type", "p256", "--overwrite"]) == 2
+    err = capsys.readouterr().err
+    assert "client-cert.pem is a" in err and "not a file; nothing was written" in err and "overwrite=True" not in err
+    assert os.listdir(folder) == ["client-cert.pem"]
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (["workflow", "{long}"], ["too long", "255"]),
+    (["workflow", ""], ["folder name is empty"]),
+    (["verify", "--ca", "{lab}/ca-cert.pem", "{lab}/server-cert.pem", "--host", "localhost", "--max-depth", "256"],
+     ["256 is more than 255"]),
+    (["mtls", "{lab}", "--host", ""], ["--host", "empty"]),
+    (["mtls", "{lab}", "--host", "."], ["--host", "not a host name"]),
+    (["mtls", "{lab}", "--host", ".."], ["--host", "not a host name"]),
+    (["mtls", "{lab}", "--host", "a..b"], ["--host", "two dots"]),
+    (["mtls", "{lab}", "--host", "a" * 64], ["--host", "at most 63"]),
+    (["revoke", "{lab}", "{lab}/ca-cert.pem"], ["the CA's own certificate"]),
+    (["diagram", "{lab}", "-o", "{tmp}/null"], ["is a character device, not a file"]),
+    (["diagram", "{lab}", "-o", "{tmp}/null", "--overwrite"], ["is a character device, not a file"]),
+    (["diagram", "{lab}", "-o", "{lab}/ca-key.pem", "--overwrite"], ["holds a private key", "never replaces a key"]),
+    (["diagram", "{lab}", "-o", "{tmp}/stdout-link", "--overwrite"], ["is a symbolic link, not a file"]),
+    (["diagram", "{lab}", "-o", "{tmp}/fifo", "--overwrite"], ["is a FIFO", "not a file"]),
+    (["workflow", "{lab}"], ["already holds", "pass --overwrite"]),
+])
+def test_bad_input_is_one_line_exit_2_in_cli_terms(tmp_path, small_lab, capsys, args, fragments):
+    """Finding 5, 10, 12: tracebacks, wrong exit codes, and 'overwrite=True' where the CLI takes --overwrite.
+
+    The device is a private copy of /dev/null's node: were the refusal to regress, the test would replace
+    that copy, not the machine's /dev/null (as the code before issue #11 did with --overwrite).
+    """
+    if "{tmp}/null" in args:
+        try:
+            os.mknod(tmp_path / "null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        except PermissionError:
+            pytest.skip("making a device node needs root; the FIFO and link cases cover non-regular files")
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "stdout-link").symlink_to("/proc/self/fd/1")
+    before = snapshot(small_lab)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)  # 'workflow ""' must not write into the current folder
+    try:
+        code = main([a.format(lab=small_lab, tmp=tmp_path, long="x" * 300) for a in args])
+    except SystemExit as exited:  # argparse's refusals exit (as the console script does)
+        code = exited.code
+    finally:
+        os.chdir(cwd)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.count("\n") == 1 and "Traceback" not in err and "overwrite=True" not in err, err
+    for fragment in fragments:
+        assert fragment in err, err
+    assert snapshot(small_lab) == before
+    assert sorted(os.listdir(tmp_path)) == sorted(["fifo", "stdout-link"] + (["null"] if "{tmp}/null" in args else []))
+    if "{tmp}/null" in args:
+        assert stat.S_ISCHR((tmp_path / "null").lstat().st_mode)
+
+
+@pytest.mark.parametrize("args", [
+    ["inspect", "{fifo}"],
+    ["inspect", "{lab}/server-cert.pem", "--issuer", "{fifo}"],
+    ["verify", "--ca", "{fifo}", "{lab}/server-cert.pem", "--host", "localhost"],
+    ["verify", "--ca", "{lab}/ca-cert.pem", "--untrusted", "{fifo}", "{lab}/server-cert.pem", "--host", "localhost"],
+    ["verify", "--ca", "{lab}/ca-cert.pem", "{fifo}", "--client"],
+    ["mtls", "{lab}", "--crl", "{fifo}"],
+])
+def test_a_fifo_is_refused_at_once(tmp_path, small_lab, args):
+    """Finding 6: inspect, verify, --untrusted and --issuer blocked forever on a FIFO."""
+    os.mkfifo(tmp_path / "fifo")
+    done = run(*[a.format(lab=small_lab, fifo=tmp_path / "fifo") for a in args])  # run() times out at 120 s
+    assert_one_line_error(done, 2, "is a FIFO (named pipe), not a regular file")
+
+
+def test_umask_000_and_a_folder_writable_by_others(tmp_path):
+    """Finding 7: under umask 000 the workspace folder was 0777 and held ca-key.pem."""
+    done = subprocess.run(
+        [sys.executable, "-c", "import os, sys; os.umask(0); from pkilesson.cli import main; "
+         "sys.exit(main(sys.argv[1:]))", "workflow", str(tmp_path / "a" / "lab"), "--key-type", "p256"],
+        capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE((tmp_path / "a").stat().st_mode) == stat.S_IMODE((tmp_path / "a" / "lab").stat().st_mode) == 0o700
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o777)
+    assert_one_line_error(run("workflow", shared, "--key-type", "p256"), 2, "writable by every user", "chmod 700")
+    assert os.listdir(shared) == []
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly(small_lab):
+    """Finding 5: 'workflow ... | head -1' and 'inspect --asn1 ... | head -1' gave a BrokenPipeError traceback."""
+    for args in (["inspect", "--asn1", small_lab / "server-cert.pem"], ["verify", "--explain", "--ca",
+                 small_lab / "ca-cert.pem", small_lab / "server-cert.pem", "--host", "localhost"]):
+        process = subprocess.Popen([sys.executable, "-m", "pkilesson.cli", *map(str, args)],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        process.stdout.close()  # the reader is gone before the first byte
+        err = process.stderr.read().decode()
+        process.stderr.close()
+        assert process.wait(timeout=120) == 0 and err == "", err
+
+
+def test_output_is_encodable_on_any_stdout(tmp_path):
+    """Finding 5: a non-UTF-8 stdout with Unicode names gave a UnicodeEncodeError traceback."""
+    done = subprocess.run([sys.executable, "-m", "pkilesson.cli", "workflow", str(tmp_path / "lab"), "--key-type",
+                           "p256", "--ca-name", "École 雪 CA"], capture_output=True, timeout=120,
+                          env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 0 and done.stderr == b"", done.stderr
+    assert b"CN=\\xc9cole \\u96ea CA" in done.stdout
+
+
+def test_library_warnings_are_one_line_without_source(tmp_path, small_lab):
+    """Finding 5: cryptography's deprecation warning was printed with its source line on an exit-0 run."""
+    from cryptography.hazmat.primitives import serialization
+
+    from pkilesson.pem import to_pem
+
+    der = bytearray(load_certificate(small_lab / "server-cert.pem").public_bytes(serialization.Encoding.DER))
+    at = der.index(bytes.fromhex("a003020102"))  # version, then the serial: INTEGER, its length, its bytes
+    assert der[at + 5] == 2
+    der[at + 7] |= 0x80  # the serial's first byte: now a negative number
+    (tmp_path / "negative.pem").write_bytes(to_pem("CERTIFICATE", bytes(der)))
+    done = run("verify", "--ca", small_lab / "ca-cert.pem", tmp_path / "negative.pem", "--host", "localhost")
+    assert done.returncode == 1 and "serial number cannot be negative" in done.stdout, done
+    lines = done.stderr.splitlines()
+    assert lines and all(line.startswith("pkilesson: warning: ") for line in lines), done.stderr
+    assert "Parsed a serial number which wasn't positive" in done.stderr
+
+
+def _as_another_user():
+    """How to run a command without root's powers: as nobody when we are root, else as ourselves."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = __import__("shutil").which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: cannot drop privileges to test permissions")
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
+
+
+def test_unreadable_and_unsearchable_folders_are_one_line(small_lab):
+    """Finding 5: a parent folder that is not searchable (workflow, mtls, revoke) and an unreadable ca-key.pem
+    (diagram) gave tracebacks."""
+    import shutil
+    import tempfile
+
+    prefix = _as_another_user()
+    base = Path(tempfile.mkdtemp(prefix="pkilesson-perm-"))
+    try:
+        os.chmod(base, 0o755)
+        shut, lab = base / "shut", base / "lab"
+        shutil.copytree(small_lab, shut / "lab")
+        shutil.copytree(small_lab, lab)
+        if prefix:
+            for root, dirs, files in os.walk(base):
+                for name in dirs + files:
+                    os.chown(os.path.join(root, name), 65534, 65534)
+        os.chmod(shut, 0o600)  # not searchable: nothing below it can be reached
+        os.chmod(lab / "ca-key.pem", 0)
+        env = {**os.environ, "HOME": str(base)}
+        commands = [
+            (["workflow", shut / "lab" / "new"], "permission denied"),
+            (["mtls", shut / "lab"], "permission denied"),
+            (["revoke", shut / "lab", lab / "client-cert.pem"], "permission denied"),
+            (["diagram", lab, "-o", "-"], "ca-key.pem: Cannot read a private key"),
+        ]
+        for args, fragment in commands:
+            done = subprocess.run([*prefix, sys.executable, "-m", "pkilesson.cli", *map(str, args)],
+                                  capture_output=True, text=True, timeout=120, env=env, cwd=base)
+            assert_one_line_error(done, 2, fragment)
+    finally:
+        os.chmod(base / "shut", 0o700)
+        shutil.rmtree(base)
