@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional
 
 from ._der import CLASSES, UNIVERSAL, Raw, bad, parse, value_of
-from .errors import DecodeError
+from .errors import DecodeError, argument_error, check_bool
 
 __all__ = ["Asn1Node", "Asn1Tree", "der_tree", "SCHEMAS"]
 
@@ -179,6 +179,12 @@ class _Schemas(dict):
 
 #: The named structures :func:`der_tree` knows, by ASN.1 type name.
 SCHEMAS = _Schemas()
+
+
+def _schema_names() -> list:
+    if not dict.__len__(SCHEMAS):
+        SCHEMAS.update(_schemas())
+    return list(SCHEMAS)
 
 #: DER inside a primitive: (field name, governing algorithm or extension OID) -> schema.
 _ENCAPSULATED = {
@@ -354,6 +360,13 @@ def der_tree(der: bytes, schema: str = "", *, private: bool = False) -> Asn1Tree
     known to be public is redacted. Raises :class:`~pkilesson.errors.DecodeError`
     when the bytes are not one complete DER node.
     """
+    if not isinstance(der, (bytes, bytearray, memoryview)):
+        raise argument_error("der", "bytes (DER, e.g. certificate.public_bytes(Encoding.DER))", der)
+    if not isinstance(schema, str):
+        raise argument_error("schema", f"the name of an ASN.1 structure, one of {', '.join(_schema_names())}", schema)
+    if schema and schema not in _schema_names():
+        raise DecodeError(f"There is no ASN.1 structure {schema!r} here.", f"use one of {', '.join(_schema_names())}.")
+    check_bool(private, "private")
     der = bytes(der)
     raw = parse(der, 0, len(der), 0)
     if raw.hl + raw.length != len(der):

@@ -232,12 +232,17 @@ def explain(
     Takes the same arguments; raises :class:`~pkilesson.errors.PkiLessonError`
     for bad arguments only.
     """
+    from .certificates import as_certificate
+    from .verification import _certificates
+
     now = resolve_now(now)
-    intermediates = list(intermediates)
+    if not isinstance(certificate, x509.Certificate):  # a path, PEM or bytes; anything else: verify_certificate says
+        certificate = as_certificate(certificate, "certificate", to_verify=True)
+    intermediates = _certificates(intermediates, "intermediates")
     verdict = verify_certificate(
         certificate, roots, host=host, client=client, intermediates=intermediates, max_depth=max_depth, now=now
     )
-    roots = [roots] if isinstance(roots, x509.Certificate) else list(roots)
+    roots = _certificates(roots, "roots")
     chain = list(verdict.chain) if verdict.valid else _build_chain(certificate, roots, intermediates)
     purpose = "client" if client else "server"
     checks = _parse_checks(chain) + _chain_checks(chain, roots, now) + _leaf_checks(certificate, purpose, host)

@@ -27,7 +27,7 @@ from ._time import resolve_now
 from .authority import CertificateAuthority
 from .certificates import certificate_to_pem, load_certificate, load_certificates
 from .csr import create_csr
-from .errors import PkiLessonError, WorkspaceError
+from .errors import PkiLessonError, WorkspaceError, argument_error
 from .keys import PrivateKey, generate_key, load_private_key, private_key_to_pem
 from .profiles import CLIENT, INTERMEDIATE_CA, SERVER
 from .tls import Party
@@ -123,6 +123,8 @@ def chain_handshake(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("intermed
     """
     from .tls import handshake
 
+    _check_hierarchy(hierarchy)
+    _check_parts(sends, "sends"), _check_parts(trusts, "trusts")
     for part in (*sends, *trusts):
         if part not in CHAIN_PARTS:
             raise PkiLessonError(f"Unknown part {part!r}.", f"use {' or '.join(CHAIN_PARTS)}.")
@@ -156,6 +158,8 @@ def partial_chain_verdicts(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("i
     from .running import versions
     from .wire import observe
 
+    _check_hierarchy(hierarchy)
+    _check_parts(sends, "sends"), _check_parts(trusts, "trusts")
     for part in (*sends, *trusts):
         if part not in CHAIN_PARTS:
             raise PkiLessonError(f"Unknown part {part!r}.", f"use {' or '.join(CHAIN_PARTS)}.")
@@ -169,8 +173,18 @@ def partial_chain_verdicts(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("i
     return "\n".join(lines)
 
 
+def _check_hierarchy(hierarchy) -> None:
+    if not isinstance(hierarchy, Hierarchy):
+        raise argument_error("hierarchy", "a Hierarchy", hierarchy, "pass make_hierarchy() or load_hierarchy('folder').")
+
+
+def _check_parts(parts, parameter: str) -> None:
+    if isinstance(parts, str) or not isinstance(parts, (tuple, list)):
+        raise argument_error(parameter, f"a tuple of parts, from {CHAIN_PARTS}", parts)
+
+
 def _check_role(role: str) -> None:
-    if role not in _ROLES:
+    if not isinstance(role, str) or role not in _ROLES:
         raise PkiLessonError(f"Unknown role {role!r}.", "use 'server' or 'client'.")
 
 
@@ -190,6 +204,11 @@ def make_hierarchy(
     works, P-256 is quick to make.
     """
     now = resolve_now(now)
+    if isinstance(server_names, str) or not isinstance(server_names, (tuple, list)) or not server_names:
+        raise argument_error("server_names", "a non-empty tuple of names such as ('localhost', '127.0.0.1')",
+                             server_names)
+    if not isinstance(server_names[0], str):
+        raise argument_error("server_names", "a tuple of names (str)", server_names[0])
     root = CertificateAuthority.create(root_name, key_type=key_type, now=now)
     inter_key = generate_key(key_type)
     intermediate = CertificateAuthority(
@@ -209,8 +228,10 @@ def load_hierarchy(directory: Union[str, Path], *, root_passphrase: Union[str, b
     Without it, ``root`` is None: the root's key stays where it is (offline),
     and everything else works.
     """
-    folder = Path(directory)
-    missing = [name for name in HIERARCHY_FILES if not (folder / name).is_file()]
+    from .workspace import _as_path, _lstat
+
+    folder = _as_path(directory, "directory")
+    missing = [name for name in HIERARCHY_FILES if _lstat(folder / name) is None]
     if missing:
         raise WorkspaceError(f"{folder}/ lacks {', '.join(missing)}.",
                              "make the files again: make_hierarchy().save(folder, root_passphrase=...).")

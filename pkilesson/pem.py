@@ -249,6 +249,11 @@ def single_pem_block(
     returned with the first label. Anything else raises a clear error saying
     what the data holds instead.
     """
+    if isinstance(labels, str) or not isinstance(labels, (tuple, list)) or not labels or \
+            not all(isinstance(label, str) for label in labels):
+        raise argument_error("labels", "a tuple of PEM labels such as ('CERTIFICATE',)", labels)
+    if not isinstance(what, str):
+        raise argument_error("what", "text naming what the data should hold", what)
     raw = as_bytes(data, what, error)
     if not raw.strip():
         raise error(

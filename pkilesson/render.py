@@ -139,6 +139,9 @@ def render_svg(dot_source: str, renderer: Optional[str] = None) -> str:
     Raises :class:`~pkilesson.errors.RenderError` when no renderer is found,
     the program cannot run, or it rejects the source.
     """
+    if not isinstance(dot_source, str):
+        raise RenderError(f"dot_source= must be Graphviz DOT text (a str), got {type(dot_source).__name__}.",
+                          "pass a diagram's .source, e.g. workspace_diagram('lab').source.")
     program = find_renderer(renderer)
     try:
         done = subprocess.run(

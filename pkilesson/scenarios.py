@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from ._time import resolve_now
 from .authority import CertificateAuthority
 from .csr import create_csr
-from .errors import PkiLessonError
+from .errors import PkiLessonError, argument_error
 from .keys import PrivateKey, generate_key, signature_hash
 from .lesson import LAB, Transcript
 from .openssl import openssl_path
@@ -205,9 +205,29 @@ def both_sides(report: HandshakeReport, title: str = "") -> BothSides:
 # -- the scenarios' parties ---------------------------------------------------------------------------
 
 
+def _artifacts(artifacts):
+    from .workflow import _check_artifacts
+
+    return _check_artifacts(artifacts)
+
+
+def _days(value, parameter: str, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise argument_error(parameter, "a whole number of days", value)
+    if not least <= value <= 36500:
+        raise PkiLessonError(f"{parameter}={value} is out of range.", f"give {least} to 36500 days.")
+    return value
+
+
+def _side(side) -> str:
+    if not isinstance(side, str) or side not in _CONTEXTS:
+        raise PkiLessonError(f"Unknown side {side!r}.", "use 'client' or 'server'.")
+    return side
+
+
 def trust_of(artifacts) -> tuple[x509.Certificate, ...]:
     """What each side of the workspace trusts: its copy of ``ca-cert.pem``."""
-    return (artifacts.ca.certificate,)
+    return (_artifacts(artifacts).ca.certificate,)
 
 
 def other_ca_client(artifacts, *, name: str = "mallory.localhost") -> Party:
@@ -216,6 +236,9 @@ def other_ca_client(artifacts, *, name: str = "mallory.localhost") -> Party:
     The client trusts the workspace's CA, so it accepts the server: only the
     server's check of the client's certificate can fail.
     """
+    _artifacts(artifacts)
+    if not isinstance(name, str):
+        raise argument_error("name", "a client name such as 'mallory.localhost'", name)
     other = CertificateAuthority.create("/C=FR/O=Elsewhere/CN=Other CA", key_type="p256")
     key = generate_key("p256")
     certificate = other.issue(create_csr(key, f"/C=FR/O=Elsewhere/CN={name}", [name]), CLIENT)
@@ -232,6 +255,9 @@ def expired_client(artifacts, *, days: int = 30, ended_days_ago: int = 1, now: O
     validation checks each certificate's dates against the time of the check
     only, so the verdict is about the expiry and nothing else.
     """
+    _artifacts(artifacts)
+    _days(days, "days", 1)
+    _days(ended_days_ago, "ended_days_ago", 0)
     now = resolve_now(now)
     ca, certificate = artifacts.ca, artifacts.client_certificate
     end = now - dt.timedelta(days=ended_days_ago)
@@ -255,8 +281,13 @@ def revocation_list(ca: CertificateAuthority, certificates, *, reason: str = "ke
     :func:`~pkilesson.revocation.revoke` does the same on a workspace and
     writes ``ca-crl.pem`` (lesson 06).
     """
-    if reason not in REASONS:
+    from .certificates import as_certificate
+
+    if not isinstance(reason, str) or reason not in REASONS:
         raise PkiLessonError(f"Unknown revocation reason {reason!r}.", f"use one of {', '.join(REASONS)}.")
+    if isinstance(certificates, (str, bytes, x509.Certificate)) or not isinstance(certificates, (list, tuple)):
+        raise argument_error("certificates", "a list of certificates", certificates)
+    certificates = [as_certificate(c, "certificates") for c in certificates]
     now = resolve_now(now)
     entries = []
     for certificate in certificates:
@@ -269,6 +300,7 @@ def revocation_list(ca: CertificateAuthority, certificates, *, reason: str = "ke
 
 def server_with_crl(artifacts, crl: x509.CertificateRevocationList) -> Party:
     """The workspace's server, checking clients against ``crl`` too (``VERIFY_CRL_CHECK_LEAF``)."""
+    _artifacts(artifacts)
     return Party((artifacts.server_certificate,), artifacts.server_key, trust_of(artifacts), (crl,))
 
 
@@ -413,7 +445,7 @@ SCENARIOS: dict[str, Scenario] = {
 
 def run_scenario(name: str, artifacts) -> HandshakeReport:
     """Run scenario ``name`` (a key of :data:`SCENARIOS`) with the workspace's ``artifacts``."""
-    if name not in SCENARIOS:
+    if not isinstance(name, str) or name not in SCENARIOS:
         raise PkiLessonError(f"There is no scenario {name!r}.", f"pick one of {', '.join(SCENARIOS)}.")
     return SCENARIOS[name].run(artifacts)
 
@@ -429,8 +461,7 @@ def certificate_verify_content(transcript_hash: bytes, side: str = "client") -> 
     64 spaces, the context string ``TLS 1.3, client CertificateVerify`` (or
     server), a zero byte, then the hash of the handshake messages so far.
     """
-    if side not in _CONTEXTS:
-        raise PkiLessonError(f"Unknown side {side!r}.", "use 'client' or 'server'.")
+    _side(side)
     if not isinstance(transcript_hash, bytes) or not transcript_hash:
         raise PkiLessonError("The transcript hash must be non-empty bytes.", "pass hashlib.sha256(...).digest().")
     return b"\x20" * 64 + _CONTEXTS[side] + b"\x00" + transcript_hash
@@ -455,6 +486,10 @@ def _scheme(key) -> tuple[str, Callable, Callable]:
 
 def sign_certificate_verify(key: PrivateKey, transcript_hash: bytes, side: str = "client") -> bytes:
     """The signature a CertificateVerify carries: ``key`` signs :func:`certificate_verify_content`."""
+    from .keys import as_private_key
+
+    key = as_private_key(key)
+    _side(side)
     _, sign, _ = _scheme(key)
     return sign(key, certificate_verify_content(transcript_hash, side))
 
@@ -480,6 +515,12 @@ class CertificateVerifyCheck:
 def check_certificate_verify(certificate: x509.Certificate, signature: bytes, transcript_hash: bytes,
                              side: str = "client") -> CertificateVerifyCheck:
     """What the other side does with a CertificateVerify: check it with the *certificate's* public key."""
+    from .certificates import as_certificate
+
+    certificate = as_certificate(certificate)
+    if not isinstance(signature, (bytes, bytearray)):
+        raise argument_error("signature", "bytes (the CertificateVerify's signature)", signature)
+    _side(side)
     public = certificate.public_key()
     scheme, _, verify = _scheme(public)
     content = certificate_verify_content(transcript_hash, side)
