@@ -416,3 +416,27 @@ def test_unreadable_and_unsearchable_folders_are_one_line(small_lab):
     finally:
         os.chmod(base / "shut", 0o700)
         shutil.rmtree(base)
+
+
+@pytest.mark.xfail(strict=True, raises=OverflowError,
+                   reason="pkilesson/_facts.py serial() formats a negative serial with int.to_bytes (not this "
+                          "change's file; the two-line fix is in issue #11's report)")
+def test_diagram_of_a_workspace_with_a_negative_serial(tmp_path, small_lab, capsys):
+    """Finding 5: 'diagram' of a workspace whose certificate has a negative serial gave a traceback."""
+    import shutil
+    import warnings
+
+    from cryptography.hazmat.primitives import serialization
+
+    from pkilesson.pem import to_pem
+
+    folder = tmp_path / "lab"
+    shutil.copytree(small_lab, folder)
+    der = bytearray(load_certificate(folder / "server-cert.pem").public_bytes(serialization.Encoding.DER))
+    at = der.index(bytes.fromhex("a003020102"))
+    der[at + 7] |= 0x80
+    (folder / "server-cert.pem").write_bytes(to_pem("CERTIFICATE", bytes(der)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        code = main(["diagram", str(folder), "-o", str(tmp_path / "d.svg"), "--dot"])
+    assert code == 0 and "negative" in (tmp_path / "d.svg").read_text()
