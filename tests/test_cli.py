@@ -380,7 +380,12 @@ def _as_another_user():
     setpriv = __import__("shutil").which("setpriv")
     if setpriv is None:
         pytest.skip("running as root without setpriv: cannot drop privileges to test permissions")
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
+    prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all"]
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import pkilesson"], capture_output=True, text=True,
+                           timeout=60, cwd="/")
+    if probe.returncode:  # e.g. an interpreter under /root, which nobody may not enter
+        pytest.skip(f"nobody cannot run {sys.executable}: {probe.stderr.strip().splitlines()[-1:]}")
+    return prefix
 
 
 def test_unreadable_and_unsearchable_folders_are_one_line(small_lab):
