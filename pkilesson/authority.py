@@ -21,7 +21,7 @@ from typing import Iterable, Mapping, Optional, Union
 from cryptography import x509
 
 from ._time import resolve_now, validity_window
-from .certificates import as_certificate, check_key_pair, load_certificate
+from .certificates import check_key_pair, load_certificate
 from .csr import as_csr, check_csr_signature, requested_sans
 from .errors import IssuanceError, argument_error, check_bool
 from .keys import (
