@@ -31,7 +31,7 @@ from .errors import PkiLessonError, WorkspaceError, argument_error
 from .keys import PrivateKey, generate_key, load_private_key, private_key_to_pem
 from .profiles import CLIENT, INTERMEDIATE_CA, SERVER
 from .tls import Party
-from .workspace import write_file
+from .workspace import write_files
 
 __all__ = ["Hierarchy", "make_hierarchy", "load_hierarchy", "chain_handshake", "partial_chain_verdicts", "CHAIN_PARTS",
            "HIERARCHY_FILES", "ROOT_NAME", "INTERMEDIATE_NAME"]
@@ -84,17 +84,13 @@ class Hierarchy:
     def save(self, directory: Union[str, Path], *, root_passphrase: Union[str, bytes], overwrite: bool = False) -> list[Path]:
         """Write :data:`HIERARCHY_FILES` into ``directory``: keys 0600, the root's key encrypted.
 
-        Without ``overwrite`` nothing is written if any of the files exists.
+        Without ``overwrite`` nothing is written if any of the files exists; the
+        set is written all or nothing (:func:`~pkilesson.workspace.write_files`).
         """
         if self.root is None:
             raise PkiLessonError("This hierarchy was loaded without the root's key: it cannot be saved whole.",
                                  "save the hierarchy that make_hierarchy() returned.")
         folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
-        taken = [name for name in HIERARCHY_FILES if (folder / name).exists()]
-        if taken and not overwrite:
-            raise WorkspaceError(f"{folder}/ already holds {', '.join(taken)}; nothing was written.",
-                                 "pass overwrite=True to replace them, or choose another folder.")
         files = {
             "root-cert.pem": certificate_to_pem(self.root_certificate),
             "root-key.pem": private_key_to_pem(self.root.key, root_passphrase),
@@ -105,8 +101,9 @@ class Hierarchy:
             files[f"{role}-key.pem"] = private_key_to_pem(getattr(self, f"{role}_key"))
             files[f"{role}-cert.pem"] = certificate_to_pem(getattr(self, f"{role}_certificate"))
             files[f"{role}-chain.pem"] = b"".join(certificate_to_pem(c) for c in self.chain(role))
-        return [write_file(folder / name, data, private=name.endswith("-key.pem"), overwrite=overwrite)
-                for name, data in files.items()]
+        # All or nothing, under the folder's lock; the folder made 0700 (it holds keys), whatever the umask.
+        return write_files(folder, files, private=[name for name in files if name.endswith("-key.pem")],
+                           overwrite=overwrite)
 
 
 #: What a party can send or trust in :func:`chain_handshake`.

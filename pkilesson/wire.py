@@ -24,13 +24,10 @@ certificate key *signs* and encrypts nothing.
 from __future__ import annotations
 
 import hashlib
-import os
 import socket
 import ssl
 import sys
-import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Optional
 
 from cryptography import x509
@@ -38,10 +35,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 
-from .certificates import certificate_to_pem
 from .errors import PkiLessonError
-from .keys import private_key_to_pem
-from .tls import TIMEOUT, LoopbackServer, Party, party_of
+from .tls import TIMEOUT, LoopbackServer, Party, _Files, party_of
 
 __all__ = ["GROUPS", "SIGNATURE_SCHEMES", "Signed", "WireReport", "observe", "parse_hello"]
 
@@ -254,31 +249,6 @@ def _signatures(handshake: list[tuple[str, bytes]], version: Optional[str], suit
 
 
 # -- the handshake -----------------------------------------------------------------------------------
-
-
-class _Files:
-    """The client's PEM files in a private temporary folder (the key 0600), for ssl, which reads paths."""
-
-    def __init__(self, party: Party) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="pkilesson-wire-")
-        os.chmod(self._dir.name, 0o700)
-        folder = Path(self._dir.name)
-        self.trust = self.chain = self.key = None
-        if party.trusts:
-            self.trust = folder / "trust.pem"
-            self.trust.write_bytes(b"".join(certificate_to_pem(c) for c in party.trusts))
-        if party.chain:
-            if party.key is None:
-                raise PkiLessonError("The client's certificate was given without its private key.", "give the key too.")
-            self.chain = folder / "chain.pem"
-            self.chain.write_bytes(b"".join(certificate_to_pem(c) for c in party.chain))
-            self.key = folder / "key.pem"
-            fd = os.open(self.key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(private_key_to_pem(party.key))
-
-    def close(self) -> None:
-        self._dir.cleanup()
 
 
 def _client_context(files: _Files, *, default_context: bool, strict: Optional[bool], partial_chain: Optional[bool],
