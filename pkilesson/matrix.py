@@ -4,15 +4,20 @@ Columns (:data:`CHECKERS`): ``openssl verify`` as the source runs it and with
 strict checks, a real TLS handshake on 127.0.0.1 with Python's ``ssl`` (its
 ``create_default_context()`` as the running Python makes it, and the same
 with ``VERIFY_X509_STRICT`` set explicitly), pyca/cryptography's verifier,
-and pkilint. Every cell carries the checker's name, version, the command
-that ran and the checker's own words, quoted: ``openssl``'s error line,
-Python's exception, pyca/cryptography's message, pkilint's findings. The
-files are those :func:`write_lab_files` writes (``ca-cert.pem``,
-``leaf-cert.pem``, ``leaf-key.pem``, ``untrusted.pem``), so each command can
-be run again by hand. pkilesson's own explanation (the check list and the
-fix) sits beside the quotes, in :attr:`Matrix.explanation`, labelled as
-ours. A checker that is not on the machine, or cannot run on this defect,
-says so (``accepted`` None): it is never faked.
+pkilint, and the other stacks a certificate meets in the world: GnuTLS
+(``certtool --verify``, and ``gnutls-cli`` in a real handshake), NSS
+(``vfychain`` in a throwaway database), Go's ``crypto/x509`` and Chromium
+(a real navigation of headless Chromium). Every cell carries the checker's
+name, version, the command that ran and the checker's own words, quoted:
+``openssl``'s error line, Python's exception, pyca/cryptography's message,
+pkilint's findings, GnuTLS's and NSS's status lines, Go's error, Chromium's
+network error. The files are those :func:`write_lab_files` writes
+(``ca-cert.pem``, ``leaf-cert.pem``, ``leaf-key.pem``, ``untrusted.pem``,
+``chain.pem``), so each command can be run again by hand. pkilesson's own
+explanation (the check list and the fix) sits beside the quotes, in
+:attr:`Matrix.explanation`, labelled as ours. A checker that is not on the
+machine, or cannot run on this defect, says so (``accepted`` None, with the
+command that installs it): it is never faked.
 """
 
 from __future__ import annotations
@@ -32,9 +37,10 @@ from .defects import Broken
 from .explain import Explanation, explain, verifier_version
 from .keys import private_key_to_pem
 from .lint import blocking, lint_certificate, lint_pair, pkilint_available
+from ._stack import at_the_real_time
 from .openssl import Command, openssl_path, openssl_version, run
 
-__all__ = ["CHECKERS", "LAB_FILES", "Cell", "Matrix", "verdict_matrix", "write_lab_files"]
+__all__ = ["CHECKERS", "LAB_FILES", "PACKAGES", "Cell", "Matrix", "verdict_matrix", "write_lab_files"]
 
 _PY = f"Python {platform.python_version()}"
 
@@ -47,13 +53,25 @@ CHECKERS = {
     "python-ssl-strict": "the same, with VERIFY_X509_STRICT set explicitly: a real handshake",
     "pyca": "pyca/cryptography's verifier (PolicyBuilder ... build_server_verifier / build_client_verifier)",
     "pkilint": "pkilint: lint_pkix_cert on the leaf and the CA, lint_pkix_signer_signee_cert_chain on the pair",
+    "gnutls": "GnuTLS: certtool --verify --load-ca-certificate ca-cert.pem --verify-purpose OID "
+              "[--verify-hostname HOST]",
+    "gnutls-cli": "GnuTLS: gnutls-cli --x509cafile ca-cert.pem --verify-hostname HOST: a real handshake",
+    "nss": "NSS (Firefox's library): vfychain -u 1|0 in a throwaway NSS database trusting ca-cert.pem; "
+           "NSS checks no host name there",
+    "go": "Go: crypto/x509 Certificate.Verify (Roots, DNSName, KeyUsages, CurrentTime), a small Go program",
+    "chromium": "Chromium: headless, a real navigation to https://HOST:PORT/ on 127.0.0.1, "
+                "ca-cert.pem trusted in its NSS database",
 }
+#: Where each checker comes from on Debian (and Ubuntu): the package to install when it is missing.
+PACKAGES = {"openssl": "openssl", "openssl-strict": "openssl", "gnutls": "gnutls-bin", "gnutls-cli": "gnutls-bin",
+            "nss": "libnss3-tools", "go": "golang-go", "chromium": "chromium libnss3-tools"}
 #: The files a lab run uses, as ``pkilesson lab NAME -o DIR`` writes them.
 LAB_FILES = {
     "ca-cert.pem": "the trusted CA certificate(s)",
     "leaf-cert.pem": "the certificate under test",
     "leaf-key.pem": "its private key (mode 0600), for the handshake",
     "untrusted.pem": "the intermediate certificates given, if any",
+    "chain.pem": "leaf-cert.pem then untrusted.pem in one file (certtool --infile), if there are intermediates",
 }
 _WAIT = 10.0  # seconds a handshake may take on loopback
 
@@ -177,6 +195,7 @@ def write_lab_files(broken: Broken, folder: Path) -> dict:
         contents["leaf-key.pem"] = private_key_to_pem(broken.key)
     if broken.intermediates:
         contents["untrusted.pem"] = b"".join(certificate_to_pem(c) for c in broken.intermediates)
+        contents["chain.pem"] = contents["leaf-cert.pem"] + contents["untrusted.pem"]
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))  # mode 0700
@@ -300,6 +319,66 @@ def _pkilint(broken: Broken) -> Cell:
     return Cell("pkilint", False, words, _pkilint_version(), command)
 
 
+def _cell(name: str, verdict) -> Cell:
+    return Cell(name, verdict.accepted, verdict.words, verdict.version, verdict.command)
+
+
+def _presented(broken: Broken) -> str:
+    return "leaf-cert.pem" + (" + untrusted.pem" if broken.intermediates else "") + " with leaf-key.pem"
+
+
+def _gnutls(broken: Broken, folder: Path) -> Cell:
+    from .gnutls import certtool_verify
+
+    infile = "chain.pem" if broken.intermediates else "leaf-cert.pem"
+    return _cell("gnutls", certtool_verify(folder, broken.purpose, broken.host, infile=infile,
+                                           real_time=at_the_real_time(broken.at)))
+
+
+def _gnutls_cli(broken: Broken, folder: Path) -> Cell:
+    """A real handshake: pkilesson's loopback server presents the leaf; the client is gnutls-cli."""
+    from .gnutls import gnutls_cli_command, gnutls_cli_handshake, tool_version
+    from .tls import LoopbackServer, Party
+
+    command = gnutls_cli_command(broken.host, _presented(broken))
+    version = tool_version("gnutls-cli")
+    if version is None or broken.key is None or broken.purpose != "server" or not at_the_real_time(broken.at):
+        from ._stack import ToolVerdict, not_installed
+
+        if version is None:
+            return _cell("gnutls-cli", not_installed("gnutls-cli", "gnutls-bin", command, "GnuTLS's gnutls-cli"))
+        why = ("no private key for this certificate: a handshake needs one" if broken.key is None else
+               "this lab's handshake checks a server's certificate only" if broken.purpose != "server" else
+               "gnutls-cli checks dates at the real time only; this check is at another time")
+        return _cell("gnutls-cli", ToolVerdict(None, why, version, command))
+    server = Party((broken.leaf, *broken.intermediates), broken.key, ())
+    with LoopbackServer(server, require_client_certificate=False, strict=False, lifetime=_WAIT * 3) as listening:
+        return _cell("gnutls-cli", gnutls_cli_handshake(folder, listening.port, broken.host, _presented(broken)))
+
+
+def _nss(broken: Broken, folder: Path, work: Path) -> Cell:
+    from .nss import vfychain_verify
+
+    at = None if at_the_real_time(broken.at) else broken.at
+    return _cell("nss", vfychain_verify(folder, broken.purpose, trusted=len(broken.roots), at=at,
+                                        intermediates=len(broken.intermediates), work=work))
+
+
+def _go(broken: Broken, folder: Path) -> Cell:
+    from .golang import go_verify
+
+    return _cell("go", go_verify(folder, broken.purpose, broken.host, broken.at,
+                                 untrusted=bool(broken.intermediates)))
+
+
+def _chromium(broken: Broken) -> Cell:
+    from .browser import chromium_verdict
+
+    return _cell("chromium", chromium_verdict((broken.leaf, *broken.intermediates), broken.key, broken.roots,
+                                              broken.host, purpose=broken.purpose, at=broken.at,
+                                              presented=_presented(broken)))
+
+
 def verdict_matrix(broken: Broken, folder: Optional[Path] = None) -> Matrix:
     """Run every checker of :data:`CHECKERS` on ``broken`` and collect the verdicts.
 
@@ -313,7 +392,8 @@ def verdict_matrix(broken: Broken, folder: Optional[Path] = None) -> Matrix:
         if folder is None:
             write_lab_files(broken, where)
         cells = [_openssl(broken, where, strict=False), _openssl(broken, where, strict=True),
-                 _python_ssl(broken, where, strict=False), _python_ssl(broken, where, strict=True)]
-    cells += [_pyca(broken, report), _pkilint(broken)]
+                 _python_ssl(broken, where, strict=False), _python_ssl(broken, where, strict=True),
+                 _pyca(broken, report), _pkilint(broken), _gnutls(broken, where), _gnutls_cli(broken, where),
+                 _nss(broken, where, Path(temp)), _go(broken, where), _chromium(broken)]
     return Matrix(broken, tuple(cells), report)
 

@@ -3,20 +3,30 @@
 For each defect, ``pkilesson lab NAME -o DIR --json`` writes the files and the verdicts; the test then
 runs each checker itself on those files (the openssl CLI, pkilint's two commands, pyca/cryptography's
 verifier in another Python process, and a real handshake whose client is another Python process running
-the command the cell shows) and requires the same verdict and the same words.
+the command the cell shows; GnuTLS's certtool and gnutls-cli, NSS's certutil and vfychain, the Go
+program built here with ``go build``, and Chromium from the shell with ``--dump-dom`` against a server
+of this test's own) and requires the same verdict and the same words.
 """
 
 from __future__ import annotations
 
+import http.server
 import json
+import os
+import re
 import shlex
+import shutil
+import ssl
 import stat
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 import pytest
 
+from conftest import REQUIRE_TOOLS
 from pkilesson.cli import main
 from pkilesson.defects import DEFECTS
 
@@ -121,8 +131,119 @@ def _pkilint_by_hand(folder: Path, command: str) -> tuple[bool, set]:
     return not codes, codes
 
 
+def _have(tool: str, package: str) -> bool:
+    """Whether ``tool`` is installed; under CI (PKILESSON_REQUIRE_TOOLS=1) a missing one fails the test."""
+    if shutil.which(tool):
+        return True
+    if REQUIRE_TOOLS:
+        pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but the '{tool}' command is not installed (a column of the lab); "
+                    f"Debian: apt-get install {package}")
+    return False
+
+
+#: Each new column's commands, and their Debian package.
+STACK_TOOLS = {"gnutls": {"certtool": "gnutls-bin"}, "gnutls-cli": {"gnutls-cli": "gnutls-bin"},
+               "nss": {"certutil": "libnss3-tools", "vfychain": "libnss3-tools"}, "go": {"go": "golang-go"},
+               "chromium": {"chromium": "chromium", "certutil": "libnss3-tools"}}
+
+
+@pytest.fixture(scope="module")
+def goverify_by_hand(tmp_path_factory):
+    """The lab's Go program, built here by the test itself with ``go build`` (not pkilesson's cached build)."""
+    if not _have("go", "golang-go"):
+        return None
+    from pkilesson.golang import SOURCE
+
+    out = tmp_path_factory.mktemp("goverify") / "goverify"
+    env = dict(os.environ, GOPROXY="off", GOTOOLCHAIN="local", CGO_ENABLED="0")
+    subprocess.run(["go", "build", "-o", str(out), str(SOURCE)], cwd=out.parent, env=env, check=True, timeout=600,
+                   capture_output=True)
+    return out
+
+
+def _certtool_by_hand(folder: Path, cell: dict) -> None:
+    done = subprocess.run(shlex.split(cell["command"]), cwd=folder, capture_output=True, text=True, timeout=60)
+    assert (done.returncode == 0) is cell["accepted"], (cell, done.stdout)
+    assert cell["words"].startswith("Chain verification output: ")
+    assert cell["words"] in [line.strip() for line in done.stdout.splitlines()], (cell, done.stdout)
+
+
+def _gnutls_cli_by_hand(folder: Path, cell: dict) -> None:
+    """gnutls-cli, the cell's command, against pkilesson's loopback server presenting the leaf."""
+    from pkilesson import load_certificate, load_private_key
+    from pkilesson.tls import LoopbackServer, Party
+
+    command, _, note = cell["command"].partition("  # PORT: ")
+    assert note == "a server on 127.0.0.1 presenting leaf-cert.pem with leaf-key.pem"
+    party = Party((load_certificate(folder / "leaf-cert.pem"),), load_private_key(folder / "leaf-key.pem"), ())
+    with LoopbackServer(party, require_client_certificate=False, strict=False, lifetime=30) as server:
+        done = subprocess.run(["bash", "-c", command.replace("PORT", str(server.port))], cwd=folder,
+                              capture_output=True, text=True, timeout=60)
+    lines = [line.strip() for line in (done.stdout + done.stderr).splitlines()]
+    assert (done.returncode == 0 and "- Handshake was completed" in lines) is cell["accepted"], (cell, lines)
+    assert all(part in lines for part in cell["words"].split("; ")), (cell, lines)
+
+
+def _nss_by_hand(folder: Path, cell: dict, database: Path) -> None:
+    """The cell's three commands (a new database, the CA trusted in it, vfychain), NSSDB a new folder."""
+    commands, _, note = cell["command"].partition("  # ")
+    assert note == "NSSDB: a new, empty folder"
+    database.mkdir()
+    for part in commands.split(" && "):
+        done = subprocess.run([a.replace("NSSDB", str(database)) for a in shlex.split(part)], cwd=folder,
+                              capture_output=True, text=True, timeout=60)
+    said = " ".join(line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip())
+    assert (done.returncode == 0) is cell["accepted"] and said == cell["words"], (cell, said)
+
+
+def _go_by_hand(folder: Path, cell: dict, program: Path) -> None:
+    argv = shlex.split(cell["command"].partition("  # ")[0])
+    assert Path(argv[0]).name.startswith("goverify-")
+    done = subprocess.run([str(program), *argv[1:]], cwd=folder, capture_output=True, text=True, timeout=60)
+    assert (done.returncode == 0) is cell["accepted"] and done.stdout.strip() == cell["words"], (cell, done.stdout)
+
+
+class _Page(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = b"<p>served by the test's own HTTPS server</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def _chromium_by_hand(folder: Path, cell: dict) -> None:
+    """The cell's shell script (Chromium with --dump-dom) against an HTTPS server of the test's own."""
+    script, _, note = cell["command"].partition("  # PORT: ")
+    assert note.startswith("a server on 127.0.0.1 presenting leaf-cert.pem with leaf-key.pem")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "leaf-cert.pem", folder / "leaf-key.pem")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    server.handle_error = lambda *args: None  # a refused handshake is the browser's verdict, not the server's error
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:  # mktemp's folder under a short path: Chromium's sockets in it must fit in 108 bytes
+        with tempfile.TemporaryDirectory(prefix="pkl-") as temp:
+            done = subprocess.run(["bash", "-c", script.replace("PORT", str(server.server_address[1]))], cwd=folder,
+                                  env=dict(os.environ, TMPDIR=temp), capture_output=True, text=True, timeout=120)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    failed = re.findall(r"Page load failed: (net::ERR_[A-Z_]+)", done.stderr)
+    if cell["accepted"]:
+        assert not failed and "served by the test's own HTTPS server" in done.stdout, (cell, done.stderr[-2000:])
+    else:
+        assert failed == [cell["words"]], (cell, failed, done.stderr[-2000:])
+
+
 @pytest.mark.parametrize("name", list(DEFECTS))
-def test_every_cell_matches_the_tool_run_by_hand(name, tmp_path, capsys, openssl_cli):
+def test_every_cell_matches_the_tool_run_by_hand(name, tmp_path, capsys, openssl_cli, goverify_by_hand):
     folder = tmp_path / "lab"
     code, out, _ = run(["lab", name, "-o", str(folder), "--json"], capsys)
     assert code == 0
@@ -133,9 +254,25 @@ def test_every_cell_matches_the_tool_run_by_hand(name, tmp_path, capsys, openssl
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / "leaf-key.pem").stat().st_mode) == 0o600
     cells = {c["name"]: c for c in data["checkers"]}
-    assert list(cells) == ["openssl", "openssl-strict", "python-ssl", "python-ssl-strict", "pyca", "pkilint"]
+    assert list(cells) == ["openssl", "openssl-strict", "python-ssl", "python-ssl-strict", "pyca", "pkilint",
+                           "gnutls", "gnutls-cli", "nss", "go", "chromium"]
+    present = {checker: all(_have(t, p) for t, p in tools.items()) for checker, tools in STACK_TOOLS.items()}
     for cell in cells.values():
-        assert set(cell) == {"name", "version", "command", "accepted", "words"} and cell["accepted"] in (True, False)
+        assert set(cell) == {"name", "version", "command", "accepted", "words"}
+        if present.get(cell["name"], True):
+            assert cell["accepted"] in (True, False), cell
+        else:  # not on this machine: a null cell that says how to install it
+            assert cell["accepted"] is None and "sudo apt-get install" in cell["words"], cell
+    if present["gnutls"]:
+        _certtool_by_hand(folder, cells["gnutls"])
+    if present["gnutls-cli"]:
+        _gnutls_cli_by_hand(folder, cells["gnutls-cli"])
+    if present["nss"]:
+        _nss_by_hand(folder, cells["nss"], tmp_path / "nssdb")
+    if present["go"]:
+        _go_by_hand(folder, cells["go"], goverify_by_hand)
+    if present["chromium"]:
+        _chromium_by_hand(folder, cells["chromium"])
     for checker in ("openssl", "openssl-strict"):
         cell = cells[checker]
         done = subprocess.run(shlex.split(cell["command"]), cwd=folder, capture_output=True, text=True, timeout=60)
