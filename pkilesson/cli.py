@@ -92,8 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     wf.add_argument("--key-type", choices=KEY_TYPES, default="rsa2048",
                     help="type of the keys (default rsa2048, as the source)")
     wf.add_argument("--ca-key-type", choices=CA_KEY_TYPES,
-                    help="type of the CA's key if not --key-type (no ed25519: pyca/cryptography's "
-                    "verifier refuses Ed25519 signatures)")
+                    help="type of the CA's key (default: --key-type, or p256 with --key-type ed25519: "
+                    "pyca/cryptography's verifier refuses certificates signed with Ed25519)")
     wf.add_argument("--days", type=_positive_int, default=365, help="validity of the server and client certificates")
     wf.add_argument("--ca-days", type=_positive_int, default=3650, help="validity of the CA certificate")
     wf.add_argument("--server-name", action="append", dest="server_names", metavar="NAME",
@@ -113,8 +113,11 @@ def _parser() -> argparse.ArgumentParser:
     purpose.add_argument("--client", action="store_true", help="verify as a client certificate")
     vf.add_argument("--at", help="check at this instant (ISO 8601, e.g. 2027-01-01T00:00:00Z)")
     vf.add_argument("--max-depth", type=_depth, help="most intermediates accepted (0: the leaf's issuer is the root)")
-    vf.add_argument("--json", action="store_true", help="print the verdict, every check, the fix and the warnings as JSON")
-    vf.add_argument("--explain", action="store_true", help="print every check in order with its result")
+    vf.add_argument("--crl", type=Path, help="a CRL to check the certificate against (its signature is checked "
+                    "with the --ca certificates first)")
+    show = vf.add_mutually_exclusive_group()
+    show.add_argument("--json", action="store_true", help="print the verdict, every check, the fix and the warnings as JSON")
+    show.add_argument("--explain", action="store_true", help="print every check in order with its result")
 
     ml = sub.add_parser("mtls", help="run one mutual-TLS handshake on 127.0.0.1 with a workspace's files")
     ml.add_argument("directory", type=_folder, help="the workspace folder (pkilesson workflow DIR)")
@@ -142,8 +145,9 @@ def _parser() -> argparse.ArgumentParser:
 
     dg = sub.add_parser("diagram", help="draw who signed what and who trusts whom in a workspace, as SVG")
     dg.add_argument("directory", type=_folder, help="the workspace folder")
-    dg.add_argument("-o", "--output", required=True,
-                    help="the SVG file to write ('-' for standard output); never a private key, a link or a device")
+    dg.add_argument("-o", "--output", default="-",
+                    help="the SVG (or DOT) file to write; '-' or none: standard output. Never a private key, a link "
+                    "or a device")
     dg.add_argument("--kind", choices=("workspace", "chain", "mtls"), default="workspace",
                     help="workspace: the files and their links (default); chain: one certificate's chain, "
                     "check by check; mtls: the mutual-TLS handshake")
@@ -201,10 +205,11 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def _print_commands(label: str, steps) -> None:
+    """The commands flush left, so they can be pasted into a shell as printed (a here-document's EOF included)."""
     print(f"  {label}")
     for step in steps:
         for line in str(step).splitlines():
-            print(f"    {line}")
+            print(line)
 
 
 def _workflow(args: argparse.Namespace) -> int:
@@ -219,15 +224,20 @@ def _workflow(args: argparse.Namespace) -> int:
         serials=(1, 2) if args.fixed_serials else None,
     )
     result = run_workflow(args.directory, settings, overwrite=args.overwrite)
-    print(f"Workspace {result.workspace.path}  ({describe_key_type(settings.key_type)} keys)")
+    keys = describe_key_type(settings.key_type)
+    if settings.ca_key != settings.key_type:
+        keys = f"{keys} keys; the CA's key: {describe_key_type(settings.ca_key)}"
+    else:
+        keys += " keys"
+    print(f"Workspace {result.workspace.path}  ({keys})")
     for step in result.steps:
         print(f"\nStep {step.number}: {step.title}")
         for name in step.files:
             path = result.workspace.path / name
             mode = stat.S_IMODE(path.stat().st_mode)
             print(f"  wrote {name}  (mode {mode:04o})")
-        _print_commands("source recipe:", step.source)
-        _print_commands("same result with openssl:", step.ours)
+        _print_commands("source recipe (as the source runs it):", step.source)
+        _print_commands("same result with openssl (paste into a shell, in the workspace folder):", step.ours)
         if step.number == 4:
             print(f"  server-cert.pem: {result.server_verdict}")
             print(f"  client-cert.pem: {result.client_verdict}")
@@ -252,13 +262,27 @@ def _verify(args: argparse.Namespace) -> int:
         max_depth=args.max_depth,
         now=now,
     )
+    revocation = None
+    if args.crl is not None:
+        from .revocation import check_revocation, load_crl
+
+        revocation = check_revocation(certificate, load_crl(args.crl), roots + intermediates, now=now)
     if args.json:
         import json
 
-        print(json.dumps(report.to_dict(), indent=2))
+        data = report.to_dict()
+        if revocation is not None:
+            data["revocation"] = {"crl": str(args.crl), "checked_by": "pkilesson", **revocation.to_dict()}
+        print(json.dumps(data, indent=2))
     else:
         _print_verdict(args.certificate, report, args.explain)
-    return 0 if report.valid else 1
+        if revocation is not None:
+            print(f"  revocation (pyca/cryptography's verifier checks none; pkilesson's check of {args.crl}): "
+                  f"{revocation}")
+            if revocation.fix:
+                print(f"  Fix: {revocation.fix}")
+    ok = report.valid and (revocation is None or revocation.revoked is False)
+    return 0 if ok else 1
 
 
 def _print_verdict(path: Path, report, every_check: bool) -> None:
@@ -347,7 +371,7 @@ def _inspect(args: argparse.Namespace) -> int:
     for number, item in enumerate(items, 1):
         if len(items) > 1:
             print(f"{'' if number == 1 else chr(10)}== {args.file}: block {number} of {len(items)} (a bundle) ==")
-        print(item)
+        print(_cli_terms(str(item)))
         if args.asn1:
             print(f"DER tree ({len(item.asn1.data)} bytes):")
             print(item.asn1)
@@ -382,13 +406,19 @@ _CLI_TERMS = (
     ("overwrite=True (--overwrite)", "--overwrite"),
     ("pass overwrite=True", "pass --overwrite"),
     ("overwrite=True", "--overwrite"),
+    ("(issuer=... or --issuer FILE)", "(--issuer FILE)"),
 )
 
 
-def _cli_words(text: str) -> str:
+def _cli_terms(text: str) -> str:
+    """``text`` with the library's argument names replaced by the command line's options."""
     for library, cli in _CLI_TERMS:
         text = text.replace(library, cli)
-    return " ".join(text.split())  # one line, whatever the message held
+    return text
+
+
+def _cli_words(text: str) -> str:
+    return " ".join(_cli_terms(text).split())  # one line, whatever the message held
 
 
 def _error(text: str) -> None:

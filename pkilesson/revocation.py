@@ -10,6 +10,7 @@ a server that loads it (``VERIFY_CRL_CHECK_LEAF``) refuses the revoked client.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
@@ -24,7 +25,8 @@ from .keys import key_matches, signature_hash
 from .pem import Data, single_pem_block
 from .workspace import Workspace, _lstat, write_file
 
-__all__ = ["REASONS", "CRL_FILE", "make_crl", "load_crl", "crl_to_pem", "revoke", "is_revoked"]
+__all__ = ["REASONS", "CRL_FILE", "RevocationCheck", "make_crl", "load_crl", "crl_to_pem", "revoke", "is_revoked",
+           "check_revocation"]
 
 CRL_FILE = "ca-crl.pem"
 #: The revocation reasons of RFC 5280 §5.3.1, by the names the CLI takes.
@@ -220,3 +222,89 @@ def _signed_by(certificate: x509.Certificate, ca: CertificateAuthority) -> bool:
     except Exception:  # InvalidSignature, ValueError, TypeError: not this CA's
         return False
     return True
+
+
+@dataclass(frozen=True)
+class RevocationCheck:
+    """pkilesson's check of one certificate against a CRL, step by step (our check, not a verifier's).
+
+    Attributes:
+        revoked: True when the CRL lists the certificate; None when the CRL
+            could not be used (``problem`` says why); False otherwise.
+        steps: (what was checked, passed) in order: the CRL's signature with
+            the CA's key, its dates, its issuer against the certificate's, the serial.
+        problem: the step that stopped the check, or the revocation itself.
+        fix: what to do about it.
+    """
+
+    revoked: Optional[bool]
+    steps: tuple[tuple[str, bool], ...]
+    problem: str = ""
+    fix: str = ""
+
+    def to_dict(self) -> dict:
+        return {"revoked": self.revoked, "steps": [{"check": c, "passed": p} for c, p in self.steps],
+                "problem": self.problem or None, "fix": self.fix or None}
+
+    def __str__(self) -> str:
+        if self.revoked is False:
+            return "not revoked: " + "; ".join(check for check, _ in self.steps)
+        return f"{'REVOKED' if self.revoked else 'not checked'}: {self.problem}"
+
+
+def check_revocation(
+    certificate: Union[x509.Certificate, Data],
+    crl: Union[x509.CertificateRevocationList, Data],
+    cas: Iterable[Union[x509.Certificate, Data]],
+    *,
+    now: Optional[dt.datetime] = None,
+) -> RevocationCheck:
+    """Is ``certificate`` on ``crl``? The CRL is trusted only if one of ``cas`` signed it, and only while current.
+
+    In order: one of the CA certificates ``cas`` has the CRL's issuer as its
+    subject and its key verifies the CRL's signature; ``now`` lies between the
+    CRL's thisUpdate and nextUpdate; the CRL's issuer is the certificate's
+    issuer (a CRL speaks only of its own CA's certificates); then the serial
+    is looked up. The first step that fails stops the check.
+    """
+    certificate, crl = as_certificate(certificate), as_crl(crl)
+    cas = [as_certificate(ca, "cas") for ca in cas]
+    now = resolve_now(now)
+    steps: list[tuple[str, bool]] = []
+    signer = next((ca for ca in cas if ca.subject == crl.issuer and _crl_signed_by(crl, ca)), None)
+    steps.append((f"the CRL's signature verifies with the key of {crl.issuer.rfc4514_string()}", signer is not None))
+    if signer is None:
+        return RevocationCheck(None, tuple(steps), f"the CRL's signature does not verify with any trusted CA "
+                               f"certificate (its issuer: {crl.issuer.rfc4514_string()})",
+                               "give the CRL of the CA that signed the certificate, and that CA with --ca")
+    current = crl.last_update_utc <= now and (crl.next_update_utc is None or now <= crl.next_update_utc)
+    due = f"{crl.next_update_utc:%Y-%m-%d %H:%M}Z" if crl.next_update_utc else "no date"
+    steps.append((f"the CRL is current (issued {crl.last_update_utc:%Y-%m-%d %H:%M}Z, next update {due})", current))
+    if not current:
+        return RevocationCheck(None, tuple(steps), f"the CRL is not current at {now:%Y-%m-%d %H:%M}Z "
+                               f"(issued {crl.last_update_utc:%Y-%m-%d %H:%M}Z, next update {due})",
+                               "get the CA's latest CRL (pkilesson revoke writes a new one)")
+    same = crl.issuer == certificate.issuer
+    steps.append(("the CRL's issuer is the certificate's issuer", same))
+    if not same:
+        return RevocationCheck(None, tuple(steps), f"the CRL is from {crl.issuer.rfc4514_string()}, the certificate "
+                               f"from {certificate.issuer.rfc4514_string()}: this CRL cannot speak of it",
+                               "give the CRL of the CA that issued the certificate")
+    entry = crl.get_revoked_certificate_by_serial_number(certificate.serial_number)
+    steps.append((f"serial {certificate.serial_number:x} is not on the list", entry is None))
+    if entry is None:
+        return RevocationCheck(False, tuple(steps))
+    try:
+        reason = entry.extensions.get_extension_for_class(x509.CRLReason).value.reason.value
+    except x509.ExtensionNotFound:
+        reason = "no reason given"
+    return RevocationCheck(True, tuple(steps), f"serial {certificate.serial_number:x} was revoked on "
+                           f"{entry.revocation_date_utc:%Y-%m-%d %H:%M}Z ({reason})",
+                           "issue a new certificate to replace it (a new key if the old one was compromised)")
+
+
+def _crl_signed_by(crl: x509.CertificateRevocationList, ca: x509.Certificate) -> bool:
+    try:
+        return crl.is_signature_valid(ca.public_key())
+    except Exception:  # a key type that cannot have signed it
+        return False

@@ -23,7 +23,7 @@ from ._time import resolve_now
 from .authority import CertificateAuthority, check_serial
 from .csr import create_csr
 from .errors import InvalidNameError, IssuanceError, WorkspaceError, argument_error, check_bool
-from .keys import DEFAULT_KEY_TYPE, PrivateKey, _check_key_type, generate_key
+from .keys import CA_KEY_TYPES, DEFAULT_KEY_TYPE, PrivateKey, _check_key_type, generate_key
 from .names import format_subj, make_name, parse_general_name, parse_general_names
 from .openssl import StepCommands, ca_certificate_commands, key_commands, leaf_commands, verify_commands
 from .openssl import source_recipe
@@ -43,7 +43,9 @@ class Settings:
         key_type: the type of the server's and client's keys (the source:
             RSA 2048 for all three keys).
         ca_key_type: the CA key's type, one of :data:`~pkilesson.keys.CA_KEY_TYPES`;
-            None means the same as ``key_type``.
+            None means the same as ``key_type``, except for Ed25519 leaves: their CA
+            is P-256, because pyca/cryptography's verifier refuses certificates
+            signed with Ed25519 (see :attr:`ca_key`).
         organization, country: the O and C of the three subjects.
         ca_name: the CA's CN; it must differ from the server's and client's.
         server_names: the server's subjectAltName entries (DNS names, IPs);
@@ -70,6 +72,13 @@ class Settings:
     days: int = 365
     ca_days: int = 3650
     serials: Optional[tuple[int, int]] = None
+
+    @property
+    def ca_key(self) -> str:
+        """The CA key's type: ``ca_key_type``, else ``key_type`` when a CA may have it, else ``"p256"``."""
+        if self.ca_key_type is not None:
+            return self.ca_key_type
+        return self.key_type if self.key_type in CA_KEY_TYPES else "p256"
 
     def __post_init__(self) -> None:
         _check_key_type(self.key_type)
@@ -177,7 +186,7 @@ def make_artifacts(settings: Settings = Settings(), *, now: Optional[dt.datetime
     client_san = parse_general_name(settings.client_name)
     server_subject, client_subject = settings.subject(settings.server_cn), settings.subject(settings.client_name)
     ca = CertificateAuthority.create(
-        settings.subject(settings.ca_name), key_type=settings.ca_key_type or settings.key_type, days=settings.ca_days, now=now
+        settings.subject(settings.ca_name), key_type=settings.ca_key, days=settings.ca_days, now=now
     )
     server_key = generate_key(settings.key_type)
     server_csr = create_csr(server_key, server_subject, settings.server_names)
@@ -225,7 +234,7 @@ def steps_of(artifacts: Artifacts, settings: Settings = Settings()) -> tuple[Ste
     return (
         Step(1, "The certificate authority (CA): a key and a self-signed certificate",
              FILE_NAMES[0:2], recipe[0:2],
-             (key_commands("ca", settings.ca_key_type or settings.key_type), ca_certificate_commands(artifacts.ca.certificate))),
+             (key_commands("ca", settings.ca_key), ca_certificate_commands(artifacts.ca.certificate))),
         Step(2, "The server: a key, a signing request, the certificate the CA signs",
              FILE_NAMES[2:5], recipe[2:4],
              (key_commands("server", settings.key_type), leaf_commands("server", artifacts.server_certificate))),

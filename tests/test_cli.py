@@ -51,10 +51,10 @@ def test_workflow_writes_the_eight_files_and_reports_each_step(workflow_dir):
             assert f"wrote {name}  (mode 0600)" in out
     for number in (1, 2, 3, 4):
         assert f"\nStep {number}: " in out
-    assert "    openssl genrsa 2048 > ca-key.pem\n" in out  # the source, verbatim
+    assert "\nopenssl genrsa 2048 > ca-key.pem\n" in out  # the source, verbatim, flush left (pastes into a shell)
     assert "-set_serial 01" in out and "-set_serial 02" in out
-    assert "    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server-key.pem\n" in out
-    assert "    cat > server-ext.cnf <<'EOF'\n    basicConstraints=critical,CA:FALSE\n" in out
+    assert "\nopenssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out server-key.pem\n" in out
+    assert "\ncat > server-ext.cnf <<'EOF'\nbasicConstraints=critical,CA:FALSE\n" in out and "\nEOF\n" in out
     assert "-addext subjectAltName=DNS:localhost,IP:127.0.0.1" in out
     assert "server-cert.pem: valid for server localhost (chain of 2)" in out
     assert "client-cert.pem: valid for client (chain of 2)" in out
@@ -109,7 +109,7 @@ def test_workflow_options(tmp_path, capsys):
         (["workflow", "{d}", "--days", "4000"], ["outlive its CA", "at most"]),
         (["workflow", "{d}", "--server-name", "bad_name"], ["bad_name", "underscores"]),
         (["workflow", "{d}", "--client-name", "a..b"], ["two dots"]),
-        (["workflow", "{d}", "--key-type", "ed25519"], ["CA's key is ed25519", "p256"]),
+        (["workflow", "{d}", "--ca-key-type", "ed25519"], ["invalid choice"]),  # --key-type ed25519 alone works
         (["workflow", "{d}", "--ca-name", "localhost"], ["CA's own subject"]),
         (["workflow", "{d}", "--ca-name", ""], ["empty"]),
         (["workflow", "{f}"], ["is a file, not a folder"]),
