@@ -62,8 +62,9 @@ from ._stack import ToolVerdict, at_the_real_time, lines_of, not_installed, run_
 from .certificates import certificate_to_pem
 from .keys import private_key_to_pem
 
-__all__ = ["CHROMIUM_FLAGS", "Chromium", "HttpsServer", "Visit", "BrowserReport", "CurlReport", "chromium_path",
-           "chromium_verdict", "chromium_mtls", "curl_mtls", "curl_path", "BrowserUnavailable"]
+__all__ = ["CHROMIUM_FLAGS", "Chromium", "HttpsServer", "Seen", "Visit", "BrowserReport", "CurlReport", "NotRun",
+           "chromium_path", "chromium_verdict", "chromium_mtls", "curl_argv", "curl_mtls", "curl_path",
+           "BrowserUnavailable"]
 
 #: The flags Chromium runs with here: headless, and nothing fetched in the background.
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -169,11 +170,23 @@ class HttpsServer:
     (else it asks for none). Its page says which client certificate it
     accepted. Use it as a context manager: the socket and threads are closed
     on exit, and it serves ``lifetime`` seconds at most.
+
+    ``check_delay``: seconds the server waits, once the client's
+    ``Certificate`` message has arrived, before checking it, as a busy server
+    would. In TLS 1.3 the client has finished its handshake by then and sends
+    its request; a refused client then reads the server's alert as the answer
+    to that request, and Chromium names it (``net::ERR_BAD_SSL_CLIENT_AUTH_CERT``).
+    Without the wait the alert can reach Chromium before it uses the
+    connection, and it says only ``net::ERR_SOCKET_NOT_CONNECTED``. The wait
+    uses CPython's message callback (``SSLContext._msg_callback``, as
+    :mod:`pkilesson.tls` does); where it is missing there is no wait.
     """
 
-    def __init__(self, chain, key, trusts=(), *, require_client_certificate: bool = True, lifetime: float = 60.0):
+    def __init__(self, chain, key, trusts=(), *, require_client_certificate: bool = True, lifetime: float = 60.0,
+                 check_delay: float = 0.2):
         self.chain, self.key, self.trusts = tuple(chain), key, tuple(trusts)
         self.require_client_certificate, self.lifetime = require_client_certificate, lifetime
+        self.check_delay = check_delay
         self.seen: list[Seen] = []
         self.port = 0
         self._stop = threading.Event()
@@ -191,6 +204,15 @@ class HttpsServer:
                 context.load_verify_locations(files.add("trust.pem",
                                                         b"".join(certificate_to_pem(c) for c in self.trusts)))
             context.verify_mode = ssl.CERT_REQUIRED if self.require_client_certificate else ssl.CERT_NONE
+            if self.require_client_certificate and self.check_delay and hasattr(context, "_msg_callback"):
+                delay = self.check_delay
+
+                def slow_check(_connection, direction, _version, content_type, message_type, _data):
+                    # The client's Certificate message has arrived: wait before checking it (see the class).
+                    if direction == "read" and int(content_type) == 22 and int(message_type) == 11:
+                        time.sleep(delay)
+
+                context._msg_callback = slow_check
         finally:
             files.close()  # the context holds them in memory now
         self._context = context
@@ -506,6 +528,21 @@ def chromium_verdict(chain, key, trusted, host: Optional[str], *, purpose: str =
 # -- mutual TLS: Chromium and curl with the learner's files -------------------------------------------------
 
 
+@dataclass(frozen=True)
+class NotRun:
+    """A demonstration that could not run here (the tool is missing): what, and why, in plain words."""
+
+    what: str
+    reason: str
+    accepted = None
+
+    def __str__(self) -> str:
+        return f"{self.what}: not run here. {self.reason}"
+
+    def _repr_html_(self) -> str:
+        return f"<p><b>{html.escape(self.what)}</b>: not run here. {html.escape(self.reason)}</p>"
+
+
 def _artifacts(workspace):
     from .workflow import Artifacts, load_artifacts
 
@@ -548,7 +585,7 @@ class BrowserReport:
                 f"<tr><th>the page Chromium showed</th><td><q>{page}</q></td></tr></table></div>")
 
 
-def chromium_mtls(workspace, *, client=None, host: str = "localhost") -> BrowserReport:
+def chromium_mtls(workspace, *, client=None, host: str = "localhost") -> Union[BrowserReport, NotRun]:
     """Headless Chromium, with a client certificate, opens a page on a server that requires one.
 
     ``workspace``: a folder with the eight files (``lab``) or the workflow's
@@ -571,12 +608,15 @@ def chromium_mtls(workspace, *, client=None, host: str = "localhost") -> Browser
     material = (client.chain, client.key) if client.chain else None
     described = (f"the client certificate {client.chain[0].subject.rfc4514_string()} (issued by "
                  f"{client.chain[0].issuer.rfc4514_string()})") if client.chain else "no client certificate"
-    with HttpsServer((lab.server_certificate,), lab.server_key, (lab.ca.certificate,),
-                     require_client_certificate=True, lifetime=NAVIGATION_TIMEOUT * 2) as server:
-        origin = f"https://{host}:{server.port}"
-        with Chromium((lab.ca.certificate,), client=material, auto_select=(origin,) if material else (),
-                      hosts=(host,)) as browser:
-            visit = browser.visit(origin + "/")
+    try:
+        with HttpsServer((lab.server_certificate,), lab.server_key, (lab.ca.certificate,),
+                         require_client_certificate=True, lifetime=NAVIGATION_TIMEOUT * 2) as server:
+            origin = f"https://{host}:{server.port}"
+            with Chromium((lab.ca.certificate,), client=material, auto_select=(origin,) if material else (),
+                          hosts=(host,)) as browser:
+                visit = browser.visit(origin + "/")
+    except BrowserUnavailable as error:
+        return NotRun(f"Chromium, {described}", str(error))
     seen = server.verdict()
     accepted = visit.loaded and seen is not None and seen.outcome == "accepted"
     command = _command(host, "server-cert.pem, requiring a client certificate from ca-cert.pem's CA",
@@ -622,16 +662,17 @@ def curl_argv(port, host: str = "localhost", *, cert: Optional[str] = "client-ce
 
 
 def curl_mtls(directory: Union[str, Path], *, cert: Optional[str] = "client-cert.pem",
-              key: Optional[str] = "client-key.pem", host: str = "localhost") -> CurlReport:
+              key: Optional[str] = "client-key.pem", host: str = "localhost") -> Union[CurlReport, NotRun]:
     """``curl --cert client-cert.pem --key client-key.pem --cacert ca-cert.pem`` in ``directory``.
 
     The server presents ``directory``'s server-cert.pem and requires a client
-    certificate from its ca-cert.pem's CA; ``cert=None`` sends none. Raises
-    :class:`BrowserUnavailable` when curl is missing.
+    certificate from its ca-cert.pem's CA; ``cert=None`` sends none. Where
+    curl is missing, the result is a :class:`NotRun` that says how to install it.
     """
     directory = Path(directory)
     if curl_path() is None:
-        raise BrowserUnavailable(f"curl is not installed here; on Debian or Ubuntu: sudo apt-get install {CURL_PACKAGE}")
+        return NotRun(f"curl {'with ' + cert if cert else 'without a client certificate'}",
+                      f"curl is not installed here; on Debian or Ubuntu: sudo apt-get install {CURL_PACKAGE}")
     lab = _artifacts(directory)
     version_line = run_tool([curl_path(), "--version"], directory).stdout.splitlines()[:1]
     version = " ".join(version_line[0].split()[:2]) if version_line else "curl"

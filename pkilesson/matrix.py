@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from cryptography import x509
+
 from .certificates import certificate_to_pem
 from .defects import Broken
 from .explain import Explanation, explain, verifier_version
@@ -40,7 +42,8 @@ from .lint import blocking, lint_certificate, lint_pair, pkilint_available
 from ._stack import at_the_real_time
 from .openssl import Command, openssl_path, openssl_version, run
 
-__all__ = ["CHECKERS", "LAB_FILES", "PACKAGES", "Cell", "Matrix", "verdict_matrix", "write_lab_files"]
+__all__ = ["CHECKERS", "LAB_FILES", "PACKAGES", "RECIPE_DEFECTS", "Case", "Cell", "Disagreements", "Matrix",
+           "case_from_folder", "disagreements", "verdict_matrix", "write_lab_files"]
 
 _PY = f"Python {platform.python_version()}"
 
@@ -397,3 +400,125 @@ def verdict_matrix(broken: Broken, folder: Optional[Path] = None) -> Matrix:
                  _nss(broken, where, Path(temp)), _go(broken, where), _chromium(broken)]
     return Matrix(broken, tuple(cells), report)
 
+
+
+@dataclass(frozen=True)
+class Case:
+    """Certificates from a folder, checked as the lab checks a defect (what :func:`verdict_matrix` needs).
+
+    Made by :func:`case_from_folder`; the attributes are those of
+    :class:`~pkilesson.defects.Broken`, with a title and a text of its own.
+    """
+
+    defect: str
+    title: str
+    what: str
+    leaf: object
+    key: object = None
+    roots: tuple = ()
+    intermediates: tuple = ()
+    purpose: str = "server"
+    host: Optional[str] = "localhost"
+    at: dt.datetime = None
+    fix: str = ""
+
+
+def case_from_folder(directory, role: str = "server", *, host: str = "localhost") -> Case:
+    """The server's (or client's) certificate of a workspace folder, trusting its ``ca-cert.pem``, checked now.
+
+    ``verdict_matrix(case_from_folder("lab/source"))`` asks every checker
+    about the source recipe's server certificate, as the lab asks about a
+    defect.
+    """
+    from .certificates import load_certificate
+    from .keys import load_private_key
+
+    if role not in ("server", "client"):
+        from .errors import PkiLessonError
+
+        raise PkiLessonError(f"Unknown role {role!r}.", "use 'server' or 'client'.")
+    folder = Path(directory)
+    leaf = load_certificate(folder / f"{role}-cert.pem")
+    key_file = folder / f"{role}-key.pem"
+    key = load_private_key(key_file) if key_file.exists() else None
+    roots = tuple(x509.load_pem_x509_certificates((folder / "ca-cert.pem").read_bytes()))
+    return Case(f"{folder.name}/{role}-cert.pem", f"{folder}/{role}-cert.pem",
+                f"The {role} certificate of {folder}/, checked against its ca-cert.pem" +
+                (f" for the host {host}" if role == "server" else "") + ", now.",
+                leaf, key, roots, (), role, host if role == "server" else None, dt.datetime.now(dt.timezone.utc))
+
+
+#: The defects where the source's recipe goes wrong: the CN fallback, version 1, the CA's keyUsage, the EKU.
+RECIPE_DEFECTS = ("none", "no-san", "v1-leaf", "ca-no-key-usage", "client-as-server", "missing-eku")
+
+
+@dataclass(frozen=True)
+class Disagreements:
+    """The matrices of several defects side by side, and where the checkers disagree (computed, never typed)."""
+
+    matrices: tuple[Matrix, ...]
+
+    @property
+    def checkers(self) -> list[str]:
+        return [c.checker for c in self.matrices[0].cells] if self.matrices else []
+
+    def split(self, matrix: Matrix) -> tuple[list[Cell], list[Cell]]:
+        """(the cells that accept, the cells that refuse) of one defect; checkers not run are left out."""
+        return ([c for c in matrix.cells if c.accepted is True], [c for c in matrix.cells if c.accepted is False])
+
+    def disputed(self) -> list[Matrix]:
+        """The defects on which some checkers accept and others refuse."""
+        return [m for m in self.matrices if all(self.split(m))]
+
+    def lines(self) -> list[str]:
+        """One sentence per disputed defect: who accepts, who refuses, each refusal in its own words."""
+        out = []
+        for matrix in self.disputed():
+            accept, refuse = self.split(matrix)
+            said = "; ".join(f"{c.checker}: {c.words}" for c in refuse)
+            out.append(f"{matrix.broken.defect} ({matrix.broken.title}): accepted by "
+                       f"{', '.join(c.checker for c in accept)}; refused by {', '.join(c.checker for c in refuse)} "
+                       f"({said})")
+        return out
+
+    def __str__(self) -> str:
+        agreed = [m.broken.defect for m in self.matrices if m not in self.disputed()]
+        lines = ["Where the checkers disagree (live, on this machine):"] + [f"- {line}" for line in self.lines()]
+        if agreed:
+            lines.append(f"They agree on: {', '.join(agreed)}.")
+        missing = sorted({c.checker for m in self.matrices for c in m.cells if c.accepted is None})
+        if missing:
+            lines.append(f"Not run here (see each cell's words): {', '.join(missing)}.")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        mark = {True: ("accepts", "var(--jp-success-color1, #2e7d32)"),
+                False: ("refuses", "var(--jp-error-color1, #c62828)"), None: ("not run", "inherit")}
+        head = "".join(f"<th><code>{html.escape(name)}</code></th>" for name in self.checkers)
+        rows = []
+        for matrix in self.matrices:
+            cells = "".join(
+                f'<td style="color: {mark[c.accepted][1]}" title="{html.escape(c.version + ": " + c.words)}">'
+                f"{mark[c.accepted][0]}</td>" for c in matrix.cells)
+            rows.append(f"<tr><td><b>{html.escape(matrix.broken.defect)}</b><br><small>"
+                        f"{html.escape(matrix.broken.title)}</small></td>{cells}</tr>")
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines()) or "<li>nowhere</li>"
+        return (f"<div class='pkilesson-disagreements'><table><tr><th>defect</th>{head}</tr>{''.join(rows)}</table>"
+                f"<p><b>Where they disagree</b> (each refusal in the checker's own words; hover a cell for its "
+                f"words and version):</p><ul>{items}</ul></div>")
+
+
+def disagreements(defects=RECIPE_DEFECTS, *, workers: int = 2) -> Disagreements:
+    """Make each defect of ``defects`` live, run every checker on it, and find where they disagree.
+
+    The matrices run ``workers`` at a time (each about a second with every
+    checker present).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .defects import make_defect
+
+    names = list(defects)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        matrices = list(pool.map(lambda name: verdict_matrix(make_defect(name)), names))
+    return Disagreements(tuple(matrices))
