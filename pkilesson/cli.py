@@ -1,10 +1,14 @@
 """``pkilesson``: the command-line front of the lessons.
 
     pkilesson workflow DIR      steps 1-4 of the source, with correct defaults
-    pkilesson verify --ca CA.pem CERT.pem (--host NAME | --ip ADDR | --client)
+    pkilesson verify --ca CA.pem CERT.pem (--host NAME | --ip ADDR | --client) [--crl CRL.pem]
+    pkilesson mtls DIR          one mutual-TLS handshake on 127.0.0.1
+    pkilesson revoke DIR CERT.pem
     pkilesson inspect FILE [--asn1] [--json] [--issuer CA.pem]
-    pkilesson diagram DIR -o FILE.svg [--kind workspace|chain|mtls] [--step N]
+    pkilesson diagram DIR [-o FILE.svg] [--kind workspace|chain|mtls] [--step N]
     pkilesson lab --list | pkilesson lab NAME [-o DIR] [--json]
+
+The options are in :mod:`pkilesson._cli_parser`.
 
 Exit codes: 0 success, 1 a certificate did not verify, 2 bad input (one
 line on standard error says what is wrong and how to fix it).
@@ -26,148 +30,12 @@ from typing import Optional, Sequence
 from ._time import parse_instant
 from .certificates import load_certificate, load_certificates
 from .errors import PkiLessonError
-from .keys import CA_KEY_TYPES, KEY_TYPES, describe_key_type
+from ._cli_parser import build_parser
+from .keys import describe_key_type
 from .workflow import Settings, run_workflow
 from .workspace import write_file
 
 __all__ = ["main"]
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
-
-
-def _whole(minimum: int, too_small: str):
-    """An argparse type: a whole number of at least ``minimum`` (``too_small`` formats the refusal)."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(too_small.format(value))
-        return value
-
-    return parse
-
-
-_positive_int = _whole(1, "{} is not a positive number of days")
-_non_negative = _whole(0, "{}: the number of intermediates cannot be negative")
-
-
-def _depth(text: str) -> int:
-    from .verification import MAX_DEPTH
-
-    value = _non_negative(text)
-    if value > MAX_DEPTH:
-        raise argparse.ArgumentTypeError(f"{value} is more than {MAX_DEPTH}, the most the verifier accepts")
-    return value
-
-
-def _folder(text: str) -> Path:
-    """An argparse type: a folder name, never empty (an empty name would mean the current folder)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("the folder name is empty; give a folder such as lab (or . for this one)")
-    return Path(text)
-
-
-def _host(text: str) -> str:
-    """An argparse type: the name a client connects to, a DNS name or an IP address (checked before any socket)."""
-    from .tls import _check_host
-
-    try:
-        return _check_host(text)
-    except PkiLessonError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="pkilesson", description="A private CA, a server and a client, step by step.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    wf = sub.add_parser("workflow", help="run steps 1-4 of the source and write the eight files")
-    wf.add_argument("directory", type=_folder, help="the workspace folder (created if needed, mode 0700)")
-    wf.add_argument("--key-type", choices=KEY_TYPES, default="rsa2048",
-                    help="type of the keys (default rsa2048, as the source)")
-    wf.add_argument("--ca-key-type", choices=CA_KEY_TYPES,
-                    help="type of the CA's key (default: --key-type, or p256 with --key-type ed25519: "
-                    "pyca/cryptography's verifier refuses certificates signed with Ed25519)")
-    wf.add_argument("--days", type=_positive_int, default=365, help="validity of the server and client certificates")
-    wf.add_argument("--ca-days", type=_positive_int, default=3650, help="validity of the CA certificate")
-    wf.add_argument("--server-name", action="append", dest="server_names", metavar="NAME",
-                    help="a server DNS name or IP address (repeat; default localhost and 127.0.0.1)")
-    wf.add_argument("--client-name", default="client.localhost", help="the client's name (CN and subjectAltName)")
-    wf.add_argument("--ca-name", default="pkilesson Root CA", help="the CA's common name")
-    wf.add_argument("--fixed-serials", action="store_true", help="use serials 1 and 2 as the source does")
-    wf.add_argument("--overwrite", action="store_true", help="replace files that already exist")
-
-    vf = sub.add_parser("verify", help="verify a certificate against a CA with pyca/cryptography")
-    vf.add_argument("certificate", type=Path, help="the certificate to verify (PEM)")
-    vf.add_argument("--ca", type=Path, action="append", required=True, help="a trusted CA certificate (repeat)")
-    vf.add_argument("--untrusted", type=Path, action="append", default=[], help="an intermediate certificate file")
-    purpose = vf.add_mutually_exclusive_group(required=True)
-    purpose.add_argument("--host", help="verify as a server certificate for this DNS name")
-    purpose.add_argument("--ip", help="verify as a server certificate for this IP address")
-    purpose.add_argument("--client", action="store_true", help="verify as a client certificate")
-    vf.add_argument("--at", help="check at this instant (ISO 8601, e.g. 2027-01-01T00:00:00Z)")
-    vf.add_argument("--max-depth", type=_depth, help="most intermediates accepted (0: the leaf's issuer is the root)")
-    vf.add_argument("--crl", type=Path, help="a CRL to check the certificate against (its signature is checked "
-                    "with the --ca certificates first)")
-    show = vf.add_mutually_exclusive_group()
-    show.add_argument("--json", action="store_true", help="print the verdict, every check, the fix and the warnings as JSON")
-    show.add_argument("--explain", action="store_true", help="print every check in order with its result")
-
-    ml = sub.add_parser("mtls", help="run one mutual-TLS handshake on 127.0.0.1 with a workspace's files")
-    ml.add_argument("directory", type=_folder, help="the workspace folder (pkilesson workflow DIR)")
-    who = ml.add_mutually_exclusive_group()
-    who.add_argument("--no-client-cert", action="store_true", help="the client sends no certificate")
-    who.add_argument("--client-cert", type=Path, help="the client's certificate (default DIR/client-cert.pem)")
-    ml.add_argument("--client-key", type=Path, help="the client's key (with --client-cert)")
-    ml.add_argument("--crl", type=Path, help="a CRL the server checks (e.g. DIR/ca-crl.pem)")
-    ml.add_argument("--host", type=_host, default="localhost",
-                    help="the name the client connects to (default localhost)")
-    ml.add_argument("--json", action="store_true", help="print the handshake report as JSON")
-
-    rv = sub.add_parser("revoke", help="revoke a certificate with the workspace's CA and write DIR/ca-crl.pem")
-    rv.add_argument("directory", type=_folder, help="the workspace folder (its ca-key.pem signs the CRL)")
-    rv.add_argument("certificate", type=Path, help="the certificate to revoke")
-    rv.add_argument("--reason", default="keyCompromise", help="an RFC 5280 reason (default keyCompromise)")
-    rv.add_argument("--days", type=_positive_int, default=7, help="days until the CRL's nextUpdate (default 7)")
-
-    ins = sub.add_parser("inspect", help="decode and explain a certificate, CSR, CRL or key file")
-    ins.add_argument("file", type=Path, help="the file (PEM or DER; a PEM bundle decodes each block)")
-    ins.add_argument("--asn1", action="store_true", help="add the DER tree (offsets, lengths, tags, field names)")
-    ins.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    ins.add_argument("--issuer", type=Path, help="the issuer's certificate, to check the signature")
-    ins.add_argument("--at", help="date validity at this instant (ISO 8601; default now)")
-
-    dg = sub.add_parser("diagram", help="draw who signed what and who trusts whom in a workspace, as SVG")
-    dg.add_argument("directory", type=_folder, help="the workspace folder")
-    dg.add_argument("-o", "--output", default="-",
-                    help="the SVG (or DOT) file to write; '-' or none: standard output. Never a private key, a link "
-                    "or a device")
-    dg.add_argument("--kind", choices=("workspace", "chain", "mtls"), default="workspace",
-                    help="workspace: the files and their links (default); chain: one certificate's chain, "
-                    "check by check; mtls: the mutual-TLS handshake")
-    dg.add_argument("--step", type=int, choices=(1, 2, 3, 4),
-                    help="workspace: draw what exists after this step (default: the last step done)")
-    dg.add_argument("--role", choices=("server", "client"), help="chain: whose certificate (default server)")
-    dg.add_argument("--host", type=_host, help="mtls: the name the client connects to (default: the server's first name)")
-    dg.add_argument("--at", help="check the dates at this instant (ISO 8601; default now)")
-    dg.add_argument("--renderer", choices=("auto", "bundled", "system"),
-                    help="bundled: graphviz-pure from pip; system: Graphviz's dot; auto (default): bundled if installed")
-    dg.add_argument("--dot", action="store_true", help="write the Graphviz DOT source instead of SVG")
-    dg.add_argument("--overwrite", action="store_true", help="replace the output file if it exists")
-    lb = sub.add_parser("lab", help="the break-it lab: make one defect live and run every checker on the machine")
-    lb.add_argument("defect", nargs="?", help="the defect's name (pkilesson lab --list shows them)")
-    lb.add_argument("--list", action="store_true", help="list the defects, one a line: name, two spaces, title")
-    lb.add_argument("-o", "--output", type=Path, metavar="DIR",
-                    help="write ca-cert.pem, leaf-cert.pem, leaf-key.pem (0600) and untrusted.pem into DIR "
-                    "(a new or empty folder) and run the checkers there, so each can be run again by hand")
-    lb.add_argument("--json", action="store_true", help="print the defect, every checker's verdict and the fix as JSON")
-    return parser
 
 
 def _lab(args: argparse.Namespace) -> int:
@@ -176,12 +44,12 @@ def _lab(args: argparse.Namespace) -> int:
 
     if args.list:
         if args.defect or args.output or args.json:
-            _parser().error("--list takes no defect, -o or --json")
+            build_parser().error("--list takes no defect, -o or --json")
         for name, defect in DEFECTS.items():
             print(f"{name}  {defect.title}")
         return 0
     if not args.defect:
-        _parser().error("name a defect (pkilesson lab --list shows them)")
+        build_parser().error("name a defect (pkilesson lab --list shows them)")
     if args.defect not in DEFECTS:
         raise PkiLessonError(f"There is no defect {args.defect!r} in the lab.",
                              "run 'pkilesson lab --list' and pick one of the names it shows.")
@@ -383,7 +251,7 @@ def _diagram(args: argparse.Namespace) -> int:
 
     for option, kind in (("step", "workspace"), ("role", "chain"), ("host", "mtls")):
         if getattr(args, option) is not None and args.kind != kind:
-            _parser().error(f"--{option} is for --kind {kind}")
+            build_parser().error(f"--{option} is for --kind {kind}")
     now = parse_instant(args.at) if args.at else None
     if args.kind == "workspace":
         diagram = workspace_diagram(args.directory, step=args.step, now=now)
@@ -459,7 +327,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             pass
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
-        args = _parser().parse_args(argv)
+        args = build_parser().parse_args(argv)
         try:
             commands = {"workflow": _workflow, "verify": _verify, "inspect": _inspect, "diagram": _diagram,
                         "mtls": _mtls, "revoke": _revoke, "lab": _lab}
