@@ -140,11 +140,13 @@ class StepResult:
                 f"Kept {', '.join(taken)} already in {workspace.path}/ (made earlier); "
                 "nothing was written. Pass overwrite=True to replace them."
             )
-        workspace.save_key(self.role, self.key, overwrite=overwrite)
+        items = {(self.role, "key"): self.key}
         if self.csr is not None:
-            workspace.save_csr(self.role, self.csr, overwrite=overwrite)
-        workspace.save_certificate(self.role, self.certificate, overwrite=overwrite)
-        return f"Wrote {', '.join(names)} in {workspace.path}/."
+            items[(self.role, "req")] = self.csr
+        items[(self.role, "cert")] = self.certificate
+        # All or nothing, under the workspace's lock (a check then a write, never half a step on disk).
+        written = workspace.save_files(items, overwrite=overwrite)
+        return f"Wrote {', '.join(p.name for p in written)} in {workspace.path}/."
 
 
 def make_step(
