@@ -195,3 +195,32 @@ def test_other_stacks_check_at_another_time(stacks):
     expired = verdict_matrix(make_defect("expired", now=later))
     assert expired.cell("go").words.startswith("x509: certificate has expired or is not yet valid: current time "
                                                "2030-01-01T00:00:00Z is after")
+
+
+def test_disagreements_are_computed_from_the_cells(openssl_cli, monkeypatch):
+    """Where the checkers disagree: the defects with both verdicts, each refusal in its checker's words."""
+    from pkilesson import matrix as lab
+
+    monkeypatch.setattr(lab, "verdict_matrix", lambda broken: matrix_of(broken.defect))
+    found = lab.disagreements(("none", "no-san", "ca-no-key-usage", "expired"))
+    disputed = [m.broken.defect for m in found.disputed()]
+    assert "none" not in disputed and "no-san" in disputed and "ca-no-key-usage" in disputed
+    for matrix in found.matrices:  # disputed exactly when some accept and others refuse
+        verdicts = {c.accepted for c in matrix.cells} - {None}
+        assert (matrix.broken.defect in disputed) is (verdicts == {True, False})
+    line = next(line for line in found.lines() if line.startswith("no-san "))
+    for cell in matrix_of("no-san").cells:
+        if cell.accepted is False:
+            assert f"{cell.checker}: {cell.words}" in line
+    assert "Where the checkers disagree" in str(found) and found._repr_html_().count("<tr>") == 5
+
+
+def test_every_stack_accepts_a_workspace_s_own_server_certificate(openssl_cli, stacks, tmp_path):
+    """case_from_folder: pkilesson's own server certificate, asked of every checker, is accepted by all."""
+    from pkilesson import Settings, make_artifacts
+    from pkilesson.matrix import case_from_folder
+
+    make_artifacts(Settings(key_type="p256")).save(tmp_path / "lab")
+    matrix = verdict_matrix(case_from_folder(tmp_path / "lab"))
+    assert matrix.broken.title == f"{tmp_path / 'lab'}/server-cert.pem"
+    assert [c.checker for c in matrix.cells if c.accepted is not True] == [], matrix
