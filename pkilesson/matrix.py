@@ -491,6 +491,9 @@ class Disagreements:
             lines.append(f"Not run here (see each cell's words): {', '.join(missing)}.")
         return "\n".join(lines)
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython's text/plain: the sentences, not every cell's fields
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         mark = {True: ("accepts", "var(--jp-success-color1, #2e7d32)"),
                 False: ("refuses", "var(--jp-error-color1, #c62828)"), None: ("not run", "inherit")}
