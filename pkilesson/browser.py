@@ -539,6 +539,9 @@ class NotRun:
     def __str__(self) -> str:
         return f"{self.what}: not run here. {self.reason}"
 
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         return f"<p><b>{html.escape(self.what)}</b>: not run here. {html.escape(self.reason)}</p>"
 
@@ -562,9 +565,10 @@ class BrowserReport:
     version: str
     command: str
     connections: tuple = ()
+    said: str = ""
 
     def __str__(self) -> str:
-        said = self.browser_error or "the page loaded"
+        said = self.said or self.browser_error or "the page loaded"
         lines = [f"{self.version}, {self.client}: {'accepted' if self.accepted else 'refused'}",
                  f"  Chromium said (its own words): {said}",
                  f"  the server (Python's ssl) said: {self.server or 'nothing: no connection'}"]
@@ -573,9 +577,12 @@ class BrowserReport:
             lines.append(f"  the page: {page[:300]}")
         return "\n".join(lines)
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython's text/plain: what each side said
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         colour = "var(--jp-success-color1, #2e7d32)" if self.accepted else "var(--jp-error-color1, #c62828)"
-        said = self.browser_error or "the page loaded"
+        said = self.said or self.browser_error or "the page loaded"
         page = html.escape(" ".join(self.page.split())[:400])
         return (f"<div class='pkilesson-browser'><p><b>{html.escape(self.version)}</b>, {html.escape(self.client)}: "
                 f"<b style='color: {colour}'>{'accepted' if self.accepted else 'refused'}</b></p><table>"
@@ -625,7 +632,7 @@ def chromium_mtls(workspace, *, client=None, host: str = "localhost") -> Union[B
         command += (f"; the certificate is picked by the rule AutoSelectCertificateForUrls "
                     f"{{\"pattern\": \"https://{host}:PORT\", \"filter\": {{}}}} (the profile's content setting)")
     return BrowserReport(visit.url, f"with {described}", accepted, visit.error, visit.text, seen, browser.version,
-                         command, tuple(server.seen))
+                         command, tuple(server.seen), visit.words())
 
 
 @dataclass(frozen=True)
@@ -643,6 +650,9 @@ class CurlReport:
         return (f"$ {self.command}\n{self.version}: {'accepted' if self.accepted else 'refused'} "
                 f"(exit status {self.status})\n  curl said (its own words): {self.words}\n"
                 f"  the server (Python's ssl) said: {self.server or 'nothing: no connection'}")
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
 
     def _repr_html_(self) -> str:
         colour = "var(--jp-success-color1, #2e7d32)" if self.accepted else "var(--jp-error-color1, #c62828)"

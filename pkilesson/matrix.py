@@ -157,6 +157,9 @@ class Matrix:
             lines.append(f"fix (ours): {self.broken.fix}")
         return "\n".join(lines)
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # IPython's text/plain: the rows, not every field
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         colour = {True: "var(--jp-success-color1, #2e7d32)", False: "var(--jp-error-color1, #c62828)",
                   None: "inherit"}

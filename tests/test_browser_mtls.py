@@ -59,7 +59,9 @@ def test_chromium_with_the_client_certificate_is_accepted(chromium_tools, worksp
     assert "accepted the connection, with the client certificate CN=client.localhost,O=pkilesson,C=FR" in \
         " ".join(report.page.split())
     assert report.version.startswith("Chromium 1") and "AutoSelectCertificateForUrls" in report.command
-    assert "Chromium said (its own words): the page loaded" in str(report) and "accepted" in report._repr_html_()
+    assert report.said.startswith("page loaded: TLS 1.3, ") and "certificate localhost issued by pkilesson Root CA" in \
+        report.said, report.said  # Chromium's own account of the connection (its securityDetails)
+    assert f"Chromium said (its own words): {report.said}" in str(report) and "accepted" in report._repr_html_()
 
 
 def test_chromium_without_a_client_certificate_is_refused(chromium_tools, workspace):
