@@ -52,8 +52,8 @@ def name(value: x509.Name) -> str:
 
 def serial(certificate: x509.Certificate) -> str:
     number = certificate.serial_number
-    raw = number.to_bytes(max(1, (number.bit_length() + 7) // 8), "big")
-    text = hex_bytes(raw, 6)
+    raw = abs(number).to_bytes(max(1, (number.bit_length() + 7) // 8), "big")
+    text = hex_bytes(raw, 6) if number >= 0 else f"-{hex_bytes(raw, 6)} (negative: RFC 5280 wants it positive)"
     return f"{text} ({number.bit_length()} bits)" if len(raw) > 6 else text
 
 
@@ -62,11 +62,16 @@ def validity(certificate: x509.Certificate) -> str:
 
 
 def time_problem(certificate: x509.Certificate, now: dt.datetime) -> Optional[str]:
-    """Why ``certificate`` is not valid at ``now``, or None when it is (RFC 5280: bounds included)."""
+    """Why ``certificate`` is not valid at ``now``, or None when it is (RFC 5280: bounds included).
+
+    The date said is the certificate's own (its notBefore or notAfter); the time of the check follows
+    in parentheses: "expired on 2027-11-26 12:00Z (checked at 2027-12-31 12:00Z)".
+    """
+    checked = f"(checked at {now:%Y-%m-%d %H:%M}Z)"
     if now < certificate.not_valid_before_utc:
-        return f"not valid yet at {now:%Y-%m-%d %H:%M}Z"
+        return f"not valid yet: valid from {certificate.not_valid_before_utc:%Y-%m-%d %H:%M}Z {checked}"
     if now > certificate.not_valid_after_utc:
-        return f"expired at {now:%Y-%m-%d %H:%M}Z"
+        return f"expired on {certificate.not_valid_after_utc:%Y-%m-%d %H:%M}Z {checked}"
     return None
 
 
@@ -167,8 +172,10 @@ def certificate_lines(certificate: x509.Certificate, now: dt.datetime, *, ids: b
     lines.append((f"serial {serial(certificate)}", False))
     lines.append((validity(certificate), False))
     problem = time_problem(certificate, now)
-    if problem:
-        lines.append((problem.upper(), True))
+    if problem:  # in capitals: its colour (red) is never the only sign; the time of the check below it
+        said, _, checked = problem.partition(" (")
+        word = "EXPIRED" if said.startswith("expired") else "NOT VALID YET"
+        lines += [(word + said[len(word):], True), (f"({checked}", True)]
     if certificate.version == x509.Version.v1:
         lines.append(("X.509 version 1: no extensions", False))
         return lines

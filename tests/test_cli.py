@@ -423,9 +423,6 @@ def test_unreadable_and_unsearchable_folders_are_one_line(small_lab):
         shutil.rmtree(base)
 
 
-@pytest.mark.xfail(strict=True, raises=OverflowError,
-                   reason="pkilesson/_facts.py serial() formats a negative serial with int.to_bytes (not this "
-                          "change's file; the two-line fix is in issue #11's report)")
 def test_diagram_of_a_workspace_with_a_negative_serial(tmp_path, small_lab, capsys):
     """Finding 5: 'diagram' of a workspace whose certificate has a negative serial gave a traceback."""
     import shutil
