@@ -653,7 +653,8 @@ _CHECKER_SPELLINGS = {
 
 @exercise("04.predict", "For a defect, predict each checker's verdict: {checker: True (accepts) or False (refuses)}",
           'a dict {checker: True (accepts) or False (refuses)}, e.g. {"openssl": True, "pyca": False}, with the '
-          "matrix's column names (openssl, openssl-strict, python-ssl, python-ssl-strict, pyca, pkilint)")
+          "matrix's column names (openssl, openssl-strict, python-ssl, python-ssl-strict, pyca, pkilint, gnutls, "
+          "gnutls-cli, nss, go, chromium); leave out the ones you do not want to predict")
 def _predict(answer, defect: str = "no-san") -> tuple[bool, str]:
     """The learner's predictions against the live verdict matrix of ``defect``."""
     from .defects import make_defect
