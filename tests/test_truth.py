@@ -106,3 +106,11 @@ def test_verdicts_carry_no_object_dump():
     verdict = verify_certificate(broken.leaf, list(broken.roots), host="localhost", now=broken.at)
     assert verdict.reason == "validation failed: cert is not valid at validation time"
     assert verdict.processing == "CN=localhost,O=Lab,C=FR"
+
+
+def test_the_predict_exercise_names_every_column_of_the_matrix():
+    """04.predict's stated format lists the matrix's columns as they are, the new stacks included."""
+    from pkilesson.exercises import FORMATS
+    from pkilesson.matrix import CHECKERS
+
+    assert all(name in FORMATS["04.predict"] for name in CHECKERS)
