@@ -176,6 +176,7 @@ def chain_diagram(
     title = (f"The chain of {leaf_name}" + (f", checked as a {purpose} certificate" if purpose else "")
              + f" at {now:%Y-%m-%d %H:%M}Z")
     graph = dot.new_graph("chain", title, rankdir="TB")
+    words = [f"{title}: each certificate, from the leaf up, and the checks on each link."]
     last = len(chain) - 1
     for i, certificate in enumerate(chain):
         if i == 0 and last > 0:
@@ -189,10 +190,12 @@ def chain_diagram(
         extra = ["the trust anchor: trusted because it is in", "the trust store, not for its self-signature"] \
             if i == last and certificate.issuer == certificate.subject and last > 0 else []
         subtitle = "CA certificate" if facts.is_ca(certificate) else "certificate"
-        sources.cert_node(graph, f"cert{i}", f"{i}. {role}", subtitle, certificate, now, ids=True, extra=extra)
+        words.append(sources.cert_node(graph, f"cert{i}", f"{i}. {role}", subtitle, certificate, now, ids=True,
+                                       extra=extra))
     for i, link in enumerate(links):
         rows = [(_CHECK_LABELS[name], *link[name]) for name in CHAIN_CHECKS]
         sources.edge(graph, f"cert{i}", f"cert{i + 1}", f"link{i}", rows, title=f"{i} signed by {i + 1}?")
+        words.append(f"Link {i} signed by {i + 1}: {sources.said(rows)}.")
     ghost = chain[last].issuer != chain[last].subject
     if ghost:
         dot.add_node(graph, "issuer_missing", "ghost",
@@ -201,6 +204,7 @@ def chain_diagram(
         dot.add_edge(graph, f"cert{last}", "issuer_missing", f"link{last}", None,
                      dot.check_table("signed by?", [("not checked", None, "issuer certificate not given")]),
                      style="dotted")
+        words.append(f"Its issuer, {facts.name(chain[last].issuer)}, is not given: nothing about it is checked.")
     kinds = sorted({"ca-cert" if facts.is_ca(c) else "cert" for c in chain}, key=["cert", "ca-cert"].index)
     dot.add_legend(graph, kinds + (["ghost"] if ghost else []))
-    return Diagram("chain", title, graph.source)
+    return Diagram("chain", title, graph.source, "\n".join(words))

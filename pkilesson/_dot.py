@@ -7,6 +7,7 @@ every piece of text from a file goes through :func:`text`, which escapes it.
 from __future__ import annotations
 
 import re
+import textwrap
 from typing import Iterable, Optional, Sequence, Union
 
 FONT = "Helvetica"
@@ -19,15 +20,15 @@ NODE_STYLES = {
     "ca-cert": {"shape": "note", "style": "filled,bold", "fillcolor": "#ffe0b2", "color": "#e65100"},
     "party": {"shape": "ellipse", "style": "filled", "fillcolor": "#eceff1", "color": "#37474f"},
     "message": {"shape": "box", "style": "rounded", "color": "#37474f"},
-    "ghost": {"shape": "box", "style": "dashed", "color": "#9e9e9e", "fontcolor": "#9e9e9e"},
+    "ghost": {"shape": "box", "style": "dashed", "color": "#9e9e9e", "fontcolor": "#616161"},
 }
 KIND_NAMES = {
-    "key": "private key (secret: shown by its public half's fingerprint)",
+    "key": "private key (secret: shown by its public half)",
     "csr": "certificate signing request (CSR)",
     "cert": "certificate",
     "ca-cert": "CA certificate",
-    "party": "a program taking part in the handshake",
-    "message": "a handshake message (arrows: from sender to receiver)",
+    "party": "a program: one side of the handshake",
+    "message": "a handshake message (sender → receiver)",
     "ghost": "not there (yet)",
 }
 
@@ -69,18 +70,51 @@ def coloured(fragment: str, colour: str) -> str:
 
 
 def node_label(title: str, subtitle: str, lines: Sequence[str] = ()) -> str:
-    """A node's label: the file name in bold, what it is, then facts (escaped fragments)."""
-    return html(f"<b>{text(title)}</b>", text(subtitle), *(small(line) for line in lines))
+    """A node's label: the file name in bold, what it is (both cut at :data:`CLIP` characters), then
+    facts (escaped fragments)."""
+    return html(f"<b>{text(clip(title))}</b>", text(clip(subtitle)), *(small(line) for line in lines))
 
 
-def check_table(title: Union[str, Sequence[str]], rows: Sequence[tuple[str, Optional[bool], str]]) -> str:
-    """An edge label: a title (one line or several), then one line per check: ``name: ok (detail)``."""
+#: Characters per line of a check's text: a long check is wrapped, so that its label stays narrow.
+WRAP = 34
+
+
+#: Characters of one fact in a box: a longer one (a 64-character name, a long list of names) is cut
+#: with an ellipsis (the whole is in the diagram's description and in the decoded view).
+CLIP = 44
+
+
+def clip(value: object, width: int = CLIP) -> str:
+    """``value`` as text of at most ``width`` characters (an ellipsis marks a cut)."""
+    value = str(value)
+    return value if len(value) <= width else value[: width - 1].rstrip() + "…"
+
+
+def wrap(value: str, width: int = WRAP) -> list[str]:
+    """``value`` in lines of at most ``width`` characters (a longer word is cut)."""
+    return textwrap.wrap(value, width, break_long_words=True, break_on_hyphens=False) or [""]
+
+
+_lines = wrap
+
+
+def check_table(title: Union[str, Sequence[str]], rows: Sequence[tuple[str, Optional[bool], str]],
+                width: int = WRAP) -> str:
+    """An edge label: a title (one line or several), then each check: ``name: ok (detail)``, wrapped at
+    ``width`` characters (the result word ends the name's last line, the detail follows)."""
     titles = [title] if isinstance(title, str) else list(title)
     cells = [f'<tr><td align="left"><b>{text(line)}</b></td></tr>' for line in titles if line]
     for name, result, detail in rows:
         word = coloured(RESULT_WORDS[result], colour_of(result))
-        extra = f" ({text(detail)})" if detail else ""
-        cells.append(f'<tr><td align="left">{text(name)}: {word}{extra}</td></tr>')
+        lines = [text(line) for line in _lines(f"{name}:", width)]
+        lines[-1] += f" {word}"
+        if detail:
+            words = _lines(f"({detail})", width)
+            if len(_lines(f"{name}: {RESULT_WORDS[result]} ({detail})", width)) == len(lines):  # fits: same line
+                lines[-1] += f" {text(words[0])}"
+                words = []
+            lines += [text(line) for line in words]
+        cells += [f'<tr><td align="left">{line}</td></tr>' for line in lines]
     return '<<table border="0" cellborder="0" cellspacing="0" cellpadding="1">' + "".join(cells) + "</table>>"
 
 
@@ -90,7 +124,7 @@ def new_graph(name: str, title: str, rankdir: str = "TB"):
     graph = graphviz.Digraph(
         name,
         graph_attr={
-            "label": html(f"<b>{text(title)}</b>"),
+            "label": html(*(f"<b>{text(line)}</b>" for line in _lines(title, 72))),
             "labelloc": "t",
             "fontname": FONT,
             "rankdir": rankdir,
@@ -110,12 +144,20 @@ def add_node(graph, node_id: str, kind: str, label: str, **extra: str) -> None:
     graph.node(node_id, label=label, id=node_id, **{"class": kind}, **attrs)
 
 
-def add_edge(graph, tail: str, head: str, edge_id: str, result: Optional[bool], label: str, **extra: str) -> None:
-    """An edge coloured by the result of what it claims (green holds, red fails, grey not checked)."""
+def add_edge(graph, tail: str, head: str, edge_id: str, result: Optional[bool], label: str, *,
+             upward: bool = False, **extra: str) -> None:
+    """An edge coloured by the result of what it claims (green holds, red fails, grey not checked).
+
+    ``upward``: the head is drawn above the tail (Graphviz lays the edge out from head to tail, and the
+    arrow still points from ``tail`` to ``head``).
+    """
     colour = colour_of(result)
     attrs = {"color": colour, "fontcolor": colour, "penwidth": "1.2" if result is None else "2"}
     attrs.update(extra)
     state = {True: "passed", False: "failed", None: "unchecked"}[result]
+    if upward:
+        tail, head = head, tail
+        attrs["dir"] = "back"
     graph.edge(tail, head, label=label, id=edge_id, **{"class": f"check-{state}"}, **attrs)
 
 

@@ -69,7 +69,7 @@ def time_problem(certificate: x509.Certificate, now: dt.datetime) -> Optional[st
     """
     checked = f"(checked at {now:%Y-%m-%d %H:%M}Z)"
     if now < certificate.not_valid_before_utc:
-        return f"not valid yet: valid from {certificate.not_valid_before_utc:%Y-%m-%d %H:%M}Z {checked}"
+        return f"not valid yet: starts on {certificate.not_valid_before_utc:%Y-%m-%d %H:%M}Z {checked}"
     if now > certificate.not_valid_after_utc:
         return f"expired on {certificate.not_valid_after_utc:%Y-%m-%d %H:%M}Z {checked}"
     return None

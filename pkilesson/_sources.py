@@ -140,29 +140,38 @@ def public(value):
     return None if value is None or isinstance(value, EncryptedKey) else value.public_key()
 
 
-def key_node(graph, node_id: str, file_name: str, key, owner: str) -> None:
+def key_node(graph, node_id: str, file_name: str, key, owner: str) -> str:
+    """Draw a key by its type and its public half's fingerprint; returns the node in words."""
     if isinstance(key, EncryptedKey):
         lines = ["encrypted with a passphrase", f"stays with {owner}"]
     else:
         lines = [facts.key_kind(key), facts.fingerprint(key) + " (public half)", f"stays with {owner}"]
-    label = dot.node_label(file_name, "private key (secret)", [dot.text(x) for x in lines])
+    label = dot.node_label(file_name, "private key (secret)", [dot.text(dot.clip(x)) for x in lines])
     dot.add_node(graph, node_id, "key", label)
+    return f"{file_name}: private key (secret), " + ", ".join(lines) + "."
 
 
-def cert_node(graph, node_id: str, title: str, subtitle: str, certificate, now, *, ids=False, extra=()) -> None:
-    lines = [
-        dot.coloured(dot.text(line), dot.FAILED) if problem else dot.text(line)
-        for line, problem in facts.certificate_lines(certificate, now, ids=ids)
-    ]
-    lines += [dot.text(line) for line in extra]
+def cert_node(graph, node_id: str, title: str, subtitle: str, certificate, now, *, ids=False, extra=()) -> str:
+    """Draw a certificate with its facts (a problem in red, in capitals); returns the node in words."""
+    facts_ = facts.certificate_lines(certificate, now, ids=ids)
+    lines = [dot.coloured(dot.text(dot.clip(line)), dot.FAILED) if problem else dot.text(dot.clip(line))
+             for line, problem in facts_]
+    lines += [dot.text(dot.clip(line)) for line in extra]
     kind = "ca-cert" if facts.is_ca(certificate) else "cert"
     dot.add_node(graph, node_id, kind, dot.node_label(title, subtitle, lines))
+    return f"{title}: {subtitle}, " + ", ".join([line for line, _ in facts_] + [" ".join(extra)] * bool(extra)) + "."
 
 
-def edge(graph, tail, head, edge_id, rows, title="", **extra) -> None:
+def edge(graph, tail, head, edge_id, rows, title="", *, upward: bool = False, **extra) -> None:
     """An edge whose label lists (name, result, detail) rows; coloured by their overall result."""
     result = dot.overall(r for _, r, _ in rows)
-    dot.add_edge(graph, tail, head, edge_id, result, dot.check_table(title, rows), **extra)
+    dot.add_edge(graph, tail, head, edge_id, result, dot.check_table(title, rows), upward=upward, **extra)
+
+
+def said(rows) -> str:
+    """Checks in words: ``name: ok (detail); ...``."""
+    return "; ".join(f"{name}: {dot.RESULT_WORDS[result]}" + (f" ({detail})" if detail else "")
+                     for name, result, detail in rows)
 
 
 def handshake_checks(server: tuple, client: tuple, ca_certificate, host: str, now) -> dict:

@@ -64,15 +64,16 @@ def workspace_diagram(source: Source, *, step: Optional[int] = None, now: Option
         shown = {k: v for k, v in files.items() if STEP_OF[k[0]] <= step}
         title = f"The workspace after step {step}"
     title += f" ({where})" if where else ""
-    graph = dot.new_graph("workspace", title, rankdir="BT")
+    graph = dot.new_graph("workspace", title, rankdir="TB")
     ghosts = False
+    words = [f"{title}: each file of the CA, the server and the client, and what is checked between them."]
     for role in ROLES:
         with graph.subgraph(name=f"cluster_{role}") as cluster:
             cluster.attr(
                 label=dot.html(f"<b>{dot.text(ROLE_TITLES[role])}</b> (step {STEP_OF[role]})"),
-                style="rounded", color="#bdbdbd", id=f"cluster_{role}", labelloc="b",
+                style="rounded", color="#bdbdbd", id=f"cluster_{role}", labelloc="t",
             )
-            for kind in KINDS[role]:
+            for kind in (KINDS[role] if role == "ca" else ("cert", "req", "key")):
                 node_id, file_name = f"{role}_{kind}", Workspace.file_name(role, kind)
                 value = shown.get((role, kind))
                 if value is None:
@@ -80,25 +81,36 @@ def workspace_diagram(source: Source, *, step: Optional[int] = None, now: Option
                     why = "missing" if STEP_OF[role] <= (step or done) else "not made yet"
                     label = dot.node_label(file_name, f"{why} (step {STEP_OF[role]})")
                     dot.add_node(cluster, node_id, "ghost", label)
+                    words.append(f"{file_name}: {why} (step {STEP_OF[role]}).")
                 elif kind == "key":
-                    sources.key_node(cluster, node_id, file_name, value, ROLE_TITLES[role])
+                    words.append(sources.key_node(cluster, node_id, file_name, value, ROLE_TITLES[role]))
                 elif kind == "req":
                     lines = [f"subject {facts.name(value.subject)}"]
                     requested = facts.sans(value)
                     lines.append(requested.replace("SAN", "asks for SAN") if requested else "asks for no SAN")
                     dot.add_node(cluster, node_id, "csr",
-                                 dot.node_label(file_name, "signing request", [dot.text(x) for x in lines]))
+                                 dot.node_label(file_name, "signing request", [dot.text(dot.clip(x)) for x in lines]))
+                    words.append(f"{file_name}: signing request, " + ", ".join(lines) + ".")
                 else:
                     subtitle = "CA certificate" if role == "ca" else "certificate"
-                    sources.cert_node(cluster, node_id, file_name, subtitle, value, now)
+                    words.append(sources.cert_node(cluster, node_id, file_name, subtitle, value, now))
+    # Top to bottom: the CA's key and certificate, then each certificate, its request and its key;
+    # the server on the left, the client on the right. The picture stays narrow enough for its text
+    # to be read at the notebook's width; an arrow to the CA points up.
     for tail, head, edge_id, edge_step, rows in _workspace_edges(shown, now):
+        upward = head.startswith("ca_")
+        names = " to ".join(Workspace.file_name(*node.split("_")) for node in (tail, head))
         if edge_step <= upto and all(tuple(node.split("_")) in shown for node in (tail, head)):
-            sources.edge(graph, tail, head, edge_id, rows)
+            sources.edge(graph, tail, head, edge_id, rows, upward=upward)
+            words.append(f"Arrow from {names}: {sources.said(rows)}.")
         else:  # not there yet: drawn dotted and grey, unchecked
-            label = dot.html(*(dot.text(f"{name} (step {edge_step})") for name, _, _ in rows))
-            dot.add_edge(graph, tail, head, edge_id, None, label, style="dotted")
+            label = dot.html(*(dot.text(line) for name, _, _ in rows for line in dot.wrap(f"{name} (step {edge_step})")))
+            dot.add_edge(graph, tail, head, edge_id, None, label, style="dotted", upward=upward)
+            words.append(f"Arrow from {names}: " + "; ".join(name for name, _, _ in rows)
+                         + f": not there yet (step {edge_step}).")
     dot.add_legend(graph, ["key", "csr", "cert", "ca-cert"] + (["ghost"] if ghosts else []))
-    return Diagram("workspace", title, graph.source)
+    graph.body.append("\t{rank=same; legend; ca_key}\n")
+    return Diagram("workspace", title, graph.source, "\n".join(words))
 
 
 def _workspace_edges(files: dict, now: dt.datetime):
@@ -175,48 +187,57 @@ def mtls_diagram(source: Source, *, host: Optional[str] = None, now: Optional[dt
     host = host or facts.server_name(server_cert)
     title = ("Mutual TLS (the TLS 1.3 handshake): each side proves who it is with its own key; "
              "both trust the same CA")
-    graph = dot.new_graph("mtls", title, rankdir="BT")
+    graph = dot.new_graph("mtls", title, rankdir="TB")
+    # Top to bottom: the CA; each side's certificate, key and program (the client on the left, the
+    # server on the right); then the messages between the two programs, first to last.
+    words = [f"{title}."]
     with graph.subgraph(name="cluster_ca") as cluster:
         cluster.attr(label=dot.html("<b>the CA</b>"), style="rounded", color="#bdbdbd", id="cluster_ca",
-                     labelloc="b")
-        sources.cert_node(cluster, "ca_cert", "ca-cert.pem", "CA certificate", ca_cert, now,
-                   extra=["each side keeps a copy: its trust anchor"])
-    sides = (("server", server_key, server_cert), ("client", client_key, client_cert))
+                     labelloc="t")
+        words.append(sources.cert_node(cluster, "ca_cert", "ca-cert.pem", "CA certificate", ca_cert, now,
+                                       extra=["each side keeps a copy:", "its trust anchor"]))
+    sides = (("client", client_key, client_cert), ("server", server_key, server_cert))
     for role, key, cert in sides:
         with graph.subgraph(name=f"cluster_{role}") as cluster:
             name = host if role == "server" else facts.name(cert.subject)
             cluster.attr(label=dot.html(f"<b>the {role}</b>"), style="rounded", color="#bdbdbd",
-                         id=f"cluster_{role}", labelloc="b")
-            duty = "asks for and requires a client certificate" if role == "server" else "connects to " + str(host)
+                         id=f"cluster_{role}", labelloc="t")
+            duty = ["asks for and requires", "a client certificate"] if role == "server" else \
+                [dot.clip("connects to " + str(host))]
+            words.append(f"The {role} program ({name}): " + " ".join(duty) + "; it trusts its copy of ca-cert.pem, "
+                         f"presents {role}-cert.pem and signs CertificateVerify with {role}-key.pem.")
+            words.append(sources.cert_node(cluster, f"{role}_cert", f"{role}-cert.pem", "certificate", cert, now))
+            words.append(sources.key_node(cluster, f"{role}_key", f"{role}-key.pem", key, f"the {role}: never sent"))
             dot.add_node(cluster, role, "party",
-                         dot.node_label(f"{role} program", str(name), [dot.text(duty), "trusts ca-cert.pem"]))
-            sources.key_node(cluster, f"{role}_key", f"{role}-key.pem", key, f"the {role}: never sent")
-            sources.cert_node(cluster, f"{role}_cert", f"{role}-cert.pem", "certificate", cert, now)
+                         dot.node_label(f"{role} program", str(name), [*(dot.text(d) for d in duty),
+                                                                       "trusts its copy of ca-cert.pem"]))
     for role, key, cert in sides:
-        sources.edge(graph, f"{role}_cert", f"{role}_key", f"{role}_cert-public_key_of-{role}_key",
-              [("public key of", *((True, "") if key_matches(key, cert.public_key()) else
-                                   (False, "another key's")))])
-        sources.edge(graph, f"{role}_cert", "ca_cert", f"{role}_cert-signed_by-ca_cert",
-              [("signed by the CA", *((True, "") if facts.signed_with(cert, ca_cert.public_key()) else
-                                     (False, "signature does not verify")))])
+        signed = [("signed by the CA", *((True, "") if facts.signed_with(cert, ca_cert.public_key()) else
+                                         (False, "signature does not verify")))]
+        owned = [("public key of", *((True, "") if key_matches(key, cert.public_key()) else
+                                     (False, "another key's")))]
+        sources.edge(graph, f"{role}_cert", "ca_cert", f"{role}_cert-signed_by-ca_cert", signed, upward=True)
+        sources.edge(graph, f"{role}_cert", f"{role}_key", f"{role}_cert-public_key_of-{role}_key", owned)
+        words.append(f"Arrow from {role}-cert.pem to ca-cert.pem: {sources.said(signed)}; "
+                     f"from {role}-cert.pem to {role}-key.pem: {sources.said(owned)}.")
         dot.add_edge(graph, role, f"{role}_key", f"{role}-uses-{role}_key", None,
-                     dot.check_table("", [("signs CertificateVerify with", None, "")]), style="dashed")
+                     dot.check_table("", [("signs CertificateVerify with", None, "")], width=18), style="dashed",
+                     upward=True)
         dot.add_edge(graph, role, f"{role}_cert", f"{role}-presents-{role}_cert", None,
-                     dot.check_table("", [("presents", None, "")]), style="dashed")
-        dot.add_edge(graph, role, "ca_cert", f"{role}-trusts-ca_cert", None,
-                     dot.check_table("", [("trusts its copy of", None, "")]), style="dashed")
+                     dot.check_table("", [("presents", None, "")]), style="dashed", upward=True)
     graph.body.append("\t{rank=same; client; server}\n")
+    graph.edge("client", "server", style="invis")  # the client on the left
     checks = sources.handshake_checks((server_key, server_cert), (client_key, client_cert), ca_cert, host, now)
     handshake = (
         ("client", "server", ["1. ClientHello"], None),
         ("server", "client", ["2. ServerHello, CertificateRequest,", "Certificate (server-cert.pem),",
-                              "CertificateVerify (signed with server-key.pem), Finished"], "server"),
+                              "CertificateVerify (signed with", "server-key.pem), Finished"], "server"),
         ("client", "server", ["3. Certificate (client-cert.pem),",
-                              "CertificateVerify (signed with client-key.pem), Finished"], "client"),
+                              "CertificateVerify (signed with", "client-key.pem), Finished"], "client"),
     )
     # The messages hang below the two programs, first to last, as in a sequence diagram: both
-    # edges of a message are written message -> program so that Graphviz centres it between the
-    # two; dir=back turns the sender's arrow around.
+    # edges of a message are laid out program -> message so that Graphviz centres it between the
+    # two; the receiver's arrow is turned around (upward).
     above = None
     for number, (sender, receiver, message, checked) in enumerate(handshake, 1):
         rows = []
@@ -224,11 +245,14 @@ def mtls_diagram(source: Source, *, host: Optional[str] = None, now: Optional[dt
             rows = [checks[checked]]
         result = dot.overall(r for _, r, _ in rows)
         node = f"message{number}"
-        dot.add_node(graph, node, "message", dot.check_table(message, rows), color=dot.colour_of(result))
-        dot.add_edge(graph, node, sender, f"{node}-from-{sender}", result, "", dir="back", penwidth="2.5")
-        dot.add_edge(graph, node, receiver, f"{node}-to-{receiver}", result, "", penwidth="2.5")
+        dot.add_node(graph, node, "message", dot.check_table(message, rows, width=40), color=dot.colour_of(result))
+        words.append(f"Message from the {sender} to the {receiver}: {' '.join(message)}"
+                     + (f"; {sources.said(rows)}." if rows else "."))
+        dot.add_edge(graph, sender, node, f"{node}-from-{sender}", result, "", penwidth="2.5")
+        dot.add_edge(graph, node, receiver, f"{node}-to-{receiver}", result, "", penwidth="2.5", upward=True)
         if above:
-            graph.edge(node, above, style="invis")
+            graph.edge(above, node, style="invis")
         above = node
     dot.add_legend(graph, ["party", "message", "key", "cert", "ca-cert"])
-    return Diagram("mtls", title, graph.source)
+    graph.body.append("\t{rank=same; legend; ca_cert}\n")  # beside the CA, where there is room
+    return Diagram("mtls", title, graph.source, "\n".join(words))

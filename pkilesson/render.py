@@ -171,6 +171,21 @@ def render_svg(dot_source: str, renderer: Optional[str] = None) -> str:
     return done.stdout.decode("utf-8")
 
 
+def _accessible(svg: str, title: str, description: str) -> str:
+    """``svg`` with a ``<title>`` and a ``<desc>`` as the root's first children (what screen readers
+    read for the picture), and ``role="img"``."""
+    start = svg.find("<svg")
+    end = svg.find(">", start)
+    if start < 0 or end < 0:
+        return svg
+    head = svg[start:end]
+    if head.endswith("/"):
+        return svg
+    words = f"<title>{html.escape(title, quote=False)}</title><desc>{html.escape(description, quote=False)}</desc>"
+    role = "" if " role=" in head else ' role="img"'
+    return f"{svg[:end]}{role}>\n{words}{svg[end + 1:]}"
+
+
 @dataclass(frozen=True)
 class Diagram:
     """A diagram: its Graphviz DOT ``source``, drawn on demand.
@@ -179,16 +194,20 @@ class Diagram:
         kind: ``"workspace"``, ``"chain"`` or ``"mtls"``.
         title: one line saying what it shows.
         source: the Graphviz DOT source.
+        description: what it shows in words, every check with its result (the SVG's ``<desc>``, for
+            screen readers; the notebook shows it folded under the picture).
     """
 
     kind: str
     title: str
     source: str
+    description: str = ""
 
     def svg(self, renderer: Optional[str] = None) -> str:
-        """The diagram as SVG text; ``renderer`` is ``"auto"``, ``"bundled"`` or ``"system"``
-        (default: ``$PKILESSON_GRAPHVIZ``, else ``"auto"``; see :mod:`pkilesson.render`)."""
-        return render_svg(self.source, renderer)
+        """The diagram as SVG text, with its ``<title>`` and ``<desc>``; ``renderer`` is ``"auto"``,
+        ``"bundled"`` or ``"system"`` (default: ``$PKILESSON_GRAPHVIZ``, else ``"auto"``; see
+        :mod:`pkilesson.render`)."""
+        return _accessible(render_svg(self.source, renderer), self.title, self.description or self.title)
 
     def save(self, path: Union[str, Path], *, overwrite: bool = False, renderer: Optional[str] = None) -> Path:
         """Write the SVG to ``path`` (atomically; an existing file only with ``overwrite``)."""
@@ -202,7 +221,10 @@ class Diagram:
         Beside ``image/svg+xml``, a ``text/html`` version holds the same SVG as
         an image scaled down to the width of the notebook (JupyterLab shows an
         SVG output at its natural size, and a wide diagram ran off the right
-        edge); frontends prefer the HTML, static viewers show either.
+        edge), then the diagram in words, folded; frontends prefer the HTML,
+        static viewers show either. The diagrams are drawn narrow enough for
+        their smallest text to stay at 10 px or more in JupyterLab's default
+        layout (about 950 px for outputs).
         """
         try:
             svg = self.svg()
@@ -212,7 +234,16 @@ class Diagram:
         alt = html.escape(self.title, quote=True)
         page = (f'<img class="pkilesson-diagram" alt="{alt}" style="max-width: 100%; height: auto" '
                 f'src="data:image/svg+xml;base64,{image}">')
+        if self.description:
+            page += words_html(self.description)
         return {"image/svg+xml": svg, "text/html": page, "text/plain": self.title}
 
     def __repr__(self) -> str:
         return f"<Diagram {self.kind}: {self.title}>"
+
+
+def words_html(description: str) -> str:
+    """A diagram's description under it, folded: one sentence per line."""
+    lines = "".join(f"<li>{html.escape(line)}</li>" for line in description.split("\n") if line.strip())
+    return (f'<details class="pkilesson-diagram-words"><summary>The diagram in words</summary>'
+            f'<ul style="margin: 0.2em 0">{lines}</ul></details>')

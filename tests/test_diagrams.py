@@ -37,7 +37,7 @@ from pkilesson.diagrams import CHAIN_CHECKS, Diagram, chain_checks, chain_diagra
 from pkilesson.openssl import source_recipe
 
 from conftest import NOW, require_tool
-from svgutil import GREEN, GREY, RED, classes, groups, lines, parse, stroke, text_colours
+from svgutil import GREEN, GREY, RED, SVG, classes, groups, lines, parse, stroke, text_colours
 
 PYCA = f"pyca/cryptography {cryptography.__version__}"
 
@@ -69,6 +69,17 @@ def draw(diagram: Diagram, renderer: str):
     return root, groups(root)
 
 
+def said(group) -> str:
+    """A label's text as one line (a long check is wrapped over several lines to keep the picture narrow)."""
+    return " ".join(lines(group))
+
+
+def heading(g) -> str:
+    """The diagram's title as drawn (a long one is wrapped: its lines above every node)."""
+    top = min(float(t.get("y")) for node in g.values() if "node" in classes(node) for t in node.iter(f"{SVG}text"))
+    return " ".join(t.text for t in g["graph0"].findall(f"{SVG}text") if float(t.get("y")) < top)
+
+
 def fingerprint_line(key) -> str:
     digest = spki_sha256(key).upper()
     return "SHA-256 " + ":".join(digest[i:i + 2] for i in range(0, 12, 2)) + "... (public half)"
@@ -81,7 +92,7 @@ def test_workspace_diagram_draws_the_eight_files_with_their_facts(renderer, work
     diagram = workspace_diagram(workspace_dir, now=now)
     root, g = draw(diagram, renderer)
     assert diagram.kind == "workspace" and diagram.title == f"The workspace after step 4 ({workspace_dir})"
-    assert lines(g["graph0"])[0] == diagram.title
+    assert heading(g) == diagram.title
     for role, kind in FILES:
         node = g[f"{role}_{kind}"]
         assert lines(node)[0] == f"{role}-{kind}.pem"
@@ -113,10 +124,10 @@ def test_workspace_diagram_checks_every_link_in_the_files(renderer, workspace_di
         "public key of: ok", "signed by (proof of possession): ok"]
     assert lines(g["server_cert-requested_by-server_req"]) == ["requested by: ok"]
     assert lines(g["client_cert-signed_by-ca_key"]) == ["signed by: ok"]
-    assert lines(g["server_cert-verified_against-ca_cert"]) == ["step 4, verified as a server for localhost: ok"]
-    assert lines(g["client_cert-verified_against-ca_cert"]) == ["step 4, verified as a client: ok"]
+    assert said(g["server_cert-verified_against-ca_cert"]) == "step 4, verified as a server for localhost: ok"
+    assert said(g["client_cert-verified_against-ca_cert"]) == "step 4, verified as a client: ok"
     legend = lines(g["legend"])
-    assert legend[0] == "legend" and "private key (secret: shown by its public half's fingerprint)" in legend
+    assert legend[0] == "legend" and "private key (secret: shown by its public half)" in legend
     assert "not there (yet)" not in legend  # nothing is missing
 
 
@@ -138,7 +149,7 @@ def test_step_view_shows_what_exists_after_each_step(renderer, rsa_artifacts, no
             assert stroke(g[edge]) == GREEN
         else:
             assert "check-unchecked" in classes(g[edge]) and stroke(g[edge]) == GREY
-            assert lines(g[edge])[0].endswith("(step 4)")
+            assert said(g[edge]).endswith("(step 4)")
     assert lines(g["server_cert-signed_by-ca_key"]) == (["signed by: ok"] if step >= 2 else ["signed by (step 2)"])
     assert ("not there (yet)" in lines(g["legend"])) == (step < 3)
 
@@ -149,7 +160,7 @@ def test_a_folder_part_way_through_draws_what_is_there(renderer, tmp_path, rsa_a
     ws.save_certificate("ca", rsa_artifacts.ca.certificate)
     ws.save_key("server", rsa_artifacts.server_key)
     _, g = draw(workspace_diagram(ws, now=now), renderer)
-    assert lines(g["graph0"])[0] == f"The workspace after step 1 ({ws.path})"
+    assert heading(g) == f"The workspace after step 1 ({ws.path})"
     assert "key" in classes(g["server_key"])  # made early: drawn, though step 2 is not finished
     assert lines(g["server_req"])[1] == "not made yet (step 2)"
     _, g = draw(workspace_diagram(ws, step=2, now=now), renderer)
@@ -163,11 +174,11 @@ def test_files_that_do_not_belong_together_are_drawn_red(renderer, tmp_path, rsa
     rsa_artifacts.save(ws)
     ws.save_certificate("server", p256.server_certificate, overwrite=True)
     _, g = draw(workspace_diagram(ws, now=now), renderer)
-    assert lines(g["server_cert-public_key_of-server_key"]) == ["public key of: FAILED (another key's)"]
-    assert lines(g["server_cert-requested_by-server_req"]) == ["requested by: FAILED (public key differs)"]
-    assert lines(g["server_cert-signed_by-ca_key"]) == ["signed by: FAILED (signature does not verify)"]
-    verified = lines(g["server_cert-verified_against-ca_cert"])
-    assert verified[0].startswith("step 4, verified as a server for localhost: FAILED (")
+    assert said(g["server_cert-public_key_of-server_key"]) == "public key of: FAILED (another key's)"
+    assert said(g["server_cert-requested_by-server_req"]) == "requested by: FAILED (public key differs)"
+    assert said(g["server_cert-signed_by-ca_key"]) == "signed by: FAILED (signature does not verify)"
+    verified = said(g["server_cert-verified_against-ca_cert"])
+    assert verified.startswith("step 4, verified as a server for localhost: FAILED (")
     for edge in ("server_cert-public_key_of-server_key", "server_cert-requested_by-server_req",
                  "server_cert-signed_by-ca_key", "server_cert-verified_against-ca_cert"):
         assert stroke(g[edge]) == RED and "check-failed" in classes(g[edge])
@@ -178,11 +189,15 @@ def test_files_that_do_not_belong_together_are_drawn_red(renderer, tmp_path, rsa
 
 
 def test_expired_certificates_are_marked_at_the_time_given(renderer, workspace_dir, now):
+    """The date said is the certificate's notAfter; the time of the check follows (issue #12)."""
     later = now + dt.timedelta(days=400)
     _, g = draw(workspace_diagram(workspace_dir, now=later), renderer)
-    assert "EXPIRED AT 2027-12-31 12:00Z" in lines(g["server_cert"])
-    assert text_colours(g["server_cert"])["EXPIRED AT 2027-12-31 12:00Z"] == RED
-    assert "EXPIRED AT 2027-12-31 12:00Z" not in lines(g["ca_cert"])
+    assert lines(g["server_cert"])[-5:-3] == ["EXPIRED on 2027-11-26 12:00Z", "(checked at 2027-12-31 12:00Z)"]
+    assert text_colours(g["server_cert"])["EXPIRED on 2027-11-26 12:00Z"] == RED
+    assert not [line for line in lines(g["ca_cert"]) if "EXPIRED" in line]
+    _, g = draw(workspace_diagram(workspace_dir, now=now - dt.timedelta(days=1)), renderer)
+    assert lines(g["server_cert"])[-5:-3] == ["NOT VALID YET: starts on 2026-11-26 12:00Z",
+                                              "(checked at 2026-11-25 12:00Z)"]
     assert stroke(g["server_cert-verified_against-ca_cert"]) == RED
     assert stroke(g["server_cert-signed_by-ca_key"]) == GREEN  # the signature does not expire
 
@@ -193,7 +208,7 @@ def test_a_passphrase_protected_key_is_drawn_without_its_fingerprint(renderer, t
     ws.save_key("ca", rsa_artifacts.ca.key, passphrase="lesson", overwrite=True)
     _, g = draw(workspace_diagram(ws, now=now), renderer)
     assert lines(g["ca_key"]) == ["ca-key.pem", "private key (secret)", "encrypted with a passphrase", "stays with the CA"]
-    assert lines(g["ca_cert-public_key_of-ca_key"])[0] == "public key of: not checked (the key is encrypted)"
+    assert said(g["ca_cert-public_key_of-ca_key"]).startswith("public key of: not checked (the key is encrypted)")
     assert lines(g["server_cert-signed_by-ca_key"]) == ["signed by: ok"]  # checked with ca-cert.pem's key
 
 
@@ -213,10 +228,10 @@ def test_the_source_recipes_files_show_what_they_lack(renderer, tmp_path, openss
     assert link["signature"] is True and link["issuer_name"] is True and link["ca_flag"] is True
     assert link["key_usage"] is False  # "CA cert does not include key usage extension"
     _, g = draw(chain_diagram([server, ca], purpose="server"), renderer)
-    assert "issuer keyCertSign: FAILED (no keyUsage)" in lines(g["link0"])
+    assert "issuer keyCertSign: FAILED (no keyUsage)" in said(g["link0"])
     if server.version == x509.Version.v1:  # OpenSSL before 3.2
         assert "X.509 version 1: no extensions" in lines(g["cert0"])
-        assert "EKU: not checked (no EKU: RFC 5280 allows any purpose)" in lines(g["link0"])
+        assert "EKU: not checked (no EKU: RFC 5280 allows any purpose)" in said(g["link0"])
 
 
 # -- the chain view ----------------------------------------------------------------------------
@@ -291,17 +306,18 @@ def test_a_chain_without_its_issuer_shows_the_missing_issuer(renderer, rsa_artif
 
 def test_mtls_diagram_shows_each_side_with_its_own_key_and_the_handshake(renderer, workspace_dir, now):
     _, g = draw(mtls_diagram(workspace_dir, now=now), renderer)
-    assert lines(g["server"]) == ["server program", "localhost", "asks for and requires a client certificate",
-                                  "trusts ca-cert.pem"]
-    assert lines(g["client"])[:3] == ["client program", "CN=client.localhost", "connects to localhost"]
+    assert lines(g["server"]) == ["server program", "localhost", "asks for and requires", "a client certificate",
+                                  "trusts its copy of ca-cert.pem"]
+    assert lines(g["client"]) == ["client program", "CN=client.localhost", "connects to localhost",
+                                  "trusts its copy of ca-cert.pem"]
     assert lines(g["server_key"])[-1] == "stays with the server: never sent"
     assert lines(g["message1"]) == ["1. ClientHello"]
-    assert lines(g["message2"]) == [
-        "2. ServerHello, CertificateRequest,", "Certificate (server-cert.pem),",
-        "CertificateVerify (signed with server-key.pem), Finished",
-        f"no handshake at 2026-11-26 12:00Z (ssl knows only the real clock); {PYCA} at that time: "
-        "server-cert.pem verified as a server for localhost: ok"]
-    assert lines(g["message3"])[-1] == (f"no handshake at 2026-11-26 12:00Z (ssl knows only the real clock); {PYCA} "
+    hello = ("2. ServerHello, CertificateRequest, Certificate (server-cert.pem), CertificateVerify (signed with "
+             "server-key.pem), Finished")
+    assert said(g["message2"]) == (
+        f"{hello} no handshake at 2026-11-26 12:00Z (ssl knows only the real clock); {PYCA} at that time: "
+        "server-cert.pem verified as a server for localhost: ok")
+    assert said(g["message3"]).endswith(f"no handshake at 2026-11-26 12:00Z (ssl knows only the real clock); {PYCA} "
                                         "at that time: client-cert.pem verified as a client: ok")
     # The direction: 1 and 3 go from the client to the server, 2 the other way.
     for number, sender, receiver in ((1, "client", "server"), (2, "server", "client"), (3, "client", "server")):
@@ -309,16 +325,16 @@ def test_mtls_diagram_shows_each_side_with_its_own_key_and_the_handshake(rendere
     for edge in ("server_cert-signed_by-ca_cert", "client_cert-signed_by-ca_cert", "message2-to-client",
                  "message3-to-server", "server_cert-public_key_of-server_key"):
         assert stroke(g[edge]) == GREEN, edge
-    for edge in ("server-trusts-ca_cert", "client-trusts-ca_cert"):
-        assert lines(g[edge]) == ["trusts its copy of: not checked"]
+    for role in ("server", "client"):
+        assert said(g[f"{role}-presents-{role}_cert"]) == "presents: not checked"
+        assert said(g[f"{role}-uses-{role}_key"]) == "signs CertificateVerify with: not checked"
 
 
 def test_mtls_diagram_shows_a_failed_check_for_the_wrong_host(renderer, rsa_artifacts, now):
     _, g = draw(mtls_diagram(rsa_artifacts, host="www.example.org", now=now), renderer)
     assert lines(g["client"])[2] == "connects to www.example.org"
-    last = lines(g["message2"])[-1]
-    assert last.startswith(f"no handshake at 2026-11-26 12:00Z (ssl knows only the real clock); {PYCA} at that "
-                           "time: server-cert.pem verified as a server for www.example.org: FAILED (")
+    assert (f"no handshake at 2026-11-26 12:00Z (ssl knows only the real clock); {PYCA} at that "
+            "time: server-cert.pem verified as a server for www.example.org: FAILED (") in said(g["message2"])
     assert stroke(g["message2-to-client"]) == RED and stroke(g["message3-to-server"]) == GREEN
 
 
@@ -326,13 +342,14 @@ def test_mtls_diagram_at_the_real_time_runs_a_real_handshake(renderer, workspace
     """Now, each side's check is what its Python ssl said in a real handshake on 127.0.0.1, named with its version."""
     python = f"Python {platform.python_version()} ssl on {' '.join(ssl.OPENSSL_VERSION.split()[:2])}, strict"
     _, g = draw(mtls_diagram(workspace_dir), renderer)
-    assert lines(g["message2"])[-1] == f"the client, {python}, checked server-cert.pem for localhost: ok"
-    assert lines(g["message3"])[-1] == f"the server, {python}, checked client-cert.pem: ok"
+    assert said(g["message2"]).endswith(f"Finished the client, {python}, checked server-cert.pem for localhost: ok")
+    assert said(g["message3"]).endswith(f"Finished the server, {python}, checked client-cert.pem: ok")
     _, g = draw(mtls_diagram(workspace_dir, host="www.example.org"), renderer)
-    refused = " ".join(lines(g["message2"])[3:])
+    refused = said(g["message2"]).split("Finished ", 1)[1]
     assert refused.startswith(f"the client, {python}, checked server-cert.pem for www.example.org: FAILED "
                               "(certificate verify failed: Hostname mismatch")
-    assert lines(g["message3"])[-1] == "the server never saw client-cert.pem: the client stopped at message 2: not checked"
+    assert said(g["message3"]).endswith(
+        "Finished the server never saw client-cert.pem: the client stopped at message 2: not checked")
     assert stroke(g["message2-to-client"]) == RED and stroke(g["message3-to-server"]) == GREY
 
 
@@ -342,9 +359,9 @@ def test_mtls_diagram_of_the_source_files_credits_python_s_ssl_not_pyca(renderer
 
     source = run_source_step(4, tmp_path / "source")
     _, g = draw(mtls_diagram(source.folder), renderer)
-    said = " ".join(lines(g["message2"])[3:])
-    assert "the client, Python " in said and "CA cert does not include key usage extension" in said
-    assert "X509v3" not in said and "pyca" not in said
+    told = said(g["message2"]).split("Finished ", 1)[1]
+    assert "the client, Python " in told and "CA cert does not include key usage extension" in told
+    assert "X509v3" not in told and "pyca" not in told
 
 
 # -- what a diagram is, and what it never holds ------------------------------------------------
@@ -414,3 +431,70 @@ def test_missing_and_broken_files_are_named(tmp_path, rsa_artifacts):
     (ws.path / "server-cert.pem").write_text("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
     with pytest.raises(InvalidCertificateError, match="^server-cert.pem: .* Fix: "):
         workspace_diagram(ws)
+
+
+# -- readable at the notebook's width (issue #12) ---------------------------------------------------
+
+#: JupyterLab at 1400x900 with the file browser open leaves about 950 px for an output.
+OUTPUT_PX = 948
+
+
+def readable_at_notebook_width(svg: str) -> tuple[float, float]:
+    """(drawn width in CSS px, smallest text in CSS px once scaled down to the notebook's width)."""
+    root = parse(svg)
+    width = float(root.get("width").removesuffix("pt")) * 4 / 3
+    sizes = [float(t.get("font-size")) * 4 / 3 for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    return width, min(sizes) * min(1.0, OUTPUT_PX / width)
+
+
+@pytest.fixture(scope="module")
+def long_names():
+    """The longest names a learner can type in the step panels: a 64-character CN, five long SANs."""
+    from pkilesson.lesson import Choices, make_step
+
+    cn = "A very long common name for the certificate authority of lab 01"
+    ca = make_step(1, Choices(key_type="rsa2048", common_name=cn), now=NOW)
+    sans = tuple(f"a-rather-long-host-name-number-{i}.classroom.example.org" for i in range(5))
+    server = make_step(2, Choices(key_type="p256", common_name=cn.replace("authority", "server   "), sans=sans),
+                       ca=ca.ca, now=NOW)
+    client = make_step(3, Choices(key_type="p256", common_name="client " + "x" * 57, sans=sans[:1]), ca=ca.ca, now=NOW)
+    return {**ca.items(), **server.items(), **client.items()}
+
+
+def test_every_diagram_keeps_its_text_at_10px_or_more_at_the_notebooks_width(rsa_artifacts, long_names, now):
+    """Every picture drawn narrow enough that, scaled to 948 px, its smallest text is still 10 px (issue #12)."""
+    later = now + dt.timedelta(days=4000)
+    root = CertificateAuthority.create("/O=Lab/CN=Lab Root", key_type="p256", now=now)
+    inter_key = generate_key("p256")
+    inter_cert = root.issue(create_csr(inter_key, "/O=Lab/CN=Lab Issuing CA"), INTERMEDIATE_CA, now=now)
+    leaf = CertificateAuthority(inter_key, inter_cert).issue(
+        create_csr(generate_key("p256"), "/O=Lab/CN=localhost", ["localhost"]), SERVER, now=now)
+    diagrams = {
+        **{f"workspace step {step}": workspace_diagram(source, step=step, now=when)
+           for step in (1, 2, 3, 4) for source in (rsa_artifacts, long_names) for when in (now, later)},
+        "workspace": workspace_diagram(long_names, now=later),
+        "mtls": mtls_diagram(rsa_artifacts, now=now),
+        "mtls, wrong host": mtls_diagram(rsa_artifacts, host="a-rather-long-host-name.example.org", now=later),
+        "mtls, long names": mtls_diagram(long_names, now=now),
+        "chain of 3": chain_diagram([leaf, inter_cert, root.certificate], purpose="server", now=later),
+        "chain, long names": chain_diagram([long_names[("server", "cert")], long_names[("ca", "cert")]],
+                                           purpose="client", now=later),
+    }
+    for name, diagram in diagrams.items():
+        width, smallest = readable_at_notebook_width(diagram.svg())
+        assert smallest >= 10.0, f"{name}: {width:.0f} px wide, smallest text {smallest:.1f} px at {OUTPUT_PX} px"
+
+
+def test_every_diagram_says_what_it_shows_in_words(rsa_artifacts, now):
+    """<title> and <desc> first in every SVG (screen readers); every check in the description, with its word."""
+    for diagram in (workspace_diagram(rsa_artifacts, step=2, now=now), mtls_diagram(rsa_artifacts, now=now),
+                    chain_diagram(rsa_artifacts, purpose="server", checks=[{"signature": False}], now=now)):
+        root = parse(diagram.svg())
+        title, desc = root[0], root[1]
+        assert title.tag.endswith("title") and title.text == diagram.title
+        assert desc.tag.endswith("desc") and desc.text == diagram.description and root.get("role") == "img"
+    words = chain_diagram(rsa_artifacts, purpose="server", checks=[{"signature": False}], now=now).description
+    assert "Link 0 signed by 1: signature: FAILED; issuer = issuer's subject: ok" in words
+    words = workspace_diagram(rsa_artifacts, step=2, now=now).description
+    assert "Arrow from server-cert.pem to ca-key.pem: signed by: ok." in words
+    assert "client-cert.pem: not made yet (step 3)." in words

@@ -200,7 +200,8 @@ def test_jupyter_displays_a_diagram_as_svg(rsa_artifacts, now, no_env_choice):
     data, _ = DisplayFormatter().format(diagram)
     assert data["text/plain"] == diagram.title
     svg = parse(data["image/svg+xml"])
-    assert lines(groups(svg)["graph0"])[0] == diagram.title
+    heading = lines(groups(svg)["graph0"])[:2]  # the title, wrapped to keep the picture narrow
+    assert " ".join(heading) == diagram.title
     bundle = diagram._repr_mimebundle_()
     assert bundle["image/svg+xml"] == diagram.svg() and bundle["text/plain"] == diagram.title
     # The HTML version: the same SVG, as an image no wider than the notebook.
@@ -208,8 +209,14 @@ def test_jupyter_displays_a_diagram_as_svg(rsa_artifacts, now, no_env_choice):
     import re
 
     match = re.fullmatch(r'<img class="pkilesson-diagram" alt="([^"]*)" style="max-width: 100%; height: auto" '
-                         r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)">', bundle["text/html"])
+                         r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)">(<details .*</details>)',
+                         bundle["text/html"], re.S)
     assert match and base64.b64decode(match.group(2)).decode() == diagram.svg()
+    assert match.group(1) == diagram.title and "<summary>The diagram in words</summary>" in match.group(3)
+    # For screen readers: the SVG's first children say what it shows, in words.
+    assert [child.tag.split("}")[1] for child in svg][:2] == ["title", "desc"]
+    assert svg[0].text == diagram.title and svg.get("role") == "img"
+    assert "server-cert.pem to ca-cert.pem: signed by the CA: ok" in svg[1].text
 
 
 def test_an_executed_notebook_keeps_the_svg_for_static_views(tmp_path):
