@@ -41,27 +41,42 @@ _STYLE = {"description_width": "10.5em"}  # "CN (common name)" fits
 def _error_html(exc: PkiLessonError) -> str:
     return (
         '<div class="pkilesson-error" style="color: var(--jp-error-color1, #c62828); font-weight: bold">'
-        f"{html.escape(exc.problem)}</div>"
+        f"✗ {html.escape(exc.problem)}</div>"
         f'<div class="pkilesson-fix">Fix: {html.escape(exc.fix)}</div>'
     )
 
 
+_STALE = ('<div class="pkilesson-stale-note" style="font-weight: bold">✗ Not updated: the last choices failed '
+          "(the error above). Greyed below: the result of the choices before.</div>")
+
+
+def _stale(view: w.HTML) -> None:
+    """A view a failed click did not update: greyed, and saying so in words (colour is never the only sign)."""
+    if not view.value or view.value.startswith('<div class="pkilesson-stale"'):
+        return
+    view.value = (f'<div class="pkilesson-stale">{_STALE}<div style="opacity: 0.5; filter: grayscale(1)" '
+                  f'aria-disabled="true">{view.value}</div></div>')
+
+
 def _svg_html(diagram) -> str:
-    """The diagram's SVG inline: as wide as the notebook, but never under 70% of its drawn size
-    (the labels stay readable; a wider diagram scrolls sideways instead)."""
+    """The diagram's SVG inline, at its drawn size or scaled down to the notebook's width, then the
+    diagram in words (folded). The diagrams are drawn narrow enough for their smallest text to stay
+    at 10 px or more in JupyterLab's default layout."""
     import re
+
+    from .render import words_html
 
     try:
         svg = diagram.svg()
-        svg = svg[svg.find("<svg"):]
-        drawn = re.match(r'<svg width="([\d.]+)pt"', svg)
-        if drawn:
-            pixels = float(drawn.group(1)) * 4 / 3  # 1pt = 4/3 CSS px
-            fit = f"width: 100%; max-width: {pixels:.0f}px; min-width: {0.7 * pixels:.0f}px; height: auto"
-            svg = f'<svg style="{fit}"{svg[4:]}'
-        return f'<div class="pkilesson-diagram" style="overflow-x: auto">{svg}</div>'
     except PkiLessonError as exc:  # no renderer: the diagram's one clear error instead
         return _error_html(exc)
+    svg = svg[svg.find("<svg"):]
+    drawn = re.match(r'<svg width="([\d.]+)pt"', svg)
+    if drawn:
+        pixels = float(drawn.group(1)) * 4 / 3  # 1pt = 4/3 CSS px
+        svg = f'<svg style="width: {pixels:.0f}px; max-width: 100%; height: auto"{svg[4:]}'
+    words = words_html(diagram.description) if diagram.description else ""
+    return f'<div class="pkilesson-diagram">{svg}{words}</div>'
 
 
 def _at_fault_html(decoded: Decoded, path: str) -> str:
@@ -171,6 +186,8 @@ class StepPanel(_Panel):
             decoded = decode(result.certificate, now=self.now, issuer=result.ca.certificate)
         except PkiLessonError as exc:
             self.status.value = _error_html(exc)
+            for view in (self.diagram_view, self.decoded_view, self.bytes_view):
+                _stale(view)
             return
         self.result, self.decoded = result, decoded
         self.status.value = (
@@ -233,15 +250,17 @@ class VerifyPanel(_Panel):
             diagram = chain_diagram([leaf, root], purpose=which, now=at)
         except PkiLessonError as exc:
             self.status.value = _error_html(exc)
+            _stale(self.diagram_view)
             return
         except KeyError as exc:
             self.status.value = _error_html(PkiLessonError(f"No {exc.args[0][0]} certificate here.", "run prepare(4) first."))
+            _stale(self.diagram_view)
             return
         self.verdict = verdict
         colour = "var(--jp-success-color1, #2e7d32)" if verdict.valid else "var(--jp-error-color1, #c62828)"
         self.status.value = (
             f'<div class="pkilesson-verdict" style="color: {colour}; font-weight: bold">'
-            f"{which}-cert.pem at {at:%Y-%m-%d}: {html.escape(str(verdict))}</div>"
+            f"{'✓' if verdict.valid else '✗'} {which}-cert.pem at {at:%Y-%m-%d}: {html.escape(str(verdict))}</div>"
         )
         self.diagram_view.value = _svg_html(diagram)
 
@@ -282,6 +301,8 @@ class BreakItPanel(_Panel):
             matrix = verdict_matrix(broken)
         except PkiLessonError as exc:
             self.status.value = _error_html(exc)
+            for view in (self.matrix_view, self.diagram_view, self.field_view):
+                _stale(view)
             return
         self.matrix = matrix
         self.status.value = f'<div class="pkilesson-status">Made from: {html.escape(broken.origin)}</div>'

@@ -79,6 +79,12 @@ def test_bad_choice_shows_one_clear_error_and_keeps_the_last_result(ca, control,
     assert message in panel.status.value and "Fix:" in panel.status.value
     assert "Traceback" not in panel.status.value
     assert panel.result is kept
+    # The views of the last good result stay, greyed, and say in words that they were not updated.
+    for view in (panel.diagram_view, panel.decoded_view, panel.bytes_view):
+        assert view.value.startswith('<div class="pkilesson-stale">') and "✗ Not updated" in view.value
+    panel.controls[control].value = {"days": 30, "sans": "localhost"}.get(control, "localhost" if control != "country" else "FR")
+    panel.button.click()
+    assert panel.result is not kept and "pkilesson-stale" not in panel.diagram_view.value + panel.decoded_view.value
 
 
 def test_choosing_a_field_highlights_its_bytes(ca):
@@ -102,7 +108,7 @@ def test_verify_panel(tmp_path):
     assert "valid for server localhost" in panel.status.value and "<svg" in panel.diagram_view.value
     panel.controls["host"].value = "other.example"
     panel.button.click()
-    assert "invalid for server other.example" in panel.status.value
+    assert "✗ server-cert.pem" in panel.status.value and "invalid for server other.example" in panel.status.value
     panel.controls["which"].value = "client"
     panel.controls["days_later"].value = 400
     panel.button.click()
@@ -110,10 +116,11 @@ def test_verify_panel(tmp_path):
     panel.controls["days_later"].value = 0
     panel.button.click()
     assert panel.verdict.valid
+    assert panel.status.value.count("✗") == 0 and "✓ client-cert.pem" in panel.status.value
     panel.controls["which"].value = "server"
     panel.controls["host"].value = "bad_name"
     panel.button.click()
-    assert "underscores" in panel.status.value
+    assert "underscores" in panel.status.value and "✗ Not updated" in panel.diagram_view.value
 
 
 def test_panel_displays_as_a_widget(ca):
