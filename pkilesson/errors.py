@@ -36,6 +36,15 @@ class PkiLessonError(Exception):
         self.fix = fix
         super().__init__(f"{problem} Fix: {fix}" if fix else problem)
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (and so Jupyter) shows instead of a traceback: the problem, then its fix.
+
+        A lesson shows some failures on purpose (a forged request, a wrong
+        passphrase); a stack trace would read as "the lesson is broken".
+        ``raise`` in plain Python still gives the full traceback.
+        """
+        return [f"{type(self).__name__}: {self.problem}"] + ([f"Fix: {self.fix}"] if self.fix else [])
+
 
 class InvalidKeyError(PkiLessonError):
     """A private key could not be made, read or used."""

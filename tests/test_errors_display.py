@@ -1,0 +1,34 @@
+"""A failure a lesson shows on purpose reads as a lesson: the problem and its fix, no traceback (issue #12)."""
+
+from __future__ import annotations
+
+import nbclient
+import nbformat
+
+from pkilesson.errors import ArgumentError, IssuanceError, PkiLessonError
+
+
+def test_the_error_renders_as_its_problem_and_fix():
+    assert IssuanceError("The CA refuses.", "give a SAN.")._render_traceback_() == [
+        "IssuanceError: The CA refuses.", "Fix: give a SAN."]
+    assert PkiLessonError("Only a problem.")._render_traceback_() == ["PkiLessonError: Only a problem."]
+    assert ArgumentError("x= must be a str, got int.", "pass a str.")._render_traceback_()[0].startswith("ArgumentError:")
+
+
+def test_a_notebook_cell_that_fails_on_purpose_shows_no_traceback(tmp_path):
+    """In a real kernel: the error output holds two lines, the problem and the fix; other errors keep theirs."""
+    cells = [
+        nbformat.v4.new_code_cell("import pkilesson\npkilesson.load_private_key('missing-key.pem')",
+                                  metadata={"tags": ["raises-exception"]}),
+        nbformat.v4.new_code_cell("1 / 0", metadata={"tags": ["raises-exception"]}),
+    ]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    (ours,) = notebook.cells[0].outputs
+    assert ours.output_type == "error" and ours.ename in ("WorkspaceError", "InvalidKeyError", "PkiLessonError")
+    assert len(ours.traceback) == 2 and ours.traceback[1].startswith("Fix: ")
+    assert ours.traceback[0].startswith(f"{ours.ename}: ") and "missing-key.pem" in ours.traceback[0]
+    assert not any("Traceback" in line or "File " in line for line in ours.traceback)
+    (python,) = notebook.cells[1].outputs
+    assert python.ename == "ZeroDivisionError" and len(python.traceback) > 2  # not ours: Python's traceback
