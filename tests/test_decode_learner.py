@@ -233,10 +233,27 @@ def test_comparison_shows_the_learner_rows_side_by_side_first(rsa_artifacts):
 
 
 def test_highlight_shows_the_marked_bytes_first_and_folds_the_rest(rsa_artifacts):
+    """The field's lines of hex with two lines of context, its own branch of the tree, the rest folded (issue #12)."""
     view = decode(rsa_artifacts.server_certificate, now=NOW)
-    page = visible(view.highlight("tbsCertificate.subjectPublicKeyInfo"))
-    assert page.rows == [] and "(12 more lines)" in "".join(page.text)
+    spki = view.asn1.find("tbsCertificate.subjectPublicKeyInfo")
+    html_ = view.highlight(spki.name)
+    page = visible(html_)
+    excerpt = re.search(r'<pre class="hex excerpt">(.*?)</pre>', html_, re.S).group(1).split("\n")
+    assert "(12 more lines)" in "".join(page.text) and len(excerpt) == 8 + 2 + 2
+    assert int(excerpt[0][:6], 16) == (spki.offset // 16 - 2) * 16  # two lines before the field's first
+    assert "<mark" not in excerpt[0] + excerpt[1] + excerpt[-1] + excerpt[-2]
+    # its branch: the header, the nodes that hold it (Certificate, tbsCertificate), it, and what it holds
+    branch = re.search(r'<table class="tree branch">(.*?)</table>', html_, re.S).group(1)
+    paths = re.findall(r'<tr data-path="([^"]*)"', branch)
+    assert paths[:3] == ["Certificate", "tbsCertificate", spki.name]
+    assert all(p.startswith(spki.name) for p in paths[2:]) and len(paths) == len(page.rows) - 1 <= 3 + 12
     assert [f.split(" (")[0] for f in page.folded] == ["The whole file in hex", "The tree"]
+    branch = re.search(r'<table class="tree branch">(.*?)</table>', view.highlight("tbsCertificate.validity.notAfter"),
+                       re.S).group(1)
+    assert re.findall(r'<tr data-path="([^"]*)"', branch) == [
+        "Certificate", "tbsCertificate", "tbsCertificate.validity", "tbsCertificate.validity.notAfter"]
+    whole = visible(view.highlight("tbsCertificate"))  # a big field: its first nodes, then how many more
+    assert len(whole.rows) == 1 + 1 + 1 + 12 + 1 and re.search(r"⋮ \d+ more nodes inside it", whole.rows[-1])
 
 
 # -- the source's v1 files, made by the real openssl ------------------------------------------------
