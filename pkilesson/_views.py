@@ -165,8 +165,8 @@ def branch_html(tree, node, limit: int = _BRANCH_ROWS) -> str:
     """``node``'s own branch of the tree: the nodes that hold it, from the root, then it and what it holds
     (the first ``limit`` of them; the whole tree says the rest)."""
     above, inside = _branch(tree, node)
-    more = len(inside) - limit
-    rows = [_tree_row(tree, depth, n, node.name) for depth, n in above + inside[:limit]]
+    more = len(inside) - 1 - limit  # inside[0] is the node itself
+    rows = [_tree_row(tree, depth, n, node.name) for depth, n in above + inside[: limit + 1]]
     if more > 0:
         rows.append(f'<tr><td colspan="7">⋮ {more} more nodes inside it: see the whole tree below</td></tr>')
     return f'<table class="tree branch">{_TREE_HEAD}{"".join(rows)}</table>'
