@@ -118,34 +118,64 @@ class BothSides:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
+        """Both sides in two columns of fixed widths (every table alike). The message lists are shown in
+        full once per kind of handshake (with or without a client certificate): the first accepted one;
+        a later table says which messages it shares with that one and lists only what differs, the
+        whole list folded."""
         good, bad = "var(--jp-success-color1, #2e7d32)", "var(--jp-error-color1, #c62828)"
 
         # JupyterLab right-aligns table cells by default; widgets' HTML has a tall line height.
-        left = "text-align: left; vertical-align: top; padding: 0.2em 1.2em 0.2em 0.3em; line-height: 1.4"
+        left = "text-align: left; vertical-align: top; padding: 0.2em 1.2em 0.2em 0.3em; line-height: 1.4; " \
+               "overflow-wrap: anywhere"
 
         def cell(label: str, value: str) -> str:
-            style = left
-            if label == "verdict":
+            style, text = left, html.escape(value)
+            if label == "verdict":  # a word and a sign, not only a colour
                 style += f"; color: {good if value == 'accepted' else bad}; font-weight: bold"
+                text = f"{'✓' if value == 'accepted' else '✗'} {text}"
             elif label == "error" and value != "-":
                 style += f"; color: {bad}"
-            return f'<td style="{style}">{html.escape(value)}</td>'
+            return f'<td style="{style}">{text}</td>'
 
-        def messages(side: SideReport) -> str:
-            items = []
-            for message in side.messages:
+        def items(messages, start: int = 1) -> str:
+            out = []
+            for message in messages:
                 text = html.escape(_arrow(message))
                 if "Alert" in message:
-                    text = f'<span style="color: {bad}; font-weight: bold">{text}</span>'
+                    text = f'<span style="color: {bad}; font-weight: bold">✗ {text}</span>'
                 elif "CertificateVerify" in message:
                     text = f"<b>{text}</b>"
-                items.append(f"<li>{text}</li>")
-            return f'<ol style="margin: 0; padding-left: 2em; {left}">{"".join(items)}</ol>' if items else "(none)"
+                out.append(f"<li>{text}</li>")
+            if not out:
+                return ""
+            return f'<ol start="{start}" style="margin: 0; padding-left: 2em; {left}">{"".join(out)}</ol>'
 
+        def messages(side: SideReport) -> str:
+            mine = list(side.messages)
+            if not mine:
+                return "(none)"
+            reference = _REFERENCES.get(_kind(self.report))
+            if reference is None or reference is self.report:
+                return items(mine)
+            theirs = list(getattr(reference, side.role).messages)
+            same = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
+            if same == len(mine) == len(theirs):
+                shown = f"<i>the same {same} messages as the accepted handshake shown first</i>"
+            elif same == 0:
+                return items(mine)
+            else:
+                shown = (f"<i>1 to {same}: as in the accepted handshake shown first, then:</i>"
+                         + items(mine[same:], same + 1))
+            return (f"{shown}<details><summary>all {len(mine)} messages</summary>{items(mine)}</details>")
+
+        if self.report.ok:
+            _REFERENCES.setdefault(_kind(self.report), self.report)
         title = f"<b>{html.escape(self.title)}</b>: " if self.title else ""
         colour = good if self.report.ok else bad
+        sign = "✓" if self.report.ok else "✗"
         head = (f"<caption style='text-align: left; caption-side: top; line-height: 1.4; padding-bottom: 0.4em'>{title}"
-                f"<span style='color: {colour}'>{html.escape(summary(self.report))}</span></caption>")
+                f"<span style='color: {colour}'>{sign} {html.escape(summary(self.report))}</span></caption>")
+        columns = '<colgroup><col style="width: 10em"><col style="width: 50%"><col style="width: 50%"></colgroup>'
         rows = "".join(
             f'<tr><th style="{left}">{html.escape(label)}</th>{cell(label, one)}{cell(label, other)}</tr>'
             for label, one, other in self.rows()
@@ -161,9 +191,19 @@ class BothSides:
             f'<th style="{left}">the server</th></tr>'
         )
         return (
-            '<table class="pkilesson-both-sides" style="border-collapse: collapse; text-align: left">'
-            f"{head}{header}{rows}</table>"
+            '<table class="pkilesson-both-sides" style="border-collapse: collapse; text-align: left; '
+            f'table-layout: fixed; width: 100%">{head}{columns}{header}{rows}</table>'
         )
+
+
+#: The first accepted handshake shown, per kind (with or without a client certificate): its messages
+#: are listed in full; later tables of the same kind show what differs from it.
+_REFERENCES: dict = {}
+
+
+def _kind(report: HandshakeReport) -> str:
+    asked = any("CertificateRequest" in m for m in report.server.messages + report.client.messages)
+    return "mutual" if asked else "server only"
 
 
 def refused_by(report: HandshakeReport) -> Optional[str]:
