@@ -368,6 +368,30 @@ class Transcript:
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the transcript, not the dataclass
         printer.text(str(self))
 
+    def _repr_html_(self) -> str:
+        """The command, what it said in words and its exit status (✓/✗ and a word, not only a colour);
+        OpenSSL's internal error stack (``8000...:error:...:file.c:line:``), which tells where inside
+        OpenSSL it stopped, folded below."""
+        import html as _html
+
+        said, stack = [], []
+        for line in self.output.rstrip().splitlines():
+            (stack if _ERROR_STACK.match(line) else said).append(line)
+        lines = [f"$ {self.command}", *said]
+        if not self.ran:
+            lines.append("(The openssl command is not installed here: this command was shown, not run.)")
+        else:
+            lines.append(f"{'✓' if self.ok else '✗'} exit status {self.returncode}: {'success' if self.ok else 'failure'}")
+        page = f'<pre class="pkilesson-transcript">{_html.escape(chr(10).join(lines))}</pre>'
+        if stack:
+            page += (f"<details><summary>OpenSSL's own error stack ({len(stack)} lines: where inside OpenSSL it "
+                     f'stopped)</summary><pre>{_html.escape(chr(10).join(stack))}</pre></details>')
+        return page
+
+
+#: A line of OpenSSL's error stack: thread id, "error", code, library, function, reason, file:line.
+_ERROR_STACK = __import__("re").compile(r"^[0-9A-F]{6,}:error:[0-9A-F]+:")
+
 
 def run_openssl(command: str, folder: Union[str, Path] = LAB) -> Transcript:
     """Run one ``openssl`` command line in ``folder`` and keep what it printed.
