@@ -15,9 +15,9 @@ def test_a_failing_command_shows_its_words_and_folds_openssl_s_error_stack():
     page = done._repr_html_()
     shown, folded = page.split("<details>")
     assert "Could not read key from root-key.pem" in shown and "✗ exit status 1: failure" in shown
-    assert "error:" not in shown and "bad decrypt" in folded and "maybe wrong password" in folded
+    assert ":error:" not in shown and "bad decrypt" in folded and "maybe wrong password" in folded
     assert "OpenSSL's own error stack (2 lines" in folded
-    assert str(done).count("error:") == 2  # the text form keeps every line
+    assert str(done).count(":error:") == 2  # the text form keeps every line
 
 
 def test_a_command_that_succeeds_has_nothing_folded():
