@@ -428,9 +428,9 @@ def csr(request: x509.CertificateSigningRequest, der: bytes, encoding: str, now:
     ]
     paths = [n.name for _, n in tree.nodes() if n.type == "Extension" and not n.encapsulated]
     ext_fields, ext_json = _extensions(request.extensions, lambda i: paths[i] if i < len(paths) else "")
-    if not ext_fields:
-        fields.append(Field("requested_extensions", "Requested extensions", "none", FIELDS["requested_extensions"],
-                            "certificationRequestInfo.attributes"))
+    asked = ", ".join(oid_name(e.oid.dotted_string) for e in request.extensions) or "none"
+    fields.append(Field("requested_extensions", "Requested extensions", asked, FIELDS["requested_extensions"],
+                        "certificationRequestInfo.attributes"))  # always there: a comparison never says "(absent)"
     fields += ext_fields
     fields.append(Field("signature_algorithm", "Signature algorithm", algorithm, signature_meaning(algorithm), "signatureAlgorithm"))
     fields.append(Field("proof_of_possession", "Proof of possession", "the self-signature checks" if check.valid

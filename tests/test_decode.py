@@ -371,3 +371,12 @@ def test_der_input_is_detected(artifacts):
                                                  serialization.NoEncryption())
     assert decode(key_der, now=NOW).kind == "private key"
     assert isinstance(artifacts.client_key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey))
+
+
+def test_a_csr_always_says_which_extensions_it_requests(rsa_artifacts):
+    """Issue #12: 02's comparison said 'Requested extensions: none | (absent)' although ours asks for a SAN."""
+    from pkilesson import create_csr, generate_key
+
+    bare = create_csr(generate_key("p256"), "/CN=localhost")
+    row = compare(bare, rsa_artifacts.server_csr, now=NOW).row("requested_extensions")
+    assert row.values == ("none", "subjectAltName") and not row.same
