@@ -150,4 +150,25 @@ def build_parser() -> argparse.ArgumentParser:
                     help="write ca-cert.pem, leaf-cert.pem, leaf-key.pem (0600) and untrusted.pem into DIR "
                     "(a new or empty folder) and run the checkers there, so each can be run again by hand")
     lb.add_argument("--json", action="store_true", help="print the defect, every checker's verdict and the fix as JSON")
+
+    dr = sub.add_parser("doctor", help="check this machine: what each lesson runs fully, what it skips and why, "
+                        "and the command that installs what is missing (exit 0: every lesson runs fully, else 1)")
+    dr.add_argument("--json", action="store_true", help="print the tools and the lessons as JSON")
+
+    pk = sub.add_parser("pack", help="put a workspace (keys included) and the notebooks beside it in one zip file")
+    pk.add_argument("directory", type=_folder, help="the workspace folder, e.g. lab")
+    pk.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.zip",
+                    help="the archive to write (mode 0600: it holds private keys)")
+    books = pk.add_mutually_exclusive_group()
+    books.add_argument("--notebooks", type=_folder, metavar="FOLDER",
+                       help="the folder whose *.ipynb are packed (default: the one holding DIR)")
+    books.add_argument("--no-notebooks", action="store_true", help="pack the workspace only")
+    pk.add_argument("--overwrite", action="store_true", help="replace the archive if it exists")
+
+    up = sub.add_parser("unpack", help="restore a workspace and its notebooks from pkilesson pack's zip file, "
+                        "never overwriting")
+    up.add_argument("archive", type=Path, help="the zip file made by pkilesson pack (or the Download button)")
+    up.add_argument("directory", type=_folder, help="the workspace folder to make (new, or an empty folder)")
+    up.add_argument("--notebooks", type=_folder, metavar="FOLDER",
+                    help="where the notebooks go (default: the folder holding DIR); none may exist there")
     return parser

@@ -7,10 +7,13 @@
     pkilesson inspect FILE [--asn1] [--json] [--issuer CA.pem]
     pkilesson diagram DIR [-o FILE.svg] [--kind workspace|chain|mtls] [--step N]
     pkilesson lab --list | pkilesson lab NAME [-o DIR] [--json]
+    pkilesson doctor [--json]   what each lesson runs fully here, what it skips, what to install
+    pkilesson pack DIR -o FILE.zip | pkilesson unpack FILE.zip DIR   keep and resume a learner's work
 
 The options are in :mod:`pkilesson._cli_parser`.
 
-Exit codes: 0 success, 1 a certificate did not verify, 2 bad input (one
+Exit codes: 0 success, 1 a certificate did not verify (doctor: a lesson
+skips something here), 2 bad input (one
 line on standard error says what is wrong and how to fix it).
 
 Every command refuses bad input before it writes anything; a reader that
@@ -69,6 +72,37 @@ def _lab(args: argparse.Namespace) -> int:
         print(f"\nThe files, in {args.output}/ (each command above runs there):")
         for name in files:
             print(f"  {name}  {LAB_FILES[name]}")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import doctor
+
+    report = doctor()
+    if args.json:
+        import json
+
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(report)
+    return 0 if report.ok else 1
+
+
+def _pack(args: argparse.Namespace) -> int:
+    from .pack import write_pack
+
+    packed = write_pack(args.directory, args.output, notebooks=False if args.no_notebooks else args.notebooks,
+                        overwrite=args.overwrite)
+    if packed.warning:
+        print(f"pkilesson: warning: {packed.warning}", file=sys.stderr)
+    print(f"wrote {args.output} (mode 0600): {packed}")
+    return 0
+
+
+def _unpack(args: argparse.Namespace) -> int:
+    from .pack import unpack
+
+    print(unpack(args.archive, args.directory, notebooks=args.notebooks))
     return 0
 
 
@@ -330,7 +364,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = build_parser().parse_args(argv)
         try:
             commands = {"workflow": _workflow, "verify": _verify, "inspect": _inspect, "diagram": _diagram,
-                        "mtls": _mtls, "revoke": _revoke, "lab": _lab}
+                        "mtls": _mtls, "revoke": _revoke, "lab": _lab, "doctor": _doctor, "pack": _pack,
+                        "unpack": _unpack}
             code = commands[args.command](args)
             sys.stdout.flush()  # a broken pipe shows here, not at exit
             return code
