@@ -318,9 +318,10 @@ class Report:
         return (
             "<div class='pkilesson-doctor' style='max-width: 100%'>"
             f"<p><b style='color: {colour}'>{html.escape(self.summary())}</b></p>"
-            "<table style='table-layout: fixed; width: 100%'><caption style='text-align: left'>The lessons on this "
-            "machine</caption><tr><th scope='col' style='width: 16em; text-align: left'>lesson</th>"
-            f"<th scope='col' style='text-align: left'>here</th></tr>{''.join(rows)}</table>"
+            f"<details{'' if self.ok else ' open'}><summary>The lessons on this machine</summary>"
+            "<table style='table-layout: fixed; width: 100%'><tr><th scope='col' style='width: 16em; "
+            f"text-align: left'>lesson</th><th scope='col' style='text-align: left'>here</th></tr>{''.join(rows)}"
+            "</table></details>"
             f"<details{'' if self.ok else ' open'}><summary>The tools: what the lessons find here</summary>"
             "<table style='table-layout: fixed; width: 100%'><tr><th scope='col' style='width: 16em; "
             "text-align: left'>tool</th><th scope='col' style='width: 5em; text-align: left'>here</th>"
