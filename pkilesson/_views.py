@@ -41,7 +41,7 @@ STYLE = """<style>
 .pkl .warn{border-left:4px solid var(--jp-warn-color1,#d97706);padding:2px 8px;margin:4px 0}
 .pkl .ok{color:var(--jp-success-color1,#2e7d32)} .pkl .bad{color:var(--jp-error-color1,#c62828)}
 .pkl mark{background:var(--jp-warn-color3,rgba(255,193,7,.35));color:inherit;outline:1px solid var(--jp-warn-color1,#d97706)}
-.pkl mark.hdr{background:var(--jp-info-color3,rgba(33,150,243,.30))}
+.pkl mark.hdr{background:var(--jp-info-color3,rgba(33,150,243,.30));text-decoration:underline}
 .pkl tr[data-offset]:hover,.pkl tr.chosen{background:var(--jp-layout-color2,rgba(128,128,128,.18))}
 .pkl tr.differs td{font-weight:600}
 .pkl .secret{opacity:.6;font-style:italic}
@@ -201,7 +201,7 @@ def highlight(tree, path: str) -> str:
     dump = hex_dump_html(tree, *marked)
     caption = (
         f"<p><code>{escape(node.name)}</code>: bytes {node.offset} to {node.end - 1} "
-        f"({node.header_length} of tag and length, {node.length} of content), marked below; "
+        f"({node.header_length} of tag and length, underlined, then {node.length} of content), marked below; "
         f"then its branch of the tree, from the whole {escape(tree.schema or 'file')} down to it</p>"
     )
     nodes = sum(1 for _ in tree.nodes())
