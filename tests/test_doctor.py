@@ -240,3 +240,15 @@ def test_the_table_names_every_section_that_uses_a_tool(lesson):
         sections = {s for use in lesson.uses if use.tool == tool for s in use.sections}
         assert {h2, h3} & sections, (f"{lesson.number}: {first!r} (in {h3 or h2!r}) needs {tool}, and the doctor's "
                                      f"table does not name that section for it")
+
+
+def test_a_lab_that_cannot_run_here_is_said_not_raised(tmp_path, monkeypatch):
+    """No temporary folder to work in (a full or read-only disk): every lab column says why, the doctor goes on."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    report = doctor()
+    for name in CHECKERS:
+        tool = report.tool(f"checker:{name}")
+        assert not tool.present and tool.detail.startswith("the lab could not run here")
+    assert not report.ok and {"04", "05"} <= _skipping(report)
