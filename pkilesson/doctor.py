@@ -292,6 +292,9 @@ class Report:
             lines.append(f"Advised: {self.advice} (the diagrams' text fits its boxes in a Linux browser).")
         return "\n".join(lines)
 
+    def _repr_pretty_(self, printer, cycle) -> None:  # the text a notebook keeps beside the table: the report
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         good, bad = "var(--jp-success-color1, #2e7d32)", "var(--jp-error-color1, #c62828)"
         cell = 'style="text-align: left; vertical-align: top; overflow-wrap: anywhere"'

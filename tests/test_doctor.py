@@ -252,3 +252,12 @@ def test_a_lab_that_cannot_run_here_is_said_not_raised(tmp_path, monkeypatch):
         tool = report.tool(f"checker:{name}")
         assert not tool.present and tool.detail.startswith("the lab could not run here")
     assert not report.ok and {"04", "05"} <= _skipping(report)
+
+
+def test_a_notebook_shows_the_table_and_keeps_the_report_as_text():
+    from IPython.lib.pretty import pretty
+
+    report = doctor()
+    assert pretty(report) == str(report) and "Tool(" not in pretty(report)
+    page = report._repr_html_()
+    assert "<table" in page and "scope='col'" in page and ("<details>" in page) == report.ok
