@@ -145,7 +145,8 @@ RECORDED = {'_meta': {'when': '2026-11-30',
                                            "--batch --skip-column-names -e 'SELECT CURRENT_USER(); SHOW STATUS "
                                            'LIKE "Ssl_version"\'',
                                 'accepted': False,
-                                'client_words': 'ERROR 2026 (HY000): TLS/SSL error: tlsv1 alert unknown ca',
+                                'client_words': "ERROR 2013 (HY000): Lost connection to server at 'sending "
+                                                "authentication information', system error: 104",
                                 'server_words': [['error log',
                                                   "[Warning] Aborted connection 11 to db: 'unconnected' user: "
                                                   "'unauthenticated' host: '127.0.0.1' (This connection closed "
@@ -243,7 +244,21 @@ RECORDED = {'_meta': {'when': '2026-11-30',
                                   'accepted': True,
                                   'client_words': 'in, as source_client@%; Ssl_version TLSv1.3',
                                   'server_words': [['general log',
-                                                    '10 Connect\tsource_client@127.0.0.1 on  using SSL/TLS']]}]},
+                                                    '10 Connect\tsource_client@127.0.0.1 on  using SSL/TLS']]},
+                                 {'server': 'MariaDB 10.11.19-MariaDB-0+deb12u1-log (its TLS library: OpenSSL '
+                                            '3.0.22 25 Aug 2026)',
+                                  'setting': "CREATE OR REPLACE USER 'source_client'@'%' REQUIRE SUBJECT "
+                                             "'/C=FR/O=Lab/CN=client' AND ISSUER '/C=FR/O=Lab/CN=Lab CA'",
+                                  'client': 'the mariadb command (mariadb Ver 15.1 Distrib 10.11.19-MariaDB)',
+                                  'scenario': "the source's client, to 127.0.0.1, without --ssl-verify-server-cert",
+                                  'command': 'mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P PORT -u '
+                                             'source_client --ssl-ca=ca-cert.pem --ssl-cert=client-cert.pem '
+                                             "--ssl-key=client-key.pem --batch --skip-column-names -e 'SELECT "
+                                             'CURRENT_USER(); SHOW STATUS LIKE "Ssl_version"\'',
+                                  'accepted': True,
+                                  'client_words': 'in, as source_client@%; Ssl_version TLSv1.3',
+                                  'server_words': [['general log',
+                                                    '11 Connect\tsource_client@127.0.0.1 on  using SSL/TLS']]}]},
  'nginx-verify': {'title': "nginx, ssl_verify_client on: with and without a client certificate, curl and Python's "
                            'ssl',
                   'attempts': [{'server': 'nginx/1.22.1 (built with OpenSSL 3.0.22 25 Aug 2026)',

@@ -236,7 +236,9 @@ def _mariadb_source(directory: Path) -> list[Attempt]:
                 db.connect("source_client", host="127.0.0.1",
                            scenario="the source's client, connecting to the address 127.0.0.1"),
                 db.connect("source_client", host="localhost", tool="pymysql",
-                           scenario="the source's client with PyMySQL, to the name localhost")]
+                           scenario="the source's client with PyMySQL, to the name localhost"),
+                db.connect("source_client", host="127.0.0.1", verify_server=False,
+                           scenario="the source's client, to 127.0.0.1, without --ssl-verify-server-cert")]
 
 
 _MARIADB = {"connect": _mariadb_connect, "ssl": _mariadb_ssl, "x509": _mariadb_x509, "subject": _mariadb_subject,

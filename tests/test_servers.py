@@ -203,8 +203,9 @@ def test_mariadb_require_subject_refuses_the_second_client_and_logs_why(lab, mar
 
 def test_mariadb_with_the_source_files(lab, mariadb, pymysql, openssl_cli):
     lesson.run_source_step(4, lab / "source")
-    by_name, by_address, driver = mariadb_scenario("source", lab)
+    by_name, by_address, driver, unchecked = mariadb_scenario("source", lab)
     assert by_name.accepted and driver.accepted
+    assert unchecked.accepted and "--ssl-verify-server-cert" not in unchecked.command  # the client checked nothing
     assert not by_address.accepted
     assert "Validation of SSL server certificate failed" in by_address.client_words
     assert "user: 'unauthenticated'" in said(by_address, "error log")
