@@ -32,8 +32,6 @@ every lesson runs fully (``pkilesson doctor`` exits 0, else 1).
 from __future__ import annotations
 
 import html
-import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -42,8 +40,6 @@ from typing import Optional
 
 __all__ = ["LESSONS", "Lesson", "LessonStatus", "Report", "Tool", "Use", "doctor"]
 
-#: Where a server's program lives when a user's PATH has no sbin folder (Debian puts mariadbd and nginx there).
-SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")
 #: The Helvetica-compatible font the diagrams are laid out for (the browser tests check the same file).
 LIBERATION = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
 _APT = "sudo apt-get install"
@@ -446,66 +442,41 @@ def _font() -> Tool:
                 f"{_APT} fonts-liberation", required=False)
 
 
-def _servers():
-    """:mod:`pkilesson.servers` (lesson 07's servers), or None where this pkilesson has none."""
-    from importlib import import_module
-
-    try:
-        return import_module(".servers", __package__)
-    except ImportError:
-        return None
-
-
 def server_path(program: str) -> Optional[str]:
-    """``program`` as lesson 07 finds it: on the PATH, else in :data:`SBIN` (Debian's servers, off a user's PATH)."""
-    servers = _servers()
-    if servers is not None:
-        return servers.program(program)
-    return shutil.which(program) or shutil.which(program, path=os.pathsep.join(SBIN))
+    """``program`` as lesson 07 finds it (:func:`pkilesson.servers.program`): on the PATH, else in an sbin folder."""
+    from .servers import program as find
+
+    return find(program)
 
 
-#: Lesson 07's servers: what each start needs (pkilesson.mariadb_server, pkilesson.nginx_server), its packages.
+#: Lesson 07's servers: the programs each start needs (pkilesson.mariadb_server, pkilesson.nginx_server).
 _SERVERS = {
-    "mariadb": ("MariaDB server", ("mariadbd", "mariadb-install-db", "mariadb"), "mariadb-server mariadb-client",
-                ["--version"]),
-    "nginx": ("nginx web server", ("nginx",), "nginx", ["-v"]),
+    "mariadb": ("MariaDB server", ("mariadbd", "mariadb-install-db", "mariadb")),
+    "nginx": ("nginx web server", ("nginx",)),
 }
 
 
 def _server(kind: str) -> Tool:
-    what, programs, packages, version_argv = _SERVERS[kind]
-    servers = _servers()
-    install = servers.install_command(kind) if servers is not None else f"{_APT} {packages}"
+    from .servers import install_command
+
+    what, programs = _SERVERS[kind]
     found = {name: server_path(name) for name in programs}
     absent = [name for name, path in found.items() if path is None]
-    name = f"{what} ({', '.join(programs)})" if len(programs) > 1 else what
     if absent:
-        return Tool(kind, name, False, f"{', '.join(absent)} not installed (looked on the PATH and in "
-                    f"{', '.join(SBIN)})", install)
-    path = found[programs[0]]
-    version = ""
-    try:
-        if kind == "mariadb":
-            from .mariadb_server import mariadb_version as version_of
-        else:
-            from .nginx_server import nginx_version as version_of
-        version = version_of() or ""
-    except ImportError:
-        version = _first_line([path, *version_argv], stderr=kind == "nginx")
-        if version.startswith(path):  # mariadbd names itself by its path
-            version = programs[0] + version[len(path):]
-    return Tool(kind, name, True, f"{' '.join(version.split()) or programs[0]} ({path})")
+        return Tool(kind, what, False, f"{', '.join(absent)} not installed (its start needs {', '.join(programs)}; "
+                    "looked on the PATH, then in the sbin folders)", install_command(kind))
+    if kind == "mariadb":
+        from .mariadb_server import mariadb_version as version_of
+    else:
+        from .nginx_server import nginx_version as version_of
+    return Tool(kind, what, True, f"{version_of() or programs[0]} ({found[programs[0]]})")
 
 
 def _pymysql() -> Tool:
+    from .mariadb_server import missing_pymysql
+
     tool = _package("pymysql", "PyMySQL", "lesson 07's Python client of MariaDB")
-    if not tool.present:
-        try:
-            from .mariadb_server import missing_pymysql
-        except ImportError:
-            return tool
-        return Tool(tool.key, tool.name, False, tool.detail, missing_pymysql().install)
-    return tool
+    return tool if tool.present else Tool(tool.key, tool.name, False, tool.detail, missing_pymysql().install)
 
 
 def _tools() -> list[Tool]:

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
-from .errors import PkiLessonError, WorkspaceError, argument_error
+from .errors import WorkspaceError, argument_error
 from .pem import os_problem, read_regular_file
 
 __all__ = ["MANIFEST", "MAX_ARCHIVE_BYTES", "MAX_CONTENT_BYTES", "MAX_MEMBERS", "Packed", "Unpacked", "pack",
