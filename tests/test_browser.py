@@ -481,6 +481,8 @@ def test_step_panel_regenerates_in_the_browser(browser, lab, name, title, key_la
         assert after["diagram"].count("EC P-256") == before["diagram"].count("EC P-256") + 1
         assert after["diagram"].count("RSA 2048 bits") == before["diagram"].count("RSA 2048 bits") - 1
         assert "pkilesson-error" not in panel.inner_html()
+        redrawn = page.evaluate(_MEASURE)  # the new diagram, as readable as the first (issue #12)
+        assert min(d["smallest"] for d in redrawn["diagrams"]) >= MIN_DIAGRAM_TEXT_PX and redrawn["wide"] == []
         screenshot(page, f"{stem}-panel-diagram.png")
         _open_section(panel, "decoded certificate")
         _scroll_to(page, panel.locator(".widget-html-content", has_text="Signature algorithm").first)
