@@ -112,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     ml.add_argument("--host", type=_host, default="localhost",
                     help="the name the client connects to (default localhost)")
     ml.add_argument("--json", action="store_true", help="print the handshake report as JSON")
+    ml.add_argument("--client", choices=("python", "chromium", "curl"), default="python", dest="client_program",
+                    help="who plays the client: Python's ssl (default), headless Chromium with the client "
+                    "certificate in a throwaway NSS database, or curl --cert/--key/--cacert")
 
     rv = sub.add_parser("revoke", help="revoke a certificate with the workspace's CA and write DIR/ca-crl.pem")
     rv.add_argument("directory", type=_folder, help="the workspace folder (its ca-key.pem signs the CRL)")

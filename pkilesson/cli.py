@@ -222,6 +222,8 @@ def _mtls(args: argparse.Namespace) -> int:
         raise PkiLessonError("--client-key was given without --client-cert.", "give both, or neither.")
     if args.client_cert and not args.client_key:
         raise PkiLessonError("--client-cert was given without --client-key.", "give the client's key too.")
+    if args.client_program != "python":
+        return _mtls_program(args)
     artifacts = load_artifacts(args.directory)
     trust = (artifacts.ca.certificate,)
     crls = (load_crl(args.crl),) if args.crl else ()
@@ -244,6 +246,38 @@ def _mtls(args: argparse.Namespace) -> int:
     else:
         print(f"handshake refused: {report.reason()}")
     return 0 if report.ok else 1
+
+
+def _mtls_program(args: argparse.Namespace) -> int:
+    """The same handshake with a real browser or curl as the client (pkilesson.browser)."""
+    from . import browser
+    from .keys import load_private_key
+    from .tls import Party, party_of
+    from .workflow import load_artifacts
+
+    if args.crl or args.json:
+        raise PkiLessonError(f"--crl and --json are for the Python client, not --client {args.client_program}.",
+                             "leave them out, or use --client python.")
+    if args.host != "localhost":
+        raise PkiLessonError(f"--client {args.client_program} connects to localhost only.", "leave --host out.")
+    if args.client_program == "chromium":
+        if args.no_client_cert:
+            client = party_of(load_artifacts(args.directory), "client", with_certificate=False)
+        elif args.client_cert:
+            client = Party(tuple(load_certificates(args.client_cert)), load_private_key(args.client_key), ())
+        else:
+            client = None
+        report = browser.chromium_mtls(args.directory, client=client)
+    else:
+        cert = None if args.no_client_cert else str(Path(args.client_cert).resolve()) if args.client_cert \
+            else "client-cert.pem"
+        key = None if args.no_client_cert else str(Path(args.client_key).resolve()) if args.client_key \
+            else "client-key.pem"
+        report = browser.curl_mtls(args.directory, cert=cert, key=key)
+    if isinstance(report, browser.NotRun):
+        raise PkiLessonError(str(report), "install it, or use --client python.")
+    print(report)
+    return 0 if report.accepted else 1
 
 
 def _revoke(args: argparse.Namespace) -> int:

@@ -108,3 +108,19 @@ def test_without_the_tools_it_says_how_to_install_them(workspace, monkeypatch, t
     assert "sudo apt-get install chromium libnss3-tools" in browser.reason and "not run here" in str(browser)
     curl = curl_mtls(workspace)
     assert isinstance(curl, NotRun) and "sudo apt-get install curl" in curl.reason
+
+
+def test_the_command_line_runs_the_browser_and_curl_as_the_client(chromium_tools, workspace, capsys):
+    """pkilesson mtls DIR --client chromium|curl: accepted with the workspace's client files, refused without."""
+    from pkilesson.cli import main
+
+    require_tool("curl", "the command a learner types for mutual TLS", "curl")
+    for program in ("chromium", "curl"):
+        assert main(["mtls", str(workspace), "--client", program]) == 0
+        out = capsys.readouterr().out
+        assert ": accepted" in out and "CN=client.localhost" in out, out
+        assert main(["mtls", str(workspace), "--client", program, "--no-client-cert"]) == 1
+        out = capsys.readouterr().out
+        assert "refused" in out and "PEER_DID_NOT_RETURN_A_CERTIFICATE" in out, out
+    assert main(["mtls", str(workspace), "--client", "curl", "--json"]) == 2
+    assert "--json are for the Python client" in capsys.readouterr().err
