@@ -95,6 +95,7 @@ class Tries:
 
     def _repr_html_(self) -> str:
         e = html.escape
+        cell = "style='text-align: left; vertical-align: top; overflow-wrap: anywhere; word-break: break-word'"
         banner = ""
         if self.recorded:
             banner = ("<p style='border: 2px dashed var(--jp-warn-color1, #e65100); padding: 4px'>"
@@ -104,15 +105,18 @@ class Tries:
             colour = "var(--jp-success-color1, #2e7d32)" if a.accepted else "var(--jp-error-color1, #c62828)"
             said = "<br>".join(f"<i>{e(log)}</i>: <code>{e(line)}</code>" for log, line in a.server_words)
             rows.append(
-                f"<tr><td>{number}</td><td style='text-align: left'>{e(a.scenario)}<details><summary>command"
-                f"</summary><code>$ {e(a.command)}</code></details></td><td style='text-align: left'>"
-                f"<code>{e(a.setting)}</code></td><td><b style='color: {colour}'>{a.verdict}</b></td>"
-                f"<td style='text-align: left'><i>{e(a.client)}</i>:<br><code>{e(a.client_words)}</code></td>"
-                f"<td style='text-align: left'>{said or 'nothing for this connection'}</td></tr>")
+                f"<tr><td {cell}>{number}</td><td {cell}>{e(a.scenario)}<details><summary>command</summary>"
+                f"<code>$ {e(a.command)}</code></details></td><td {cell}><code>{e(a.setting)}</code></td>"
+                f"<td {cell}><b style='color: {colour}'>{a.verdict}</b></td>"
+                f"<td {cell}><i>{e(a.client)}</i>:<br><code>{e(a.client_words)}</code></td>"
+                f"<td {cell}>{said or 'nothing for this connection'}</td></tr>")
         server = e(self.attempts[0].server) if self.attempts else ""
+        widths = "".join(f"<col style='width: {w}%'>" for w in (3, 17, 20, 9, 25, 26))
+        head = "".join(f"<th {cell}>{h}</th>" for h in ("#", "who connects", "the server's rule", "verdict",
+                                                         "the client said (its own words)",
+                                                         "the server said (its logs)"))
         return (f"<div class='pkilesson-tries'>{banner}<p><b>{e(self.title)}</b> (server: {server})</p>"
-                "<table><tr><th>#</th><th>who connects</th><th>the server's rule</th><th>verdict</th>"
-                "<th>the client said (its own words)</th><th>the server said (its logs)</th></tr>"
+                f"<table style='table-layout: fixed; width: 100%'><colgroup>{widths}</colgroup><tr>{head}</tr>"
                 + "".join(rows) + "</table></div>")
 
 

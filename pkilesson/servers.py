@@ -456,10 +456,11 @@ class Attempt:
         if self.recorded:
             banner = (f"<p style='border: 2px dashed var(--jp-warn-color1, #e65100); padding: 4px'>"
                       f"<b>RECORDED, not run here</b>: {e(self.recorded)}</p>")
-        table = "".join(f"<tr><th style='text-align: left'>{k}</th><td style='text-align: left'>{v}</td></tr>"
-                        for k, v in rows)
+        cell = "style='text-align: left; vertical-align: top; overflow-wrap: anywhere; word-break: break-word'"
+        table = "".join(f"<tr><th {cell}>{k}</th><td {cell}>{v}</td></tr>" for k, v in rows)
         return (f"<div class='pkilesson-attempt'>{banner}<p><b>{e(self.scenario)}</b>: "
-                f"<b style='color: {colour}'>{self.verdict}</b></p><table>{table}</table></div>")
+                f"<b style='color: {colour}'>{self.verdict}</b></p><table style='table-layout: fixed; width: 100%'>"
+                f"<colgroup><col style='width: 25%'><col style='width: 75%'></colgroup>{table}</table></div>")
 
 
 def strip_stamp(line: str) -> str:
