@@ -280,6 +280,12 @@ def _mtls_program(args: argparse.Namespace) -> int:
     return 0 if report.accepted else 1
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .servers import serve_main
+
+    return serve_main(args.kind, args.directory, port=args.port, crl=args.crl)
+
+
 def _revoke(args: argparse.Namespace) -> int:
     from cryptography import x509
 
@@ -398,8 +404,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = build_parser().parse_args(argv)
         try:
             commands = {"workflow": _workflow, "verify": _verify, "inspect": _inspect, "diagram": _diagram,
-                        "mtls": _mtls, "revoke": _revoke, "lab": _lab, "doctor": _doctor, "pack": _pack,
-                        "unpack": _unpack}
+                        "mtls": _mtls, "revoke": _revoke, "lab": _lab, "serve": _serve, "doctor": _doctor,
+                        "pack": _pack, "unpack": _unpack}
             code = commands[args.command](args)
             sys.stdout.flush()  # a broken pipe shows here, not at exit
             return code

@@ -463,3 +463,37 @@ def test_packages_named_for_each_server():
     text = (ROOT / ".ci" / "run").read_text()
     for package in ("mariadb-server", "mariadb-client", "nginx", "curl"):
         assert f" {package}" in text.split("apt_install openssl")[1].splitlines()[0], package
+
+
+def test_pkilesson_serve_nginx_answers_then_stops_on_ctrl_c(lab, nginx):
+    """The command line: `pkilesson serve nginx DIR` prints how to connect; curl gets in with the client's files;
+    Ctrl-C stops the server, exit 0, and its folder is gone."""
+    import re
+    import shlex
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    curl = need("curl", "curl")
+    command = [str(Path(sys.executable).parent / "pkilesson"), "serve", "nginx", str(lab)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        printed = []
+        for line in process.stdout:
+            printed.append(line)
+            if line.startswith("Press Ctrl-C"):
+                break
+        text = "".join(printed)
+        folder = re.search(r"\(its folder: ([^)]+)\)", text).group(1)
+        assert Path(folder).is_dir(), text
+        first = next(line.strip() for line in printed if line.strip().startswith("curl ") and "--cert" in line)
+        done = subprocess.run([curl, *shlex.split(first)[1:], "--silent", "--show-error", "--write-out",
+                               "%{http_code}", "--output", "/dev/null"],
+                              cwd=lab, capture_output=True, text=True, timeout=30)
+        assert done.stdout.strip() == "200", (done.stdout, done.stderr)
+    finally:
+        process.send_signal(signal.SIGINT)
+        rest, _ = process.communicate(timeout=30)  # reads both pipes to the end and closes them
+    assert process.returncode == 0 and "its folder is removed" in rest
+    assert not Path(folder).exists()
