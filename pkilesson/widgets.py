@@ -34,6 +34,8 @@ from .verification import Verdict, verify_certificate
 __all__ = ["StepPanel", "VerifyPanel", "BreakItPanel", "ScenarioPanel", "ChainPanel"]
 
 _TITLES = {1: "Step 1: the CA", 2: "Step 2: the server", 3: "Step 3: the client"}
+_CN_EXAMPLES = {1: "the CA's name, e.g. Lab Root CA", 2: "the server's host name, e.g. localhost",
+                3: "the client's name, e.g. client.localhost"}
 _WIDE = w.Layout(width="28em")
 _STYLE = {"description_width": "10.5em"}  # "CN (common name)" fits
 
@@ -182,6 +184,9 @@ class StepPanel(_Panel):
     def generate(self, _button=None) -> None:
         """Make the step from the controls and update every view (an error goes to ``status``)."""
         try:
+            if not self.controls["common_name"].value.strip():  # the panel cannot leave the CN out: say what to do
+                raise PkiLessonError("The CN (common name) box is empty.",
+                                     f"type a name in it: {_CN_EXAMPLES[self.step]}.")
             result = make_step(self.step, self.choices(), ca=self.ca, now=self.now)
             decoded = decode(result.certificate, now=self.now, issuer=result.ca.certificate)
         except PkiLessonError as exc:

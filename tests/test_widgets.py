@@ -78,6 +78,7 @@ def test_bad_choice_shows_one_clear_error_and_keeps_the_last_result(ca, control,
     panel.button.click()
     assert message in panel.status.value and "Fix:" in panel.status.value
     assert "Traceback" not in panel.status.value
+    assert "leave the field out" not in panel.status.value  # a box of the panel cannot be left out
     assert panel.result is kept
     # The views of the last good result stay, greyed, and say in words that they were not updated.
     for view in (panel.diagram_view, panel.decoded_view, panel.bytes_view):
