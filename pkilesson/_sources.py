@@ -154,7 +154,7 @@ def key_node(graph, node_id: str, file_name: str, key, owner: str) -> str:
 def cert_node(graph, node_id: str, title: str, subtitle: str, certificate, now, *, ids=False, extra=()) -> str:
     """Draw a certificate with its facts (a problem in red, in capitals); returns the node in words."""
     facts_ = facts.certificate_lines(certificate, now, ids=ids)
-    lines = [dot.coloured(dot.text(dot.clip(line)), dot.FAILED) if problem else dot.text(dot.clip(line))
+    lines = [dot.coloured(dot.text(dot.clip(line)), dot.FAILED_TEXT) if problem else dot.text(dot.clip(line))
              for line, problem in facts_]
     lines += [dot.text(dot.clip(line)) for line in extra]
     kind = "ca-cert" if facts.is_ca(certificate) else "cert"

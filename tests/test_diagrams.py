@@ -33,6 +33,7 @@ from pkilesson import (
     private_key_to_pem,
     spki_sha256,
 )
+from pkilesson._dot import FAILED_TEXT, NODE_STYLES
 from pkilesson.diagrams import CHAIN_CHECKS, Diagram, chain_checks, chain_diagram, mtls_diagram, workspace_diagram
 from pkilesson.openssl import source_recipe
 
@@ -193,7 +194,7 @@ def test_expired_certificates_are_marked_at_the_time_given(renderer, workspace_d
     later = now + dt.timedelta(days=400)
     _, g = draw(workspace_diagram(workspace_dir, now=later), renderer)
     assert lines(g["server_cert"])[-5:-3] == ["EXPIRED on 2027-11-26 12:00Z", "(checked at 2027-12-31 12:00Z)"]
-    assert text_colours(g["server_cert"])["EXPIRED on 2027-11-26 12:00Z"] == RED
+    assert text_colours(g["server_cert"])["EXPIRED on 2027-11-26 12:00Z"] == FAILED_TEXT
     assert not [line for line in lines(g["ca_cert"]) if "EXPIRED" in line]
     _, g = draw(workspace_diagram(workspace_dir, now=now - dt.timedelta(days=1)), renderer)
     assert lines(g["server_cert"])[-5:-3] == ["NOT VALID YET: starts on 2026-11-26 12:00Z",
@@ -498,3 +499,29 @@ def test_every_diagram_says_what_it_shows_in_words(rsa_artifacts, now):
     words = workspace_diagram(rsa_artifacts, step=2, now=now).description
     assert "Arrow from server-cert.pem to ca-key.pem: signed by: ok." in words
     assert "client-cert.pem: not made yet (step 3)." in words
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_diagram_text_meets_wcag_aa_contrast(renderer, workspace_dir, now):
+    """Every coloured text on its background at 4.5:1 or more (WCAG AA): the check words on the white page,
+    a problem inside a box on every box's fill, a ghost's text on white (issue #12)."""
+    later = now + dt.timedelta(days=4000)  # every certificate expired: problems drawn in red inside the boxes
+    root, g = draw(workspace_diagram(workspace_dir, now=later), renderer)
+    fills = {kind: style.get("fillcolor", "#ffffff") for kind, style in NODE_STYLES.items()}
+    for group in g.values():
+        kinds = classes(group) & set(fills)
+        background = fills[kinds.pop()] if kinds and "node" in classes(group) else "#ffffff"
+        for piece, colour in text_colours(group).items():
+            if colour and colour.startswith("#") and piece:
+                assert contrast(colour, background) >= 4.5, (group.get("id"), piece, colour, background)
+    for colour in (GREEN, RED, GREY, NODE_STYLES["ghost"]["fontcolor"]):
+        assert contrast(colour, "#ffffff") >= 4.5
