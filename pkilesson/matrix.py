@@ -163,10 +163,13 @@ class Matrix:
     def _repr_html_(self) -> str:
         colour = {True: "var(--jp-success-color1, #2e7d32)", False: "var(--jp-error-color1, #c62828)",
                   None: "inherit"}
+        mark = {True: "✓ ", False: "✗ ", None: "– "}  # a sign beside the colour, never the colour alone
+        cell = 'style="text-align: left; vertical-align: top"'
         rows = "".join(
-            f'<tr><td><code>{html.escape(c.checker)}</code><br><small>{html.escape(c.version)}</small></td>'
-            f'<td style="color: {colour[c.accepted]}; font-weight: bold">{c.word}</td>'
-            f"<td>{'<q>' + html.escape(c.words) + '</q>' if c.accepted is not None else html.escape(c.words)}"
+            f'<tr><td {cell}><code>{html.escape(c.checker)}</code><br><small>{html.escape(c.version)}</small></td>'
+            f'<td style="text-align: left; vertical-align: top; color: {colour[c.accepted]}; font-weight: bold; '
+            f'white-space: nowrap">{mark[c.accepted]}{c.word}</td>'
+            f"<td {cell}>{'<q>' + html.escape(c.words) + '</q>' if c.accepted is not None else html.escape(c.words)}"
             f"</td></tr>"
             for c in self.cells
         )
