@@ -64,7 +64,7 @@ def test_a_refusal_at_any_step_writes_nothing(tmp_path):
     """Every input is checked, and everything made in memory, before the first write."""
     refused = [
         Settings(key_type="p256", ca_name="localhost"),  # the CA's own subject: refused when issuing
-        Settings(key_type="ed25519"),  # an Ed25519 CA: refused when the CA is made
+        Settings(key_type="ed25519", ca_key_type="ed25519"),  # an Ed25519 CA: refused when the CA is made
         Settings(key_type="p256", days=4000),  # outlives its CA
     ]
     for settings in refused:
