@@ -23,14 +23,12 @@ Goal (issue #12): the step panels with EC keys (P-256) at 250 ms or less
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,9 +36,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+sys.path.insert(0, str(ROOT / "tests"))
+from labserver import CHROMIUM, CHROMIUM_ARGS, jupyterlab  # noqa: E402  (the browser tests' own JupyterLab)
 GOAL_MS = 250.0
 
 #: Click ``button`` inside the output holding heading ``title``; resolve with the milliseconds until the first
@@ -135,53 +132,16 @@ PANELS = {
 GOALS = {name: GOAL_MS for name in PANELS if "EC P-256" in name}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Lab:
-    """JupyterLab on 127.0.0.1 over a copy of notebooks/ (every cell laid out, no news, no update check)."""
+    """JupyterLab on 127.0.0.1 over a copy of notebooks/ (tests/labserver.py: every cell laid out, no news)."""
 
     def __init__(self, folder: Path) -> None:
         shutil.copytree(ROOT / "notebooks", folder / "notebooks", ignore=shutil.ignore_patterns("lab", ".ipynb_checkpoints"))
-        settings = folder / "settings" / "@jupyterlab"
-        (settings / "apputils-extension").mkdir(parents=True)
-        (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-        (settings / "notebook-extension").mkdir(parents=True)
-        (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-        self.port, self.token = _free_port(), secrets.token_hex(16)
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(folder / "jupyterlab.log", "w")
-        self.server = subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={self.port}", "--ServerApp.ip=127.0.0.1",
-             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={folder}", "--allow-root",
-             "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-             "--ServerApp.port_retries=0"],
-            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(folder / "settings")),
-        )
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.base}/api/status?token={self.token}", timeout=5) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                pass
-            if self.server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("JupyterLab did not start: see " + self.log.name)
-            time.sleep(0.5)
+        self._stack = contextlib.ExitStack()
+        self.base, self.token = self._stack.enter_context(jupyterlab(folder))
 
     def close(self) -> None:
-        self.server.terminate()
-        try:
-            self.server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.server.kill()
-            self.server.wait(timeout=20)
-        self.log.close()
+        self._stack.close()
 
     def idle(self, name: str) -> bool:
         with urllib.request.urlopen(f"{self.base}/api/sessions?token={self.token}", timeout=5) as reply:

@@ -61,6 +61,7 @@ from cryptography import x509
 from ._stack import ToolVerdict, at_the_real_time, lines_of, not_installed, run_tool
 from .certificates import certificate_to_pem
 from .keys import private_key_to_pem
+from .tls import MemoryFiles
 
 __all__ = ["CHROMIUM_FLAGS", "Chromium", "HttpsServer", "Seen", "Visit", "BrowserReport", "CurlReport", "NotRun",
            "chromium_path", "chromium_verdict", "chromium_mtls", "curl_argv", "curl_mtls", "curl_path",
@@ -98,35 +99,6 @@ def _install_words() -> str:
 # -- the server ------------------------------------------------------------------------------------
 
 
-class _MemoryFiles:
-    """PEM files for ``ssl`` (which reads paths only): in-memory files (``memfd``) on Linux, else a 0700 folder."""
-
-    def __init__(self) -> None:
-        self._fds: list[int] = []
-        self._dir: Optional[tempfile.TemporaryDirectory] = None
-
-    def add(self, name: str, data: bytes) -> str:
-        if hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd"):
-            fd = os.memfd_create(f"pkilesson-{name}", os.MFD_CLOEXEC)
-            self._fds.append(fd)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            return f"/proc/self/fd/{fd}"
-        if self._dir is None:
-            self._dir = tempfile.TemporaryDirectory(prefix="pkilesson-https-")
-        path = Path(self._dir.name) / name
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        return str(path)
-
-    def close(self) -> None:
-        while self._fds:
-            os.close(self._fds.pop())
-        if self._dir is not None:
-            self._dir.cleanup()
-            self._dir = None
 
 
 @dataclass(frozen=True)
@@ -193,13 +165,13 @@ class HttpsServer:
         self._threads: list[threading.Thread] = []
 
     def __enter__(self) -> "HttpsServer":
-        files = _MemoryFiles()
+        files = MemoryFiles()
         try:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.minimum_version = ssl.TLSVersion.TLSv1_2
             context.verify_flags |= ssl.VERIFY_X509_STRICT
             context.load_cert_chain(files.add("chain.pem", b"".join(certificate_to_pem(c) for c in self.chain)),
-                                    files.add("key.pem", private_key_to_pem(self.key)))
+                                    files.add("key.pem", private_key_to_pem(self.key), private=True))
             if self.trusts:
                 context.load_verify_locations(files.add("trust.pem",
                                                         b"".join(certificate_to_pem(c) for c in self.trusts)))

@@ -190,37 +190,23 @@ class HandshakeReport:
 # -- files for ssl: it reads certificates and keys from paths ---------------------------------------
 
 
-class _Files:
-    """One party's PEM files for ``ssl``, which reads certificates and keys from paths only.
+class MemoryFiles:
+    """PEM files for ``ssl``, which reads certificates and keys from paths only.
 
     On Linux each file is an anonymous in-memory file (``memfd_create``),
     opened by ``ssl`` through ``/proc/self/fd/N``: it never touches a disk
     and vanishes with the process, however it ends (``kill -9`` included).
-    Elsewhere the files go to a private temporary folder (0700, the key
-    0600) that :meth:`close` removes; the contexts close it as soon as they
+    Elsewhere the files go to a private temporary folder (0700, keys 0600)
+    that :meth:`close` removes; callers close it as soon as their contexts
     have loaded the files, so it exists for milliseconds.
     """
 
-    def __init__(self, party: Party) -> None:
+    def __init__(self) -> None:
         self._fds: list[int] = []
         self._dir: Optional[tempfile.TemporaryDirectory] = None
-        self.chain = self.key = self.trust = self.crl = None
-        try:
-            if party.chain:
-                if party.key is None:
-                    raise PkiLessonError("A certificate was given without its private key.", "give the key too.")
-                self.chain = self._write("chain.pem", b"".join(certificate_to_pem(c) for c in party.chain))
-                self.key = self._write("key.pem", private_key_to_pem(party.key), private=True)
-            if party.trusts:
-                self.trust = self._write("trust.pem", b"".join(certificate_to_pem(c) for c in party.trusts))
-            if party.crls:
-                self.crl = self._write("crl.pem", b"".join(c.public_bytes(serialization.Encoding.PEM)
-                                                           for c in party.crls))
-        except BaseException:
-            self.close()
-            raise
 
-    def _write(self, name: str, data: bytes, private: bool = False) -> str:
+    def add(self, name: str, data: bytes, private: bool = False) -> str:
+        """A path ``ssl`` can open that reads ``data``."""
         if _MEMFD:
             fd = os.memfd_create(f"pkilesson-{name}", os.MFD_CLOEXEC)
             self._fds.append(fd)
@@ -243,6 +229,28 @@ class _Files:
         if self._dir is not None:
             self._dir.cleanup()
             self._dir = None
+
+
+class _Files(MemoryFiles):
+    """One party's PEM files for ``ssl`` (see :class:`MemoryFiles`): its chain, key, trusted CAs and CRLs."""
+
+    def __init__(self, party: Party) -> None:
+        super().__init__()
+        self.chain = self.key = self.trust = self.crl = None
+        try:
+            if party.chain:
+                if party.key is None:
+                    raise PkiLessonError("A certificate was given without its private key.", "give the key too.")
+                self.chain = self.add("chain.pem", b"".join(certificate_to_pem(c) for c in party.chain))
+                self.key = self.add("key.pem", private_key_to_pem(party.key), private=True)
+            if party.trusts:
+                self.trust = self.add("trust.pem", b"".join(certificate_to_pem(c) for c in party.trusts))
+            if party.crls:
+                self.crl = self.add("crl.pem", b"".join(c.public_bytes(serialization.Encoding.PEM)
+                                                        for c in party.crls))
+        except BaseException:
+            self.close()
+            raise
 
 
 def _memfd_works() -> bool:
@@ -538,7 +546,7 @@ def handshake(
     check_bool(require_client_certificate, "require_client_certificate")
     for name, party in (("server", server), ("client", client)):
         if party is not None and not isinstance(party, Party):
-            raise argument_error(name, "a pkilesson.tls.Party", party, f"build it with Party(chain, key, trusts).")
+            raise argument_error(name, "a pkilesson.tls.Party", party, "build it with Party(chain, key, trusts).")
     if server is None or client is None:
         if artifacts is None:
             raise PkiLessonError("No server or client to run.", "pass the workflow's artifacts, or server= and client=.")

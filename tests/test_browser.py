@@ -23,12 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import secrets
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -36,14 +31,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REQUIRE_TOOLS
+from labserver import chromium, jupyterlab, missing_browser
 
 ROOT = Path(__file__).parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-]
 NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
 #: What a learner's screen is (issue #12): 1400x900, JupyterLab's default layout, file browser open.
@@ -55,90 +46,29 @@ AXE = ROOT / "tests" / "data" / "axe-core" / "axe.min.js"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"  # axe-core 4.14.1 (README there)
 
 
-#: Helvetica-compatible metrics: the diagrams are laid out with Helvetica's widths (README, Diagrams).
-LIBERATION = Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf")
-
-
 def _need_chromium() -> None:
-    message = None
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is not installed (Debian: apt-get install chromium)"
-    elif not LIBERATION.exists():
-        message = (f"fonts-liberation is not installed ({LIBERATION} is missing; the diagrams' text would not fit "
-                   "their boxes): Debian: apt-get install fonts-liberation")
+    message = missing_browser()
     if message:
         if REQUIRE_TOOLS:
             pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but {message}")
         pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 serving a fresh copy of notebooks/; yields (base URL, folder)."""
+    """A JupyterLab server on 127.0.0.1 serving a fresh copy of notebooks/; yields (base URL, token, folder)."""
     _need_chromium()
     folder = tmp_path_factory.mktemp("lab-root")
     shutil.copytree(ROOT / "notebooks", folder / "notebooks", ignore=shutil.ignore_patterns("lab", ".ipynb_checkpoints"))
-    port, token = _free_port(), secrets.token_hex(16)
-    settings = folder / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    # Every cell attached and laid out, on screen or not, so that every output can be measured
-    # (the default, contentVisibility, skips the layout of cells off screen; what shows is the same).
-    tracker = folder / "settings" / "@jupyterlab" / "notebook-extension"
-    tracker.mkdir(parents=True)
-    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
-    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(folder / "settings"))
-    log = open(folder / "jupyterlab.log", "w")
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}", "--allow-root",
-            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--ServerApp.port_retries=0",
-        ],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("JupyterLab did not start:\n" + (folder / "jupyterlab.log").read_text()[-3000:])
-            time.sleep(0.5)
+    with jupyterlab(folder) as (base, token):
         yield base, token, folder
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
     _need_chromium()
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _kernel_ready(lab, name: str) -> bool:

@@ -21,12 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import shutil
-import socket
 import stat
-import subprocess
-import sys
 import time
 import urllib.request
 import zipfile
@@ -35,12 +31,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REQUIRE_TOOLS
+from labserver import chromium, jupyterlab, missing_browser
 
 ROOT = Path(__file__).parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 NOTEBOOK = "keep.ipynb"
 AXE = ROOT / "tests" / "data" / "axe-core" / "axe.min.js"
 CELLS = [
@@ -54,17 +48,11 @@ CELLS = [
 
 
 def _need_chromium() -> None:
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is not installed (Debian: apt-get install chromium)"
+    message = missing_browser()
+    if message:
         if REQUIRE_TOOLS:
             pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but {message}")
         pytest.skip(message)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _notebook() -> dict:
@@ -81,53 +69,15 @@ def lab(tmp_path_factory):
     folder = tmp_path_factory.mktemp("keepwork-root")
     (folder / "notebooks").mkdir()
     (folder / "notebooks" / NOTEBOOK).write_text(json.dumps(_notebook()))
-    settings = folder / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    port, token = _free_port(), secrets.token_hex(16)
-    log = open(folder / "jupyterlab.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ServerApp.ip=127.0.0.1",
-         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={folder}", "--allow-root",
-         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--ServerApp.port_retries=0"],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        env=dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(folder / "settings")))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("JupyterLab did not start:\n" + (folder / "jupyterlab.log").read_text()[-3000:])
-            time.sleep(0.5)
+    with jupyterlab(folder) as (base, token):
         yield base, token, folder
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=20)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
     _need_chromium()
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def _kernel_idle(base: str, token: str) -> bool:
