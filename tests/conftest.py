@@ -70,3 +70,53 @@ def workspace_dir(tmp_path, rsa_artifacts):
 
     rsa_artifacts.save(Workspace(tmp_path / "ws"))
     return tmp_path / "ws"
+
+
+NOBODY = 65534
+
+
+def run_unprivileged(function, *args):
+    """Run ``function(*args)`` without root's powers: as nobody (uid/gid 65534) in a forked child of this process.
+
+    Root ignores file permissions, so a permission test run as root would test nothing; the child drops
+    to nobody before it calls ``function``, with no new interpreter to start (an interpreter under /root,
+    which nobody may not enter, does not matter). When not root, the child just runs as this user.
+    Returns (what ``function`` returned, or the text of the exception it raised; what it wrote to stdout;
+    what it wrote to stderr), every value as text.
+    """
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as result:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into pytest
+            code = 0
+            try:
+                os.dup2(out.fileno(), 1)
+                os.dup2(err.fileno(), 2)
+                sys.stdout = os.fdopen(1, "w", closefd=False)
+                sys.stderr = os.fdopen(2, "w", closefd=False)
+                if os.geteuid() == 0:
+                    os.setgroups([])
+                    os.setgid(NOBODY)
+                    os.setuid(NOBODY)
+                try:
+                    value = repr(function(*args))
+                except BaseException as exc:  # the outcome under test, reported to the parent
+                    value = f"{type(exc).__name__}: {exc}"
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os.write(result.fileno(), value.encode("utf-8", "replace"))
+            except BaseException:
+                code = 70
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0, "the unprivileged child failed"
+        texts = []
+        for handle in (result, out, err):
+            handle.seek(0)
+            texts.append(handle.read().decode("utf-8", "replace"))
+        return tuple(texts)

@@ -112,17 +112,28 @@ def test_an_immutable_file_changes_nothing(tmp_path, two_sets, pems):
 
 
 def test_a_read_only_folder_changes_nothing(tmp_path, two_sets, pems):
-    folder = tmp_path / "ws"
-    two_sets[0].save(Workspace(folder))
-    os.chmod(folder, 0o500)
+    """A folder its user may read but not write: refused, nothing changed (as nobody when the tests run as root,
+    since root writes anywhere)."""
+    import tempfile
+
+    from conftest import NOBODY, run_unprivileged
+
+    base = Path(tempfile.mkdtemp(prefix="pkilesson-ro-"))  # in /tmp, which everyone may enter (pytest's is 0700)
+    folder = base / "ws"
     try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("root writes in a read-only folder; the injected EACCES below covers it")
-        with pytest.raises(WorkspaceError, match="permission denied"):
-            two_sets[1].save(Workspace(folder), overwrite=True)
+        os.chmod(base, 0o755)
+        two_sets[0].save(Workspace(folder))
+        if os.geteuid() == 0:  # nobody owns the workspace
+            for path in (folder, *folder.iterdir()):
+                os.chown(path, NOBODY, NOBODY)
+        os.chmod(folder, 0o500)
+        said, _, _ = run_unprivileged(lambda: two_sets[1].save(Workspace(folder), overwrite=True))
+        os.chmod(folder, 0o700)
+        assert said.startswith("WorkspaceError: ") and "permission denied" in said and str(folder) in said, said
+        assert contents(folder) == pems[0]
     finally:
         os.chmod(folder, 0o700)
-    assert contents(folder) == pems[0]
+        shutil.rmtree(base)
 
 
 def test_a_full_disk_changes_nothing(tmp_path, two_sets, pems):
