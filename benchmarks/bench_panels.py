@@ -32,12 +32,11 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from labserver import CHROMIUM, CHROMIUM_ARGS, jupyterlab  # noqa: E402  (the browser tests' own JupyterLab)
+from labserver import CHROMIUM, CHROMIUM_ARGS, jupyterlab, kernel_idle, start_run_all, wait_all_run  # noqa: E402  (the browser tests' own JupyterLab)
 GOAL_MS = 250.0
 
 #: Click ``button`` inside the output holding heading ``title``; resolve with the milliseconds until the first
@@ -143,11 +142,6 @@ class Lab:
     def close(self) -> None:
         self._stack.close()
 
-    def idle(self, name: str) -> bool:
-        with urllib.request.urlopen(f"{self.base}/api/sessions?token={self.token}", timeout=5) as reply:
-            sessions = json.load(reply)
-        return any(s["path"].endswith(name) and s["kernel"]["execution_state"] == "idle" for s in sessions)
-
 
 def run_all(lab: Lab, browser, name: str):
     """A page with notebook ``name`` open, every cell run, widgets drawn."""
@@ -156,24 +150,13 @@ def run_all(lab: Lab, browser, name: str):
     page.goto(f"{lab.base}/lab/tree/notebooks/{name}?reset&token={lab.token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached")
     deadline = time.monotonic() + 90
-    while not lab.idle(name):
+    while not kernel_idle(lab.base, lab.token, name):
         if time.monotonic() > deadline:
             raise RuntimeError(f"the kernel of {name} did not start")
         time.sleep(0.5)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
-    started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
-    for _ in range(3):
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-        try:
-            page.wait_for_function(started, timeout=10_000)
-            break
-        except Exception:
-            continue
-    page.wait_for_function(
-        "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];"
-        " return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }", timeout=180_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
+    start_run_all(page)
+    wait_all_run(page, timeout_ms=180_000)
     page.wait_for_function("() => ![...document.querySelectorAll('.jp-OutputArea-output')]"
                            ".some(o => o.textContent.includes('Loading widget'))", timeout=60_000)
     return page

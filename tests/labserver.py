@@ -99,3 +99,50 @@ def chromium():
             yield browser
         finally:
             browser.close()
+
+
+def kernel_idle(base: str, token: str, name: str) -> bool:
+    """True once the server has a session for notebook ``name`` whose kernel is idle."""
+    import json
+
+    with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as reply:
+        sessions = json.load(reply)
+    return any(s["path"].endswith(name) and s["kernel"]["execution_state"] == "idle" for s in sessions)
+
+
+def start_run_all(page) -> None:
+    """Run > Run All Cells, until a cell has started (a click that lands while the kernel connects runs nothing)."""
+    started = ("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
+               ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))")
+    for _ in range(3):
+        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        try:
+            page.wait_for_function(started, timeout=10_000)
+            return
+        except Exception:
+            continue
+
+
+def wait_all_run(page, timeout_ms: int = 120_000) -> None:
+    """Wait until every code cell has run (a number in each prompt) and the kernel is idle."""
+    page.wait_for_function(
+        """() => {
+            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
+            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+        }""",
+        timeout=timeout_ms,
+    )
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
+
+
+def need_chromium() -> None:
+    """Skip the calling test when the browser cannot run here; fail instead under PKILESSON_REQUIRE_TOOLS=1 (CI)."""
+    import pytest
+    from conftest import REQUIRE_TOOLS
+
+    message = missing_browser()
+    if message:
+        if REQUIRE_TOOLS:
+            pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but {message}")
+        pytest.skip(message)

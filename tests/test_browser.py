@@ -25,13 +25,11 @@ import hashlib
 import json
 import shutil
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import REQUIRE_TOOLS
-from labserver import chromium, jupyterlab, missing_browser
+from labserver import chromium, jupyterlab, kernel_idle, need_chromium, start_run_all, wait_all_run
 
 ROOT = Path(__file__).parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -46,18 +44,10 @@ AXE = ROOT / "tests" / "data" / "axe-core" / "axe.min.js"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"  # axe-core 4.14.1 (README there)
 
 
-def _need_chromium() -> None:
-    message = missing_browser()
-    if message:
-        if REQUIRE_TOOLS:
-            pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but {message}")
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on 127.0.0.1 serving a fresh copy of notebooks/; yields (base URL, token, folder)."""
-    _need_chromium()
+    need_chromium()
     folder = tmp_path_factory.mktemp("lab-root")
     shutil.copytree(ROOT / "notebooks", folder / "notebooks", ignore=shutil.ignore_patterns("lab", ".ipynb_checkpoints"))
     with jupyterlab(folder) as (base, token):
@@ -66,17 +56,9 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    _need_chromium()
+    need_chromium()
     with chromium() as launched:
         yield launched
-
-
-def _kernel_ready(lab, name: str) -> bool:
-    """True once the server has a session for notebook ``name`` whose kernel is idle."""
-    base, token, _ = lab
-    with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as reply:
-        sessions = json.load(reply)
-    return any(s["path"].endswith(name) and s["kernel"]["execution_state"] == "idle" for s in sessions)
 
 
 def open_notebook(browser, lab, name: str):
@@ -87,7 +69,7 @@ def open_notebook(browser, lab, name: str):
     page.goto(f"{base}/lab/tree/notebooks/{name}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached")
     deadline = time.monotonic() + 90
-    while not _kernel_ready(lab, name):
+    while not kernel_idle(base, token, name):
         assert time.monotonic() < deadline, f"the kernel of {name} did not start"
         time.sleep(0.5)
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
@@ -96,31 +78,12 @@ def open_notebook(browser, lab, name: str):
 
 def run_all(page) -> None:
     """Run > Run All Cells, then wait until the kernel is idle and every code cell has run."""
-    started = "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))"
-    for _ in range(3):  # a click that lands while the kernel connects runs nothing: try again
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-        try:
-            page.wait_for_function(started, timeout=10_000)
-            break
-        except Exception:
-            continue
+    start_run_all(page)
     try:
-        _wait_all_run(page)
+        wait_all_run(page)
     except Exception:
         screenshot(page, "FAILED-run-all.png")
         raise
-
-
-def _wait_all_run(page) -> None:
-    page.wait_for_function(
-        """() => {
-            const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-            return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-        }""",
-        timeout=120_000,
-    )
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
 
 
 def error_outputs(page, name: str = "") -> list[str]:

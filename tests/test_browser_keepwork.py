@@ -24,14 +24,12 @@ import os
 import shutil
 import stat
 import time
-import urllib.request
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from conftest import REQUIRE_TOOLS
-from labserver import chromium, jupyterlab, missing_browser
+from labserver import chromium, jupyterlab, kernel_idle, need_chromium, start_run_all, wait_all_run
 
 ROOT = Path(__file__).parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
@@ -47,14 +45,6 @@ CELLS = [
 ]
 
 
-def _need_chromium() -> None:
-    message = missing_browser()
-    if message:
-        if REQUIRE_TOOLS:
-            pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but {message}")
-        pytest.skip(message)
-
-
 def _notebook() -> dict:
     cells = [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
               "source": source.splitlines(keepends=True)} for source in CELLS]
@@ -65,7 +55,7 @@ def _notebook() -> dict:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on 127.0.0.1 over a folder holding notebooks/keep.ipynb; yields (base, token, folder)."""
-    _need_chromium()
+    need_chromium()
     folder = tmp_path_factory.mktemp("keepwork-root")
     (folder / "notebooks").mkdir()
     (folder / "notebooks" / NOTEBOOK).write_text(json.dumps(_notebook()))
@@ -75,31 +65,9 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    _need_chromium()
+    need_chromium()
     with chromium() as launched:
         yield launched
-
-
-def _kernel_idle(base: str, token: str) -> bool:
-    with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as reply:
-        sessions = json.load(reply)
-    return any(s["path"].endswith(NOTEBOOK) and s["kernel"]["execution_state"] == "idle" for s in sessions)
-
-
-def _run_all(page) -> None:
-    started = ("() => [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')]"
-               ".some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))")
-    for _ in range(3):  # a click that lands while the kernel connects runs nothing: try again
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-        try:
-            page.wait_for_function(started, timeout=10_000)
-            break
-        except Exception:
-            continue
-    page.wait_for_function(
-        """() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
-                   return p.length > 0 && p.every(x => /\\[\\d+\\]/.test(x.textContent)); }""", timeout=120_000)
 
 
 def _digests(folder: Path) -> dict:
@@ -150,11 +118,12 @@ def test_download_then_restore_in_jupyterlab(browser, lab, tmp_path):
         page.goto(f"{base}/lab/tree/notebooks/{NOTEBOOK}?reset&token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell", state="attached")
         deadline = time.monotonic() + 90
-        while not _kernel_idle(base, token):
+        while not kernel_idle(base, token, NOTEBOOK):
             assert time.monotonic() < deadline, "the kernel did not start"
             time.sleep(0.5)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
-        _run_all(page)
+        start_run_all(page)
+        wait_all_run(page)
         button = page.locator(".jp-OutputArea-output button:has-text('Download my lab')")
         button.wait_for()
         before = _digests(here / "lab")
