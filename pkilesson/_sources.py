@@ -59,16 +59,7 @@ def _key_for_its_public_half(path: Path):
 def gather(source) -> tuple[dict, Optional[Path]]:
     """{(role, kind): key, CSR or certificate} for the files present, and the folder if any."""
     if isinstance(source, Artifacts):
-        return {
-            ("ca", "key"): source.ca.key,
-            ("ca", "cert"): source.ca.certificate,
-            ("server", "key"): source.server_key,
-            ("server", "req"): source.server_csr,
-            ("server", "cert"): source.server_certificate,
-            ("client", "key"): source.client_key,
-            ("client", "req"): source.client_csr,
-            ("client", "cert"): source.client_certificate,
-        }, None
+        return source.items(), None
     if isinstance(source, Mapping):
         unknown = [k for k in source if not (isinstance(k, tuple) and len(k) == 2 and k[1] in KINDS.get(k[0], ()))]
         if unknown:

@@ -159,14 +159,9 @@ class Artifacts:
     client_csr: x509.CertificateSigningRequest
     client_certificate: x509.Certificate
 
-    def save(self, workspace: Union[Workspace, str, Path], *, overwrite: bool = False) -> list[Path]:
-        """Write the eight files, all or nothing (see :func:`~pkilesson.workspace.write_files`).
-
-        Without ``overwrite``, nothing is written if any of them exists; with
-        it, either all eight are replaced or none is.
-        """
-        workspace = Workspace(workspace)
-        return workspace.save_files({
+    def items(self) -> dict:
+        """The eight artifacts by ``(role, kind)``, as :meth:`Workspace.save_files` takes them."""
+        return {
             ("ca", "key"): self.ca.key,
             ("ca", "cert"): self.ca.certificate,
             ("server", "key"): self.server_key,
@@ -175,7 +170,16 @@ class Artifacts:
             ("client", "key"): self.client_key,
             ("client", "req"): self.client_csr,
             ("client", "cert"): self.client_certificate,
-        }, overwrite=check_bool(overwrite, "overwrite"))
+        }
+
+    def save(self, workspace: Union[Workspace, str, Path], *, overwrite: bool = False) -> list[Path]:
+        """Write the eight files, all or nothing (see :func:`~pkilesson.workspace.write_files`).
+
+        Without ``overwrite``, nothing is written if any of them exists; with
+        it, either all eight are replaced or none is.
+        """
+        workspace = Workspace(workspace)
+        return workspace.save_files(self.items(), overwrite=check_bool(overwrite, "overwrite"))
 
 
 def make_artifacts(settings: Settings = Settings(), *, now: Optional[dt.datetime] = None) -> Artifacts:
