@@ -156,6 +156,26 @@ def make_other_ca_client(directory: Union[str, Path] = "lab") -> str:
     return f"Wrote {', '.join(p.name for p in written)} in {directory / OTHER}/ (issued by {issuer})."
 
 
+def make_second_client(directory: Union[str, Path] = "lab") -> str:
+    """A second client certificate of the workspace's own CA, ``second.localhost``, written to ``DIR/second-client/``.
+
+    What lesson 07 makes step by step in its cells (a new key, a CSR, the CA's
+    signature with :data:`~pkilesson.profiles.CLIENT`), for the recordings and
+    the tests. Returns what was written.
+    """
+    from .csr import create_csr
+    from .keys import generate_key
+    from .profiles import CLIENT
+
+    directory = Path(directory)
+    ca = Workspace(directory).load_authority()
+    key = generate_key("p256")
+    csr = create_csr(key, "/C=FR/O=pkilesson/CN=second.localhost", ["second.localhost"])
+    written = Workspace(directory / SECOND).save_files({("client", "key"): key, ("client", "req"): csr,
+                                                        ("client", "cert"): ca.issue(csr, CLIENT)})
+    return f"Wrote {', '.join(p.name for p in written)} in {directory / SECOND}/."
+
+
 # -- recorded outcomes --------------------------------------------------------------------------------------
 
 
@@ -440,17 +460,12 @@ def record(path: Union[str, Path, None] = None) -> Path:
     from .revocation import revoke
     from .running import versions
     from .workflow import Settings, run_workflow
-    from . import CLIENT, create_csr, generate_key
 
     outcomes = {}
     with tempfile.TemporaryDirectory() as folder:
         directory = Path(folder) / "lab"
         run_workflow(directory, Settings())
-        ca = Workspace(directory).load_authority()
-        key = generate_key("p256")
-        csr = create_csr(key, "/C=FR/O=pkilesson/CN=second.localhost", ["second.localhost"])
-        Workspace(directory / SECOND).save_files({("client", "key"): key, ("client", "req"): csr,
-                                                  ("client", "cert"): ca.issue(csr, CLIENT)})
+        make_second_client(directory)
         make_other_ca_client(directory)
         lesson.run_source_step(4, directory / "source")
         for name in MARIADB_SCENARIOS:

@@ -23,8 +23,8 @@ import pytest
 
 from pkilesson import CLIENT, PkiLessonError, Settings, Workspace, create_csr, generate_key, lesson, load_certificate
 from pkilesson import run_workflow
-from pkilesson.access import (RECORDED, SECOND, access_diagram, make_other_ca_client, mariadb_scenario,
-                              nginx_scenario)
+from pkilesson.access import (RECORDED, SECOND, access_diagram, make_other_ca_client, make_second_client,
+                              mariadb_scenario, nginx_scenario)
 from pkilesson.exercises import check
 from pkilesson.mariadb_server import MariaDB, oneline, require_subject
 from pkilesson.nginx_server import Nginx, subject_dn
@@ -141,11 +141,7 @@ def lab(tmp_path_factory):
     """The default workflow's files, a second client of the same CA, a client of another CA."""
     directory = tmp_path_factory.mktemp("servers") / "lab"
     run_workflow(directory, Settings())
-    ca = Workspace(directory).load_authority()
-    key = generate_key("p256")
-    csr = create_csr(key, "/C=FR/O=pkilesson/CN=second.localhost", ["second.localhost"])
-    Workspace(directory / SECOND).save_files({("client", "key"): key, ("client", "req"): csr,
-                                              ("client", "cert"): ca.issue(csr, CLIENT)})
+    make_second_client(directory)
     make_other_ca_client(directory)
     return directory
 
