@@ -35,8 +35,8 @@ from typing import Optional, Union
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from .errors import PkiLessonError, WorkspaceError, argument_error
-from .servers import (CLIENT_TIMEOUT, Attempt, Server, ServerFailed, ServerMissing, _Log, answers, check_port, missing, program,
+from .errors import PkiLessonError, argument_error
+from .servers import (CLIENT_TIMEOUT, Attempt, Server, ServerFailed, ServerMissing, _Log, answers, missing, program,
                       relative, run_in_group, settle, strip_stamp)
 from .workspace import Workspace
 
@@ -127,28 +127,6 @@ def _quote(text: str) -> str:
 # -- the server ------------------------------------------------------------------------------------------
 
 
-def _server_files(directory: Path) -> dict:
-    """The files mariadbd and nginx read, checked first: one error with a fix instead of a server's."""
-    workspace = Workspace(directory)
-    if not directory.is_dir():
-        raise WorkspaceError(f"{directory} is not a folder.", f"make it first: pkilesson workflow {directory}.")
-    workspace.load_certificate("ca")
-    workspace.load_certificate("server")
-    workspace.load_key("server")
-    return {"ca": workspace.file("ca", "cert").absolute(), "cert": workspace.file("server", "cert").absolute(),
-            "key": workspace.file("server", "key").absolute()}
-
-
-def _crl_file(crl) -> Optional[Path]:
-    if crl is None:
-        return None
-    from .revocation import load_crl
-
-    path = Path(crl)
-    load_crl(path)  # a readable CRL, or one error with a fix
-    return path.absolute()
-
-
 def _client_files(client) -> tuple[Optional[Path], Optional[Path]]:
     """A client's certificate and key: a folder holding client-cert.pem and client-key.pem, or None."""
     if client is None:
@@ -174,13 +152,7 @@ class MariaDB(Server):
 
     def __init__(self, directory: Union[str, Path] = "lab", *, port: Optional[int] = None,
                  crl: Union[str, Path, None] = None) -> None:
-        super().__init__()
-        if not isinstance(directory, (str, Path)):
-            raise argument_error("directory", "a workspace folder", directory)
-        self.directory = Path(directory)
-        self.files = _server_files(self.directory)
-        self.crl = _crl_file(crl)
-        self._port = check_port(port)
+        super().__init__(directory, crl=crl, port=port)
         self.version = self.tls_library = ""
         self.accounts: dict[str, str] = {}
 

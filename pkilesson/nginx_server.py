@@ -37,9 +37,9 @@ from cryptography import x509
 
 from .certificates import load_certificate
 from .errors import PkiLessonError, argument_error
-from .mariadb_server import _SHORT, _client_files, _crl_file, _first_line, _server_files
-from .servers import (CLIENT_TIMEOUT, Attempt, Server, _Log, answers, check_port, missing, program, relative,
-                      settle, strip_stamp)
+from .mariadb_server import _SHORT, _client_files, _first_line
+from .servers import (CLIENT_TIMEOUT, Attempt, Server, _Log, answers, missing, program, relative, settle,
+                      strip_stamp)
 
 __all__ = ["Nginx", "nginx_version", "curl_version", "subject_dn"]
 
@@ -151,14 +151,8 @@ class Nginx(Server):
 
     def __init__(self, directory: Union[str, Path] = "lab", *, allowed=None, crl: Union[str, Path, None] = None,
                  port: Optional[int] = None) -> None:
-        super().__init__()
-        if not isinstance(directory, (str, Path)):
-            raise argument_error("directory", "a workspace folder", directory)
-        self.directory = Path(directory)
-        self.files = _server_files(self.directory)
-        self.crl = _crl_file(crl)
+        super().__init__(directory, crl=crl, port=port)
         self.allowed = _allowed_dns(allowed)
-        self._port = check_port(port)
         self.description = ""
 
     # -- the configuration ----------------------------------------------------------------------------

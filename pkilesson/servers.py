@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
-from .errors import PkiLessonError, argument_error
+from .errors import PkiLessonError, WorkspaceError, argument_error
 
 __all__ = ["PACKAGES", "STOP_TIMEOUT", "ServerMissing", "ServerFailed", "Attempt", "Server", "program",
            "install_command", "installed", "serve_main", "leftover_folders"]
@@ -274,6 +274,30 @@ def relative(path: Path, base: Path) -> str:
         return str(path)
 
 
+def _server_files(directory: Path) -> dict:
+    """The files mariadbd and nginx read, checked first: one error with a fix instead of a server's."""
+    from .workspace import Workspace
+
+    workspace = Workspace(directory)
+    if not directory.is_dir():
+        raise WorkspaceError(f"{directory} is not a folder.", f"make it first: pkilesson workflow {directory}.")
+    workspace.load_certificate("ca")
+    workspace.load_certificate("server")
+    workspace.load_key("server")
+    return {"ca": workspace.file("ca", "cert").absolute(), "cert": workspace.file("server", "cert").absolute(),
+            "key": workspace.file("server", "key").absolute()}
+
+
+def _crl_file(crl) -> Optional[Path]:
+    if crl is None:
+        return None
+    from .revocation import load_crl
+
+    path = Path(crl)
+    load_crl(path)  # a readable CRL, or one error with a fix
+    return path.absolute()
+
+
 class Server:
     """A real server in a throwaway folder: the start, the wait and the clean-up every kind shares.
 
@@ -283,7 +307,15 @@ class Server:
 
     kind = "server"
 
-    def __init__(self) -> None:
+    def __init__(self, directory: Union[str, Path] = "lab", *, crl: Union[str, Path, None] = None,
+                 port: Optional[int] = None) -> None:
+        """The workspace whose CA, certificate and key the server uses (checked now), a CRL file, a port."""
+        if not isinstance(directory, (str, Path)):
+            raise argument_error("directory", "a workspace folder", directory)
+        self.directory = Path(directory)
+        self.files = _server_files(self.directory)
+        self.crl = _crl_file(crl)
+        self._port = check_port(port)
         self.folder: Optional[Path] = None
         self.process: Optional[subprocess.Popen] = None
         self.port: Optional[int] = None
