@@ -61,7 +61,7 @@ from cryptography import x509
 from ._stack import ToolVerdict, at_the_real_time, lines_of, not_installed, run_tool
 from .certificates import certificate_to_pem
 from .keys import private_key_to_pem
-from .tls import MemoryFiles
+from .tls import MemoryFiles, _linger
 
 __all__ = ["CHROMIUM_FLAGS", "Chromium", "HttpsServer", "Seen", "Visit", "BrowserReport", "CurlReport", "NotRun",
            "chromium_path", "chromium_verdict", "chromium_mtls", "curl_argv", "curl_mtls", "curl_path",
@@ -265,21 +265,6 @@ class HttpsServer:
         decided = [s for s in self.seen if s.outcome != "closed"]
         accepted = [s for s in decided if s.outcome == "accepted" and s.request.startswith("GET / ")]
         return accepted[-1] if accepted else (decided[-1] if decided else (self.seen[-1] if self.seen else None))
-
-
-def _linger(connection: socket.socket) -> None:
-    """After a refusal, half-close and drain what the client still sends, so that it reads the alert.
-
-    Closing at once with unread bytes makes the kernel send a reset, which can
-    reach the client before the alert that says why it was refused.
-    """
-    try:
-        socket.socket.shutdown(connection, socket.SHUT_WR)
-        connection.settimeout(2)
-        while socket.socket.recv(connection, 4096):
-            pass
-    except OSError:
-        pass
 
 
 # -- the browser -------------------------------------------------------------------------------------
