@@ -474,19 +474,6 @@ def _target_free(directory: Path) -> None:
                 f"restored/), or move {directory} away first.")
 
 
-def _write_new(path: Path, data: bytes, mode: int) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-                 | getattr(os, "O_CLOEXEC", 0), 0o600)
-    try:
-        os.fchmod(fd, mode)  # whatever the umask
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _restored_mode(entry: dict, data: bytes) -> int:
     """0600 for a private key (whatever the archive says), else the packed mode, never more than 0644."""
     if entry["private_key"] or _PRIVATE_MARK in data:
@@ -536,7 +523,7 @@ def unpack(archive: Union[bytes, bytearray, memoryview, str, os.PathLike], direc
 
 
 def _write(directory: Path, books_folder: Path, listed: dict, folders: list, work: dict, books: dict) -> Unpacked:
-    from .workspace import _make_folder, write_files
+    from .workspace import _make_folder, _write_new, write_files
 
     parent = directory.absolute().parent
     made = _make_folder(parent)
@@ -554,7 +541,7 @@ def _write(directory: Path, books_folder: Path, listed: dict, folders: list, wor
                 os.chmod(temp / folder, 0o700)  # whatever the umask
             for name, data in work.items():
                 mode = _restored_mode(listed[_LAB + name], data)
-                _write_new(temp / name, data, mode)
+                _write_new(temp / name, data, mode=mode)
                 if mode == 0o600 and _PRIVATE_MARK in data:
                     keys.append(directory / name)
         except OSError as exc:

@@ -474,12 +474,17 @@ def _undo(folder: Path, plan: list, placed: list, backed: list, journal: Optiona
     _fsync_dir(folder)
 
 
-def _write_new(path: Path, data: bytes, *, private: bool) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0),
-                 0o600 if private else 0o644)
+def _write_new(path: Path, data: bytes, *, private: bool = False, mode: Optional[int] = None) -> None:
+    """Create ``path`` (never an existing file or link) with ``data``, flushed to disk.
+
+    ``private``: mode 0600; else 0644 less the umask; ``mode``: exactly that mode, whatever the umask.
+    """
+    exact = 0o600 if private else mode
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                 | getattr(os, "O_CLOEXEC", 0), 0o644 if exact is None else 0o600)
     try:
-        if private:
-            os.fchmod(fd, 0o600)
+        if exact is not None:
+            os.fchmod(fd, exact)  # whatever the umask
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view):]
