@@ -22,9 +22,10 @@ NOW = dt.datetime(2026, 11, 26, 12, 0, 0, tzinfo=dt.timezone.utc)
 REQUIRE_TOOLS = os.environ.get("PKILESSON_REQUIRE_TOOLS") == "1"
 
 
-def require_tool(name: str, why: str, package: str = "") -> str:
-    """The path of system tool ``name``, or skip (fail under CI) with ``why``; ``package``: its Debian package."""
-    path = shutil.which(name)
+def require_tool(name: str, why: str, package: str = "", find=shutil.which) -> str:
+    """The path of system tool ``name``, or skip (fail under CI) with ``why``; ``package``: its Debian package(s);
+    ``find``: how to look for it (the PATH by default)."""
+    path = find(name)
     if path is None:
         message = f"the '{name}' command is not installed ({why}); Debian: apt-get install {package or name}"
         if REQUIRE_TOOLS:

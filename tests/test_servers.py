@@ -31,20 +31,14 @@ from pkilesson.nginx_server import Nginx, subject_dn
 from pkilesson.revocation import revoke
 from pkilesson.servers import PACKAGES, ServerFailed, install_command, leftover_folders, program, serve_main
 
-from conftest import REQUIRE_TOOLS
+from conftest import REQUIRE_TOOLS, require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def need(name: str, kind: str) -> str:
-    """The path of program ``name`` (PATH or sbin), or skip naming the Debian package (fail under CI)."""
-    path = program(name)
-    if path is None:
-        message = f"'{name}' is not installed (lesson 07's real servers); Debian: {install_command(kind)}"
-        if REQUIRE_TOOLS:
-            pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but {message}")
-        pytest.skip(message)
-    return path
+    """The path of program ``name`` (PATH or sbin), or skip naming the Debian packages (fail under CI)."""
+    return require_tool(name, "lesson 07's real servers", " ".join(PACKAGES[kind]), find=program)
 
 
 @pytest.fixture
