@@ -444,12 +444,17 @@ def comparison_html(comparison) -> str:
         short = f'<table class="learner">{head}{rows}</table>'
     ordered = sorted(comparison.rows, key=lambda r: r.same)
     rows = "".join(
-        f'<tr{_differs(r)}><td>{_sign(r)}</td>'
-        f'<th>{escape(r.label)}<div class="meaning">{escape(r.meaning)}</div></th>{_side_by_side(r)}</tr>'
+        f'<tr{_differs(r)} title="{escape(r.meaning)}"><td>{_sign(r)}</td>'
+        f'<th>{escape(r.label)}</th>{_side_by_side(r)}</tr>'
         for r in ordered
     )
-    full = f"<table>{head}{rows}</table>"
+    full = f'<p class="meaning">{_EXPLAINED_ONCE}</p><table>{head}{rows}</table>'
     if short:
         full = (f"<details><summary>Every field ({len(comparison.rows)}): {len(comparison.differences)} differ, "
                 f"listed first</summary>{full}</details>")
     return _wrap(titles + short + full)
+
+
+#: Each field is explained once, where it is decoded; a comparison shows values (the meaning is a hover reminder).
+_EXPLAINED_ONCE = ("What each field means is written once, in its decoded view (decode(A) or decode(B)); "
+                   "here only the values, side by side (hover a row for a reminder).")

@@ -8,6 +8,7 @@ import json
 import re
 import subprocess
 import sys
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
@@ -296,6 +297,19 @@ def test_comparison_html(rsa_artifacts):
     page = parse(compare(rsa_artifacts.server_certificate, rsa_artifacts.client_certificate, now=NOW)._repr_html_())
     differs = [attrs for tag, attrs in page.tags if tag == "tr" and attrs.get("class") == "differs"]
     assert len(differs) >= 5
+
+
+def test_comparison_rows_explained_once(rsa_artifacts):
+    """A comparison shows values; each field's meaning is written in its decoded view, not again here (#12)."""
+    comparison = compare(rsa_artifacts.server_certificate, rsa_artifacts.client_certificate, now=NOW)
+    html = comparison._repr_html_()
+    text = re.sub(r'title="[^"]*"', "", html)  # hover reminders aside, what a learner reads
+    rows = comparison.rows + comparison.summary
+    assert not [r.label for r in rows if escape(r.meaning) in text]
+    assert "decoded view" in text
+    decoded = re.sub(r'title="[^"]*"', "", comparison.left._repr_html_())
+    for row in comparison.rows:  # explained where the field is decoded, once
+        assert decoded.count(escape(row.meaning)) == 1, row.label
 
 
 # -- the command line ------------------------------------------------------------------------------
