@@ -34,7 +34,7 @@ def ms(seconds: float) -> float:
 
 
 def first_render(folder: Path, renderer: str) -> float:
-    from pkilesson.diagrams import workspace_diagram
+    from pkilesson.draw.diagrams import workspace_diagram
 
     start = time.perf_counter()
     workspace_diagram(folder, now=NOW).svg(renderer)
@@ -69,9 +69,9 @@ def main() -> int:
     args = parser.parse_args()
 
     import pkilesson
-    from pkilesson.diagrams import chain_diagram, mtls_diagram, workspace_diagram
+    from pkilesson.draw.diagrams import chain_diagram, mtls_diagram, workspace_diagram
     from pkilesson.errors import RenderError
-    from pkilesson.render import find_renderer
+    from pkilesson.draw.render import find_renderer
 
     results: dict = {
         "python": platform.python_version(),

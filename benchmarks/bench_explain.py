@@ -14,7 +14,7 @@ import statistics
 import time
 
 from pkilesson import Settings, make_artifacts, verify_certificate
-from pkilesson.explain import explain
+from pkilesson.verify.explain import explain
 
 
 def median_ms(function, runs: int) -> float:

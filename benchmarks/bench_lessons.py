@@ -36,8 +36,8 @@ GOALS_MS = {"p256": 150.0, "rsa2048": 500.0}
 # Runs in the kernel: times StepPanel.generate() and prints one JSON line.
 _TIMING_CELL = """
 import json, statistics, time
-from pkilesson import lesson
-from pkilesson.widgets import StepPanel
+from pkilesson.lessons import lesson
+from pkilesson.lessons.widgets import StepPanel
 prepared = lesson.prepare(3, LAB)
 results = {{}}
 for step in (2, 1, 3):

@@ -6,10 +6,10 @@
 Per lesson of notebooks/, in order:
 
 - the words of the main path (the Markdown less its <details> blocks) and the
-  share of them in expert sentences (pkilesson.prose.EXPERT: RFC citations,
+  share of them in expert sentences (pkilesson.lessons.prose.EXPERT: RFC citations,
   version numbers, pull requests, OpenSSL internals, error numbers, bytes in
   hex);
-- the glossary terms (pkilesson.glossary.TERMS) whose first use, reading the
+- the glossary terms (pkilesson.lessons.glossary.TERMS) whose first use, reading the
   lessons in order, is neither their definition nor a link to
   docs/glossary.md;
 - the size of the executed outputs: each notebook run by nbclient in a fresh
@@ -31,8 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pkilesson.glossary import first_uses  # noqa: E402
-from pkilesson.prose import prose_report  # noqa: E402
+from pkilesson.lessons.glossary import first_uses  # noqa: E402
+from pkilesson.lessons.prose import prose_report  # noqa: E402
 
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 

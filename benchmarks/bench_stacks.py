@@ -5,7 +5,7 @@
 For each defect (default: all of them), times verdict_matrix(make_defect(NAME)) --runs times and reports
 the median and the worst, and the median of each column alone (the same code the matrix runs, timed
 cell by cell). Before timing, it warms what is done once per machine or process: the Go program's build
-(pkilesson.golang.goverify, about 20 s the first time, then cached in ~/.cache/pkilesson) and pkilint's
+(pkilesson.verify.golang.goverify, about 20 s the first time, then cached in ~/.cache/pkilesson) and pkilint's
 validators. It says which checkers are missing here: the goal is for a machine that has them all.
 A report, not a test: it exits 0 whether the goal is met or not.
 """
@@ -20,15 +20,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from pkilesson import matrix as lab
-from pkilesson.defects import DEFECTS, make_defect
+from pkilesson.verify import matrix as lab
+from pkilesson.verify.defects import DEFECTS, make_defect
 
 GOAL = 5.0  # seconds, the whole matrix of one defect (issue #13)
 
 
 def _columns(broken) -> dict:
     """Each column's time alone, in seconds, on the files of one defect."""
-    from pkilesson.explain import explain
+    from pkilesson.verify.explain import explain
 
     times = {}
     with tempfile.TemporaryDirectory() as temp:

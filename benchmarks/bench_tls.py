@@ -15,7 +15,7 @@ import statistics
 import time
 
 from pkilesson import Settings, make_artifacts
-from pkilesson.tls import LoopbackServer, _connect, handshake, party_of
+from pkilesson.tls.loopback import LoopbackServer, _connect, handshake, party_of
 
 
 def main() -> None:

@@ -51,7 +51,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 import pkilesson
 from pkilesson import CLIENT, SERVER, CertificateAuthority, Workspace, create_csr, verify_certificate
-from pkilesson import openssl as ossl
+from pkilesson.pki import openssl as ossl
 
 GOAL_CLI_VS_SHELL = 0.5
 GOAL_LIBRARY_VS_RAW = 1.15
@@ -84,7 +84,7 @@ def cli_command() -> list[str]:
 
 
 def shell_script() -> str:
-    lines = ["#!/usr/bin/env bash", "# The source document's commands (pkilesson.openssl.source_recipe()).", "set -euo pipefail"]
+    lines = ["#!/usr/bin/env bash", "# The source document's commands (pkilesson.pki.openssl.source_recipe()).", "set -euo pipefail"]
     for step in ossl.source_recipe():
         lines.append(f"# {step.title}")
         lines += [str(command) for command in step.commands]

@@ -7,11 +7,11 @@ opened; asn1, signatures, compare), verification, workspace (the eight files), o
 equivalent command lines) and workflow (the four steps end to end).
 """
 
-from .authority import CertificateAuthority, check_serial
-from .certificates import certificate_to_pem, check_key_pair, is_self_issued, load_certificate, load_certificates
-from .csr import check_csr_signature, create_csr, csr_to_pem, load_csr, requested_sans
-from .compare import Comparison, Row, compare
-from .decode import Decoded, Field, decode, decode_all
+from .pki.authority import CertificateAuthority, check_serial
+from .pki.certificates import certificate_to_pem, check_key_pair, is_self_issued, load_certificate, load_certificates
+from .pki.csr import check_csr_signature, create_csr, csr_to_pem, load_csr, requested_sans
+from .decoding.compare import Comparison, Row, compare
+from .decoding.decode import Decoded, Field, decode, decode_all
 from .errors import (
     InvalidCertificateError,
     InvalidKeyError,
@@ -24,7 +24,7 @@ from .errors import (
     RenderError,
     WorkspaceError,
 )
-from .keys import (
+from .pki.keys import (
     CA_KEY_TYPES,
     DEFAULT_KEY_TYPE,
     KEY_TYPES,
@@ -37,15 +37,25 @@ from .keys import (
     public_key_to_pem,
     spki_sha256,
 )
-from .names import format_general_name, format_subj, make_name, parse_general_names, parse_subj
-from .asn1 import Asn1Node, Asn1Tree, der_tree
-from .profiles import CLIENT, INTERMEDIATE_CA, PROFILES, ROOT_CA, SERVER, Profile
-from .signatures import SignatureCheck, open_signature
-from .verification import Verdict, verify_certificate
-from .workflow import Artifacts, Settings, WorkflowResult, ensure_workflow, load_artifacts, make_artifacts, run_workflow
-from .workspace import FILE_NAMES, Workspace
+from .pki.names import format_general_name, format_subj, make_name, parse_general_names, parse_subj
+from .decoding.asn1 import Asn1Node, Asn1Tree, der_tree
+from .pki.profiles import CLIENT, INTERMEDIATE_CA, PROFILES, ROOT_CA, SERVER, Profile
+from .decoding.signatures import SignatureCheck, open_signature
+from .verify.verification import Verdict, verify_certificate
+from .pki.artifacts import Artifacts, Settings, load_artifacts, make_artifacts
+from .verify.workflow import WorkflowResult, ensure_workflow, run_workflow
+from .pki.workspace import FILE_NAMES, Workspace
 
-__version__ = "0.1.0"
+from ._version import __version__
+
+
+def __getattr__(name: str):
+    """``from pkilesson import lesson``, as the notebooks write it: the lesson helpers, loaded on first use."""
+    if name == "lesson":
+        from .lessons import lesson
+
+        return lesson
+    raise AttributeError(f"module 'pkilesson' has no attribute {name!r}")
 
 __all__ = [
     # keys

@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 
 from .errors import PkiLessonError
-from .keys import CA_KEY_TYPES, KEY_TYPES
+from .pki.keys import CA_KEY_TYPES, KEY_TYPES
 
 __all__ = ["build_parser"]
 
@@ -41,7 +41,7 @@ _non_negative = _whole(0, "{}: the number of intermediates cannot be negative")
 
 
 def _depth(text: str) -> int:
-    from .verification import MAX_DEPTH
+    from .verify.verification import MAX_DEPTH
 
     value = _non_negative(text)
     if value > MAX_DEPTH:
@@ -58,7 +58,7 @@ def _folder(text: str) -> Path:
 
 def _host(text: str) -> str:
     """An argparse type: the name a client connects to, a DNS name or an IP address (checked before any socket)."""
-    from .tls import _check_host
+    from .tls.loopback import _check_host
 
     try:
         return _check_host(text)

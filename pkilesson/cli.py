@@ -30,20 +30,21 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from ._time import parse_instant
-from .certificates import load_certificate, load_certificates
+from .pki._time import parse_instant
+from .pki.certificates import load_certificate, load_certificates
 from .errors import PkiLessonError
 from ._cli_parser import build_parser
-from .keys import describe_key_type
-from .workflow import Settings, run_workflow
-from .workspace import write_file
+from .pki.keys import describe_key_type
+from .pki.artifacts import Settings
+from .verify.workflow import run_workflow
+from .pki.workspace import write_file
 
 __all__ = ["main"]
 
 
 def _lab(args: argparse.Namespace) -> int:
-    from .defects import DEFECTS, make_defect
-    from .matrix import LAB_FILES, verdict_matrix, write_lab_files
+    from .verify.defects import DEFECTS, make_defect
+    from .verify.matrix import LAB_FILES, verdict_matrix, write_lab_files
 
     if args.list:
         if args.defect or args.output or args.json:
@@ -76,7 +77,7 @@ def _lab(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from .doctor import doctor
+    from .lessons.doctor import doctor
 
     report = doctor()
     if args.json:
@@ -89,7 +90,7 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def _pack(args: argparse.Namespace) -> int:
-    from .pack import write_pack
+    from .pki.pack import write_pack
 
     packed = write_pack(args.directory, args.output, notebooks=False if args.no_notebooks else args.notebooks,
                         overwrite=args.overwrite)
@@ -100,7 +101,7 @@ def _pack(args: argparse.Namespace) -> int:
 
 
 def _unpack(args: argparse.Namespace) -> int:
-    from .pack import unpack
+    from .pki.pack import unpack
 
     print(unpack(args.archive, args.directory, notebooks=args.notebooks))
     return 0
@@ -153,7 +154,7 @@ def _verify(args: argparse.Namespace) -> int:
     roots = [root for path in args.ca for root in load_certificates(path, to_verify=True)]
     intermediates = [c for path in args.untrusted for c in load_certificates(path, to_verify=True)]
     now = parse_instant(args.at) if args.at else None
-    from .explain import explain
+    from .verify.explain import explain
 
     report = explain(
         certificate,
@@ -166,7 +167,7 @@ def _verify(args: argparse.Namespace) -> int:
     )
     revocation = None
     if args.crl is not None:
-        from .revocation import check_revocation, load_crl
+        from .pki.revocation import check_revocation, load_crl
 
         revocation = check_revocation(certificate, load_crl(args.crl), roots + intermediates, now=now)
     if args.json:
@@ -189,7 +190,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _print_verdict(path: Path, report, every_check: bool) -> None:
     """The verifier's own words first, then pkilesson's explanation, labelled as ours."""
-    from .explain import verifier_version
+    from .verify.explain import verifier_version
 
     verdict = report.verdict
     if verdict.valid:
@@ -213,10 +214,10 @@ def _print_verdict(path: Path, report, every_check: bool) -> None:
 
 
 def _mtls(args: argparse.Namespace) -> int:
-    from .keys import load_private_key
-    from .revocation import load_crl
-    from .tls import Party, handshake
-    from .workflow import load_artifacts
+    from .pki.keys import load_private_key
+    from .pki.revocation import load_crl
+    from .tls.loopback import Party, handshake
+    from .pki.artifacts import load_artifacts
 
     if args.client_key and not args.client_cert:
         raise PkiLessonError("--client-key was given without --client-cert.", "give both, or neither.")
@@ -249,11 +250,11 @@ def _mtls(args: argparse.Namespace) -> int:
 
 
 def _mtls_program(args: argparse.Namespace) -> int:
-    """The same handshake with a real browser or curl as the client (pkilesson.browser)."""
-    from . import browser
-    from .keys import load_private_key
-    from .tls import Party, party_of
-    from .workflow import load_artifacts
+    """The same handshake with a real browser or curl as the client (pkilesson.verify.browser)."""
+    from .verify import browser
+    from .pki.keys import load_private_key
+    from .tls.loopback import Party, party_of
+    from .pki.artifacts import load_artifacts
 
     if args.crl or args.json:
         raise PkiLessonError(f"--crl and --json are for the Python client, not --client {args.client_program}.",
@@ -281,7 +282,7 @@ def _mtls_program(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .servers import serve_main
+    from .tls.servers import serve_main
 
     return serve_main(args.kind, args.directory, port=args.port, crl=args.crl)
 
@@ -289,7 +290,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _revoke(args: argparse.Namespace) -> int:
     from cryptography import x509
 
-    from .revocation import CRL_FILE, revoke
+    from .pki.revocation import CRL_FILE, revoke
 
     crl = revoke(args.directory, args.certificate, reason=args.reason, days=args.days)
     number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
@@ -301,7 +302,7 @@ def _revoke(args: argparse.Namespace) -> int:
 def _inspect(args: argparse.Namespace) -> int:
     import json
 
-    from .decode import decode_all  # imported here: the ASN.1 modules load in tens of ms
+    from .decoding.decode import decode_all  # imported here: the ASN.1 modules load in tens of ms
 
     now = parse_instant(args.at) if args.at else None
     items = decode_all(args.file, now=now, issuer=args.issuer)
@@ -321,7 +322,7 @@ def _inspect(args: argparse.Namespace) -> int:
 
 
 def _diagram(args: argparse.Namespace) -> int:
-    from .diagrams import chain_diagram, mtls_diagram, workspace_diagram  # imported here: the CLI starts lean
+    from .draw.diagrams import chain_diagram, mtls_diagram, workspace_diagram  # imported here: the CLI starts lean
 
     for option, kind in (("step", "workspace"), ("role", "chain"), ("host", "mtls")):
         if getattr(args, option) is not None and args.kind != kind:
@@ -417,7 +418,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         except BrokenPipeError:
             return _quiet_broken_pipe()
         except OSError as exc:  # the library turns these into PkiLessonErrors; this is the last net
-            from .pem import os_problem
+            from .pki.pem import os_problem
 
             problem, fix = os_problem(exc, exc.filename or "a file", "use")
             _error(f"{problem} Fix: {fix}")

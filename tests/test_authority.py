@@ -21,7 +21,7 @@ from pkilesson import (
     generate_key,
     is_self_issued,
 )
-from pkilesson.profiles import key_usage_of
+from pkilesson.pki.profiles import key_usage_of
 
 from conftest import NOW
 
@@ -140,7 +140,7 @@ def test_csr_with_bad_signature_is_refused(ca, server_csr):
     from cryptography.hazmat.primitives import serialization
 
     from pkilesson import load_csr
-    from pkilesson.pem import to_pem
+    from pkilesson.pki.pem import to_pem
 
     der = bytearray(server_csr.public_bytes(serialization.Encoding.DER))
     der[der.index(b"localhost")] ^= 0x01

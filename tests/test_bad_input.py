@@ -25,7 +25,7 @@ from pkilesson import (
     load_private_key,
     private_key_to_pem,
 )
-from pkilesson.pem import read_pem_blocks, to_pem
+from pkilesson.pki.pem import read_pem_blocks, to_pem
 
 from conftest import NOW
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from pkilesson.exercises import check
-from pkilesson.widgets import BreakItPanel
+from pkilesson.lessons.exercises import check
+from pkilesson.lessons.widgets import BreakItPanel
 
 
 def test_panel_shows_matrix_field_and_chain(openssl_cli):

@@ -40,8 +40,8 @@ CELLS = [
     "(lab / 'intermediate').mkdir(mode=0o700, exist_ok=True)\n"
     "(lab / 'intermediate' / 'root-key.pem').write_bytes((lab / 'ca-key.pem').read_bytes())\n"
     "(lab / 'intermediate' / 'root-key.pem').chmod(0o600)\nprint(how)",
-    "from pkilesson.keepwork import keep_work\nkeep_work()",
-    "from pkilesson.doctor import doctor\ndoctor()",  # lesson 00's first cell: measured here with the widget
+    "from pkilesson.lessons.keepwork import keep_work\nkeep_work()",
+    "from pkilesson.lessons.doctor import doctor\ndoctor()",  # lesson 00's first cell: measured here with the widget
 ]
 
 

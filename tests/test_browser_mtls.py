@@ -16,11 +16,11 @@ import pytest
 
 from conftest import require_tool
 from pkilesson import Settings, make_artifacts
-from pkilesson.browser import BrowserReport, CurlReport, NotRun, chromium_mtls, curl_mtls
-from pkilesson.certificates import certificate_to_pem
-from pkilesson.keys import private_key_to_pem
-from pkilesson.scenarios import other_ca_client
-from pkilesson.tls import party_of
+from pkilesson.verify.browser import BrowserReport, CurlReport, NotRun, chromium_mtls, curl_mtls
+from pkilesson.pki.certificates import certificate_to_pem
+from pkilesson.pki.keys import private_key_to_pem
+from pkilesson.lessons.scenarios import other_ca_client
+from pkilesson.tls.loopback import party_of
 
 
 @pytest.fixture(scope="module")

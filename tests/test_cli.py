@@ -359,7 +359,7 @@ def test_library_warnings_are_one_line_without_source(tmp_path, small_lab):
     """Finding 5: cryptography's deprecation warning was printed with its source line on an exit-0 run."""
     from cryptography.hazmat.primitives import serialization
 
-    from pkilesson.pem import to_pem
+    from pkilesson.pki.pem import to_pem
 
     der = bytearray(load_certificate(small_lab / "server-cert.pem").public_bytes(serialization.Encoding.DER))
     at = der.index(bytes.fromhex("a003020102"))  # version, then the serial: INTEGER, its length, its bytes
@@ -422,7 +422,7 @@ def test_diagram_of_a_workspace_with_a_negative_serial(tmp_path, small_lab, caps
 
     from cryptography.hazmat.primitives import serialization
 
-    from pkilesson.pem import to_pem
+    from pkilesson.pki.pem import to_pem
 
     folder = tmp_path / "lab"
     shutil.copytree(small_lab, folder)

@@ -16,9 +16,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from pkilesson import CLIENT, Settings, Workspace, create_csr, generate_key, make_artifacts, verify_certificate
-from pkilesson.certificates import certificate_to_pem
-from pkilesson.revocation import CRL_FILE, load_crl, revoke
-from pkilesson.workflow import load_artifacts, run_workflow
+from pkilesson.pki.certificates import certificate_to_pem
+from pkilesson.pki.revocation import CRL_FILE, load_crl, revoke
+from pkilesson.pki.artifacts import load_artifacts
+from pkilesson.verify.workflow import run_workflow
 
 from conftest import NOW
 

@@ -19,12 +19,28 @@ from cryptography import x509
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pkilesson import PkiLessonError, Settings, Workspace, make_artifacts
-from pkilesson import asn1, authority, certificates, csr, diagrams, explain, hierarchy, keys, names, pem, render
-from pkilesson import revocation, scenarios, tls, verification, workflow, workspace
-from pkilesson.certificates import certificate_to_pem
-from pkilesson.csr import csr_to_pem
-from pkilesson.keys import private_key_to_pem
-from pkilesson.profiles import CLIENT, ROOT_CA, SERVER
+from pkilesson.decoding import asn1
+from pkilesson.pki import authority
+from pkilesson.pki import certificates
+from pkilesson.pki import csr
+from pkilesson.draw import diagrams
+from pkilesson.verify import explain
+from pkilesson.pki import hierarchy
+from pkilesson.tls import chains
+from pkilesson.pki import keys
+from pkilesson.pki import names
+from pkilesson.pki import pem
+from pkilesson.draw import render
+from pkilesson.verify import workflow
+from pkilesson.pki import revocation
+from pkilesson.lessons import scenarios
+from pkilesson.tls import loopback as tls
+from pkilesson.verify import verification
+from pkilesson.pki import workspace
+from pkilesson.pki.certificates import certificate_to_pem
+from pkilesson.pki.csr import csr_to_pem
+from pkilesson.pki.keys import private_key_to_pem
+from pkilesson.pki.profiles import CLIENT, ROOT_CA, SERVER
 
 from conftest import NOW
 
@@ -177,7 +193,7 @@ def cases(w) -> dict:
         "make_hierarchy": (hierarchy.make_hierarchy, dict(key_type="p256", server_names=("localhost",),
                                                           client_name="client.localhost", now=NOW)),
         "load_hierarchy": (hierarchy.load_hierarchy, dict(directory=out / "h", root_passphrase=None)),
-        "chain_handshake": (hierarchy.chain_handshake, dict(hierarchy=w["hierarchy"], sends=("intermediate",),
+        "chain_handshake": (chains.chain_handshake, dict(hierarchy=w["hierarchy"], sends=("intermediate",),
                                                             trusts=("root",))),
         "Hierarchy.party": (w["hierarchy"].party, dict(role="server", full_chain=True)),
     }

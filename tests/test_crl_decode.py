@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pkilesson import Settings, decode, run_workflow
-from pkilesson.revocation import revoke
+from pkilesson.pki.revocation import revoke
 
 
 def test_decoded_crl_shows_the_reason_dates_number_and_aki(tmp_path):

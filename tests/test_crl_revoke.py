@@ -9,9 +9,9 @@ import pytest
 from cryptography import x509
 
 from pkilesson import IssuanceError, PkiLessonError, Settings, Workspace, WorkspaceError, make_artifacts
-from pkilesson.certificates import certificate_to_pem
-from pkilesson.keys import signature_hash
-from pkilesson.revocation import CRL_FILE, crl_to_pem, is_revoked, load_crl, make_crl, revoke
+from pkilesson.pki.certificates import certificate_to_pem
+from pkilesson.pki.keys import signature_hash
+from pkilesson.pki.revocation import CRL_FILE, crl_to_pem, is_revoked, load_crl, make_crl, revoke
 
 from conftest import NOW
 

@@ -17,7 +17,7 @@ from pkilesson import (
     make_name,
     requested_sans,
 )
-from pkilesson.pem import to_pem
+from pkilesson.pki.pem import to_pem
 
 
 @pytest.fixture(scope="module")

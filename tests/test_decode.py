@@ -28,7 +28,7 @@ from pkilesson import (
     generate_key,
     private_key_to_pem,
 )
-from pkilesson.pem import to_pem
+from pkilesson.pki.pem import to_pem
 
 from conftest import NOW
 

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pkilesson import DecodeError, PkiLessonError, decode, decode_all
-from pkilesson.pem import to_pem
+from pkilesson.pki.pem import to_pem
 
 from conftest import NOW
 

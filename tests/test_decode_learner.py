@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
 from pkilesson import compare, decode, generate_key, private_key_to_pem
-from pkilesson.prose import EXPERT
+from pkilesson.lessons.prose import EXPERT
 
 from conftest import NOW
 
@@ -201,7 +201,7 @@ def test_long_values_open_to_the_whole_value(rsa_artifacts):
 
 
 def test_a_long_list_of_names_shows_whole_names_then_how_many_more():
-    from pkilesson._views import shorten
+    from pkilesson.decoding._views import shorten
 
     names = ", ".join(f"host{i}.a-rather-long-subdomain.example.org" for i in range(20))
     shown = shorten(names)
@@ -261,7 +261,7 @@ def test_highlight_shows_the_marked_bytes_first_and_folds_the_rest(rsa_artifacts
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory):
-    from pkilesson.lesson import run_source_step
+    from pkilesson.lessons.lesson import run_source_step
     from conftest import require_tool
 
     require_tool("openssl", "the source's commands are run by the real openssl")

@@ -1,4 +1,4 @@
-"""Truth tests: what `pkilesson.decode` says agrees with the real `openssl` on the same files.
+"""Truth tests: what `pkilesson.decoding.decode` says agrees with the real `openssl` on the same files.
 
 For the workflow's files (RSA, P-256, P-384, Ed25519 leaves) and the files
 the source recipe's exact commands make (v1 leaves, RSA keys):
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from pkilesson import Workspace, decode, make_artifacts
-from pkilesson.openssl import run_step, source_recipe
+from pkilesson.pki.openssl import run_step, source_recipe
 
 from conftest import ARTIFACT_SETTINGS, NOW
 
@@ -211,7 +211,7 @@ def test_key_public_part_agrees_with_pkey_text_pub(openssl_cli, folder, role):
 
 
 def test_source_leaves_are_explained_as_version_1(openssl_cli, source_dir):
-    from pkilesson.openssl import openssl_version
+    from pkilesson.pki.openssl import openssl_version
 
     release = re.match(r"OpenSSL (\d+)\.(\d+)", openssl_version() or "")
     if release is None or (int(release.group(1)), int(release.group(2))) >= (3, 2):

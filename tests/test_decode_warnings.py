@@ -13,8 +13,8 @@ from cryptography.x509.oid import NameOID
 from conftest import NOW
 from pkilesson import CertificateAuthority, decode, generate_key, private_key_to_pem
 from pkilesson.cli import main
-from pkilesson.decode import decode_all
-from pkilesson.keys import signature_hash
+from pkilesson.decoding.decode import decode_all
+from pkilesson.pki.keys import signature_hash
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX permission bits")
 

@@ -6,8 +6,8 @@ import pytest
 from cryptography import x509
 
 from pkilesson import PkiLessonError
-from pkilesson.defects import DEFECTS, differences, make_defect
-from pkilesson.explain import explain
+from pkilesson.verify.defects import DEFECTS, differences, make_defect
+from pkilesson.verify.explain import explain
 
 from conftest import NOW
 
@@ -74,7 +74,7 @@ def test_v1_leaf_is_version_1_with_no_extension():
     assert broken.leaf.serial_number == broken.control.leaf.serial_number
     assert broken.leaf.subject == broken.control.leaf.subject
     # signed again by the control's CA: its signature verifies with the CA's key
-    from pkilesson._facts import signed_with
+    from pkilesson.decoding._facts import signed_with
 
     assert signed_with(broken.leaf, broken.roots[0].public_key())
 
@@ -83,7 +83,7 @@ def test_v1_leaf_passes_openssl_strict(openssl_cli, tmp_path):
     """Under a correct CA a version 1 leaf passes strict openssl verify (the CN stands in for the name)."""
     import subprocess
 
-    from pkilesson.matrix import write_lab_files
+    from pkilesson.verify.matrix import write_lab_files
 
     write_lab_files(make_defect("v1-leaf"), tmp_path / "lab")
     done = subprocess.run(["openssl", "verify", "-x509_strict", "-purpose", "sslserver", "-verify_hostname",

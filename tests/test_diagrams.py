@@ -33,9 +33,9 @@ from pkilesson import (
     private_key_to_pem,
     spki_sha256,
 )
-from pkilesson._dot import FAILED_TEXT, NODE_STYLES
-from pkilesson.diagrams import CHAIN_CHECKS, Diagram, chain_checks, chain_diagram, mtls_diagram, workspace_diagram
-from pkilesson.openssl import source_recipe
+from pkilesson.draw._dot import FAILED_TEXT, NODE_STYLES
+from pkilesson.draw.diagrams import CHAIN_CHECKS, Diagram, chain_checks, chain_diagram, mtls_diagram, workspace_diagram
+from pkilesson.pki.openssl import source_recipe
 
 from conftest import NOW, require_tool
 from svgutil import GREEN, GREY, RED, SVG, classes, groups, lines, parse, stroke, text_colours
@@ -356,7 +356,7 @@ def test_mtls_diagram_at_the_real_time_runs_a_real_handshake(renderer, workspace
 
 def test_mtls_diagram_of_the_source_files_credits_python_s_ssl_not_pyca(renderer, tmp_path, openssl_cli):
     """The source's files: Python's strict ssl refuses the CA without keyUsage; pyca's v1 complaint is not the client's."""
-    from pkilesson.lesson import run_source_step
+    from pkilesson.lessons.lesson import run_source_step
 
     source = run_source_step(4, tmp_path / "source")
     _, g = draw(mtls_diagram(source.folder), renderer)
@@ -451,7 +451,7 @@ def readable_at_notebook_width(svg: str) -> tuple[float, float]:
 @pytest.fixture(scope="module")
 def long_names():
     """The longest names a learner can type in the step panels: a 64-character CN, five long SANs."""
-    from pkilesson.lesson import Choices, make_step
+    from pkilesson.lessons.lesson import Choices, make_step
 
     cn = "A very long common name for the certificate authority of lab 01"
     ca = make_step(1, Choices(key_type="rsa2048", common_name=cn), now=NOW)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from pkilesson.diagrams import chain_diagram, mtls_diagram, workspace_diagram
+from pkilesson.draw.diagrams import chain_diagram, mtls_diagram, workspace_diagram
 from pkilesson.errors import RenderError
-from pkilesson.render import find_renderer, render_svg
+from pkilesson.draw.render import find_renderer, render_svg
 
 from conftest import require_tool
 from svgutil import GREEN, GREY, RED, classes, groups, lines, parse, stroke
@@ -118,7 +118,7 @@ def run_without_graphviz_pure(farm: Path, path: Path, *args: str, env: dict = No
 SCRIPT = """
 import json, sys
 from importlib import metadata
-from pkilesson.diagrams import workspace_diagram
+from pkilesson.draw.diagrams import workspace_diagram
 from pkilesson.errors import RenderError
 try:
     metadata.distribution("graphviz-pure")
@@ -224,7 +224,7 @@ def test_an_executed_notebook_keeps_the_svg_for_static_views(tmp_path):
     import nbformat
 
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import pkilesson\nfrom pkilesson.diagrams import workspace_diagram\n"
+        "import pkilesson\nfrom pkilesson.draw.diagrams import workspace_diagram\n"
         "pkilesson.ensure_workflow('lab')\nworkspace_diagram('lab', step=2)")])
     nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}}).execute()
@@ -295,6 +295,6 @@ def test_cli_bad_folders_fail_in_one_line(tmp_path):
 
 
 def test_cli_import_stays_lean():
-    code = "import sys, pkilesson.cli; print(sorted(m for m in sys.modules if m.startswith(('graphviz', 'pkilesson.diagrams'))))"
+    code = "import sys, pkilesson.cli; print(sorted(m for m in sys.modules if m.startswith(('graphviz', 'pkilesson.draw.diagrams'))))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stdout

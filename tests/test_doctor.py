@@ -18,18 +18,18 @@ from pathlib import Path
 import pytest
 
 from conftest import REQUIRE_TOOLS, require_tool
-from pkilesson import doctor as doctor_module
+from pkilesson.lessons import doctor as doctor_module
 from pkilesson.cli import main
-from pkilesson.doctor import LESSONS, doctor
-from pkilesson.matrix import CHECKERS
+from pkilesson.lessons.doctor import LESSONS, doctor
+from pkilesson.verify.matrix import CHECKERS
 
 ROOT = Path(__file__).parent.parent
 IN_PROCESS = {"python-ssl", "python-ssl-strict", "pyca"}  # checkers that need nothing but Python
 
 
 def _no_sbin(monkeypatch) -> None:
-    """Programs only where PATH says: no sbin folder looked in (as lesson 07's servers look, pkilesson.servers)."""
-    from pkilesson import servers
+    """Programs only where PATH says: no sbin folder looked in (as lesson 07's servers look, pkilesson.tls.servers)."""
+    from pkilesson.tls import servers
 
     monkeypatch.setattr(servers, "_SBIN", ())
 
@@ -60,8 +60,8 @@ def _farm(tmp_path, hidden: set[str]) -> str:
 
 
 def test_the_checkers_are_the_matrix_own_and_found_as_the_matrix_finds_them():
-    from pkilesson.defects import make_defect
-    from pkilesson.matrix import verdict_matrix
+    from pkilesson.verify.defects import make_defect
+    from pkilesson.verify.matrix import verdict_matrix
 
     report = doctor()
     rows = [t.key for t in report.tools if t.key.startswith("checker:")]
@@ -76,14 +76,14 @@ def test_the_checkers_are_the_matrix_own_and_found_as_the_matrix_finds_them():
 
 
 def test_openssl_and_its_version_as_the_lessons_find_them(openssl_cli):
-    from pkilesson.openssl import openssl_version
+    from pkilesson.pki.openssl import openssl_version
 
     tool = doctor().tool("openssl")
     assert tool.present and openssl_version() in tool.detail and openssl_cli in tool.detail
 
 
 def test_the_renderer_draws_here():
-    from pkilesson.render import find_renderer
+    from pkilesson.draw.render import find_renderer
 
     tool = doctor().tool("renderer")
     assert tool.present and str(find_renderer()) == tool.detail
@@ -100,7 +100,7 @@ def test_the_servers_of_lesson_07_are_found_off_a_user_path(monkeypatch):
         tool = report.tool(kind)
         assert tool.present, tool.detail
     assert "MariaDB" in report.tool("mariadb").detail and "nginx/" in report.tool("nginx").detail
-    from pkilesson.servers import program
+    from pkilesson.tls.servers import program
 
     assert report.tool("mariadb").detail.endswith(f"({program('mariadbd')})")
     assert report.tool("nginx").detail.endswith(f"({program('nginx')})")
@@ -113,7 +113,7 @@ def test_without_any_tool_every_lesson_says_what_it_skips_and_how_to_install_it(
     monkeypatch.delenv("PKILESSON_GRAPHVIZ", raising=False)
     _no_sbin(monkeypatch)
     monkeypatch.setattr(doctor_module, "LIBERATION", tmp_path / "no-font.ttf")
-    monkeypatch.setattr("pkilesson.render._bundled", lambda: None)  # graphviz-pure as if not installed
+    monkeypatch.setattr("pkilesson.draw.render._bundled", lambda: None)  # graphviz-pure as if not installed
     monkeypatch.setitem(sys.modules, "pkilint", None)  # import hiding: 'import pkilint' fails
     monkeypatch.setitem(sys.modules, "ipywidgets", None)
     monkeypatch.setitem(sys.modules, "pymysql", None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from pkilesson import lesson
-from pkilesson.exercises import EXERCISES, check
+from pkilesson.lessons import lesson
+from pkilesson.lessons.exercises import EXERCISES, check
 
 #: A CA made on this day with the default 3650 days ends on 2036-11-27: three 29 Februaries lie in between.
 MADE = dt.datetime(2026, 11, 30, 9, 30, tzinfo=dt.timezone.utc)

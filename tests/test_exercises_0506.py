@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from pkilesson import CLIENT, Settings, create_csr, generate_key, run_workflow
-from pkilesson.exercises import check
-from pkilesson.hierarchy import make_hierarchy
-from pkilesson.revocation import load_crl, revoke
-from pkilesson.tls import Party
+from pkilesson.lessons.exercises import check
+from pkilesson.pki.hierarchy import make_hierarchy
+from pkilesson.pki.revocation import load_crl, revoke
+from pkilesson.tls.loopback import Party
 
 
 @pytest.fixture(scope="module")

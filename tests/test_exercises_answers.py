@@ -1,4 +1,4 @@
-"""pkilesson._answers: the one normalisation every exercise check uses, and the labels it must know.
+"""pkilesson.lessons._answers: the one normalisation every exercise check uses, and the labels it must know.
 
 The labels are taken from the lessons' own views (decode, compare), so a view that
 renames a label fails here rather than in a learner's notebook.
@@ -13,7 +13,7 @@ import pytest
 from cryptography import x509
 
 from pkilesson import Settings, compare, decode, make_artifacts
-from pkilesson._answers import (
+from pkilesson.lessons._answers import (
     EKU,
     EXTENSION,
     FIELD,

@@ -19,9 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pkilesson import Settings, lesson, load_certificate, run_workflow
-from pkilesson._answers import EKU, EXTENSION, FIELD, KEY_USAGE, squash
-from pkilesson.exercises import EXERCISES, FORMATS, check
+from pkilesson import Settings, load_certificate, run_workflow
+from pkilesson.lessons import lesson
+from pkilesson.lessons._answers import EKU, EXTENSION, FIELD, KEY_USAGE, squash
+from pkilesson.lessons.exercises import EXERCISES, FORMATS, check
 
 FEW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 #: For checks that run handshakes or verifiers at every call.
@@ -543,7 +544,7 @@ def test_04_mutual_needs_one_extra_is_named(extra, data):
 
 @pytest.fixture(scope="module")
 def cached_matrix(openssl_cli):
-    from pkilesson import matrix
+    from pkilesson.verify import matrix
 
     made = {}
     real = matrix.verdict_matrix
@@ -615,8 +616,8 @@ def test_05_possession_another_message_is_named(lab, wrong):
 
 @pytest.fixture(scope="module")
 def lab_06(lab):
-    from pkilesson.hierarchy import make_hierarchy
-    from pkilesson.revocation import revoke
+    from pkilesson.pki.hierarchy import make_hierarchy
+    from pkilesson.pki.revocation import revoke
 
     make_hierarchy().save(lab / "intermediate", root_passphrase="a passphrase")
     revoke(lab, lab / "client-cert.pem")
@@ -624,7 +625,7 @@ def lab_06(lab):
 
 
 def test_06_crl_stale_every_form_and_near_misses(lab_06):
-    from pkilesson.revocation import load_crl
+    from pkilesson.pki.revocation import load_crl
 
     crl = load_crl(lab_06 / "ca-crl.pem")
 

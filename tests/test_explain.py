@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import hashes
 
 from pkilesson import CLIENT, SERVER, CertificateAuthority, create_csr, generate_key
 from pkilesson.cli import main
-from pkilesson.explain import CHECKS, explain
+from pkilesson.verify.explain import CHECKS, explain
 
 from conftest import NOW
 
@@ -216,7 +216,7 @@ def test_cn_not_in_san_is_a_warning_not_a_failure(ca):
 
 
 def test_failed_check_turns_the_chain_diagram_red(ca):
-    from pkilesson.diagrams import chain_diagram
+    from pkilesson.draw.diagrams import chain_diagram
 
     report = explain(leaf(ca), [ca.certificate], host="localhost", now=NOW + dt.timedelta(days=400))
     links = report.link_checks()
@@ -227,7 +227,7 @@ def test_failed_check_turns_the_chain_diagram_red(ca):
 
 def test_source_recipe_v1_leaf(openssl_cli, tmp_path):
     from pkilesson import load_certificate
-    from pkilesson.lesson import run_source_step
+    from pkilesson.lessons.lesson import run_source_step
 
     run_source_step(2, tmp_path)
     report = explain(load_certificate(tmp_path / "server-cert.pem"), [load_certificate(tmp_path / "ca-cert.pem")],

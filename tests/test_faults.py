@@ -21,9 +21,10 @@ from pathlib import Path
 import pytest
 
 from pkilesson import FILE_NAMES, Settings, Workspace, WorkspaceError, make_artifacts, verify_certificate
-from pkilesson import workspace as workspace_module
-from pkilesson.workflow import load_artifacts, run_workflow
-from pkilesson.workspace import write_file, write_files
+from pkilesson.pki import workspace as workspace_module
+from pkilesson.pki.artifacts import load_artifacts
+from pkilesson.verify.workflow import run_workflow
+from pkilesson.pki.workspace import write_file, write_files
 
 from conftest import NOW
 
@@ -159,7 +160,7 @@ def test_a_full_disk_changes_nothing(tmp_path, two_sets, pems):
 
 
 class _FailingOs:
-    """``os`` for pkilesson.workspace, whose ``fail_at``-th call among the file system calls raises."""
+    """``os`` for pkilesson.pki.workspace, whose ``fail_at``-th call among the file system calls raises."""
 
     CALLS = ("open", "write", "fsync", "link", "replace", "rename", "unlink", "mkdir", "fchmod")
 

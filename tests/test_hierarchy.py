@@ -20,10 +20,10 @@ from pkilesson import (
     load_private_key,
     private_key_to_pem,
 )
-from pkilesson.explain import explain
-from pkilesson.hierarchy import HIERARCHY_FILES, load_hierarchy, make_hierarchy
-from pkilesson.protection import key_protection
-from pkilesson.tls import handshake
+from pkilesson.verify.explain import explain
+from pkilesson.pki.hierarchy import HIERARCHY_FILES, load_hierarchy, make_hierarchy
+from pkilesson.pki.protection import key_protection
+from pkilesson.tls.loopback import handshake
 
 PASSPHRASE = "correct horse battery staple"
 
@@ -157,7 +157,7 @@ def test_wrong_or_missing_passphrase():
 
 
 def test_chain_handshake_every_combination(hierarchy):
-    from pkilesson.hierarchy import chain_handshake
+    from pkilesson.tls.chains import chain_handshake
 
     accepted = {(sends, trusts) for sends in ((), ("intermediate",), ("root",), ("intermediate", "root"))
                 for trusts in (("root",), ("intermediate",), ("intermediate", "root"))

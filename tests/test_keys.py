@@ -19,7 +19,7 @@ from pkilesson import (
     public_key_to_pem,
     spki_sha256,
 )
-from pkilesson.keys import signature_hash
+from pkilesson.pki.keys import signature_hash
 
 # Keys are slow to make (RSA 4096 above all): make each type once.
 KEYS = {name: generate_key(name) for name in KEY_TYPES}
@@ -156,7 +156,7 @@ def test_random_bytes_never_crash_the_loader(data):
 
 def test_wrong_key_arguments_name_the_parameter(tmp_path):
     from pkilesson import PkiLessonError, key_matches, public_key_to_pem, spki_sha256
-    from pkilesson.keys import key_type_of, signature_hash
+    from pkilesson.pki.keys import key_type_of, signature_hash
 
     key = generate_key("p256")
     calls = {

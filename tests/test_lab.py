@@ -28,7 +28,7 @@ import pytest
 
 from conftest import REQUIRE_TOOLS
 from pkilesson.cli import main
-from pkilesson.defects import DEFECTS
+from pkilesson.verify.defects import DEFECTS
 
 
 def run(argv, capsys):
@@ -95,7 +95,7 @@ except v.VerificationError as exc:
 def _python_ssl_by_hand(folder: Path, host: str, strict: bool) -> tuple[bool, str]:
     """The handshake: pkilesson's loopback server presents the leaf; the client is another Python process."""
     from pkilesson import load_certificate, load_private_key
-    from pkilesson.tls import LoopbackServer, Party
+    from pkilesson.tls.loopback import LoopbackServer, Party
 
     party = Party((load_certificate(folder / "leaf-cert.pem"),), load_private_key(folder / "leaf-key.pem"), ())
     flags = "context.verify_flags |= ssl.VERIFY_X509_STRICT\n" if strict else ""
@@ -152,7 +152,7 @@ def goverify_by_hand(tmp_path_factory):
     """The lab's Go program, built here by the test itself with ``go build`` (not pkilesson's cached build)."""
     if not _have("go", "golang-go"):
         return None
-    from pkilesson.golang import SOURCE
+    from pkilesson.verify.golang import SOURCE
 
     out = tmp_path_factory.mktemp("goverify") / "goverify"
     env = dict(os.environ, GOPROXY="off", GOTOOLCHAIN="local", CGO_ENABLED="0")
@@ -171,7 +171,7 @@ def _certtool_by_hand(folder: Path, cell: dict) -> None:
 def _gnutls_cli_by_hand(folder: Path, cell: dict) -> None:
     """gnutls-cli, the cell's command, against pkilesson's loopback server presenting the leaf."""
     from pkilesson import load_certificate, load_private_key
-    from pkilesson.tls import LoopbackServer, Party
+    from pkilesson.tls.loopback import LoopbackServer, Party
 
     command, _, note = cell["command"].partition("  # PORT: ")
     assert note == "a server on 127.0.0.1 presenting leaf-cert.pem with leaf-key.pem"

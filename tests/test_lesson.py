@@ -1,4 +1,4 @@
-"""pkilesson.lesson: what each notebook starts from, one step from choices, the source's own commands."""
+"""pkilesson.lessons.lesson: what each notebook starts from, one step from choices, the source's own commands."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from cryptography import x509
 
 from pkilesson import FILE_NAMES, PkiLessonError, WorkspaceError, key_matches, load_certificate, verify_certificate
-from pkilesson.lesson import Choices, file_mode, make_step, prepare, run_source_step
+from pkilesson.lessons.lesson import Choices, file_mode, make_step, prepare, run_source_step
 
 from conftest import NOW
 

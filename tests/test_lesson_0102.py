@@ -25,8 +25,8 @@ from pkilesson import (
     load_csr,
     verify_certificate,
 )
-from pkilesson import lesson
-from pkilesson.exercises import check
+from pkilesson.lessons import lesson
+from pkilesson.lessons.exercises import check
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +166,7 @@ def _umask() -> int:
 
 
 def test_source_leaf_is_version_1_without_extensions_before_openssl_3_2(source_step2):
-    from pkilesson.openssl import openssl_version
+    from pkilesson.pki.openssl import openssl_version
 
     certificate = source_step2.load_certificate()
     version = openssl_version().split()[1]
@@ -211,7 +211,7 @@ def test_fixed_serial_twice_gives_two_certificates_with_one_issuer_and_serial(p2
 
 
 def test_the_source_clash_gives_error_18_and_ours_with_an_aki_does_not(source_step2, tmp_path):
-    from pkilesson.openssl import key_commands, leaf_commands
+    from pkilesson.pki.openssl import key_commands, leaf_commands
 
     folder = source_step2.folder
     subj = format_subj(load_certificate(folder / "ca-cert.pem").subject)
@@ -290,7 +290,7 @@ def test_server_names_reads_the_lab_certificate(tmp_path, p256_ca):
 
 def test_step_1_panel_hides_only_its_san_field():
     """Step 1 has no subjectAltName field; hiding it must not hide the others, nor a later panel's."""
-    from pkilesson.widgets import StepPanel
+    from pkilesson.lessons.widgets import StepPanel
 
     first = StepPanel(1)
     assert first.controls["sans"].layout.display == "none"

@@ -18,11 +18,11 @@ from pkilesson import (
     make_artifacts,
     verify_certificate,
 )
-from pkilesson import verifiers
-from pkilesson.exercises import check
-from pkilesson.fieldbytes import field_bytes
-from pkilesson.lesson import SourceStep, file_mode, prepare, run_source_step
-from pkilesson.twins import (
+from pkilesson.verify import verifiers
+from pkilesson.lessons.exercises import check
+from pkilesson.decoding.fieldbytes import field_bytes
+from pkilesson.lessons.lesson import SourceStep, file_mode, prepare, run_source_step
+from pkilesson.lessons.twins import (
     NotRun,
     source_chain_diagram,
     source_compared,
@@ -30,7 +30,7 @@ from pkilesson.twins import (
     source_explained,
     source_file_mode,
 )
-from pkilesson.verifiers import copy_certificates, every_verifier, library_verify, openssl_verify
+from pkilesson.verify.verifiers import copy_certificates, every_verifier, library_verify, openssl_verify
 
 from conftest import NOW
 

@@ -3,7 +3,7 @@ its raw error stack folded."""
 
 from __future__ import annotations
 
-from pkilesson import lesson
+from pkilesson.lessons import lesson
 
 
 def test_a_failing_command_shows_its_words_and_folds_openssl_s_error_stack():

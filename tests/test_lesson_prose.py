@@ -63,7 +63,7 @@ def test_lesson_02_corrects_the_source_where_the_server_key_is_made():
 
 def test_lesson_02_shows_the_key_exchange_and_the_signature_live():
     code = _text("02-server-certificate.ipynb", "code")
-    assert "from pkilesson.wire import observe" in code and "print(seen)" in code
+    assert "from pkilesson.tls.wire import observe" in code and "print(seen)" in code
 
 
 # -- issue #10, item 6: version-dependent sentences name their versions, and the running ones are shown -----

@@ -11,9 +11,11 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
-from pkilesson import CertificateAuthority, lesson
-from pkilesson.hierarchy import make_hierarchy, partial_chain_verdicts
-from pkilesson.keys import generate_key, signature_hash
+from pkilesson import CertificateAuthority
+from pkilesson.lessons import lesson
+from pkilesson.pki.hierarchy import make_hierarchy
+from pkilesson.tls.chains import partial_chain_verdicts
+from pkilesson.pki.keys import generate_key, signature_hash
 
 _SSL_OPENSSL_3 = ssl.OPENSSL_VERSION_INFO[:2] >= (3, 0)
 
@@ -22,7 +24,7 @@ def test_versions_names_every_build_a_verdict_depends_on(monkeypatch):
     line = lesson.versions()
     assert f"Python {sys.version.split()[0]}" in line and ssl.OPENSSL_VERSION in line
     assert f"pyca/cryptography {cryptography.__version__}" in line
-    monkeypatch.setattr("pkilesson.openssl.openssl_path", lambda: None)
+    monkeypatch.setattr("pkilesson.pki.openssl.openssl_path", lambda: None)
     assert "openssl command: not installed" in lesson.versions()
 
 
@@ -54,7 +56,7 @@ def test_default_context_verdicts_bad_input():
 
 
 def test_partial_chain_is_the_default_context_s_since_3_13_and_never_pkilesson_s():
-    """Lesson 06 (issue #10 item 9): pkilesson.tls refuses on every Python; the flag, not the version, accepts."""
+    """Lesson 06 (issue #10 item 9): pkilesson.tls.loopback refuses on every Python; the flag, not the version, accepts."""
     text = partial_chain_verdicts(make_hierarchy())
     lines = text.splitlines()
     default = bool(ssl.create_default_context().verify_flags & ssl.VERIFY_X509_PARTIAL_CHAIN)
@@ -64,7 +66,7 @@ def test_partial_chain_is_the_default_context_s_since_3_13_and_never_pkilesson_s
 
 
 def test_pkilesson_tls_never_sets_partial_chain(monkeypatch):
-    from pkilesson import tls
+    from pkilesson.tls import loopback as tls
 
     made = []
     original = tls._context
@@ -75,7 +77,7 @@ def test_pkilesson_tls_never_sets_partial_chain(monkeypatch):
         return context
 
     monkeypatch.setattr(tls, "_context", spy)
-    from pkilesson.hierarchy import chain_handshake
+    from pkilesson.tls.chains import chain_handshake
 
     report = chain_handshake(make_hierarchy(), sends=("intermediate", "root"), trusts=("intermediate",))
     assert not report.client.ok
@@ -84,7 +86,7 @@ def test_pkilesson_tls_never_sets_partial_chain(monkeypatch):
 
 def test_x509_strict_wants_a_critical_basic_constraints_in_ca_certificates(openssl_cli, tmp_path):
     """Lesson 01's note: error 89 with -x509_strict on OpenSSL 3.0+, accepted without it."""
-    from pkilesson.openssl import openssl_version
+    from pkilesson.pki.openssl import openssl_version
 
     now = dt.datetime.now(dt.timezone.utc)
     key, leaf_key = generate_key("p256"), generate_key("p256")

@@ -14,8 +14,8 @@ import ssl
 import pytest
 
 from conftest import require_tool
-from pkilesson.defects import DEFECTS, make_defect
-from pkilesson.matrix import CHECKERS, PACKAGES, verdict_matrix
+from pkilesson.verify.defects import DEFECTS, make_defect
+from pkilesson.verify.matrix import CHECKERS, PACKAGES, verdict_matrix
 
 
 @functools.lru_cache(maxsize=None)
@@ -199,7 +199,7 @@ def test_other_stacks_check_at_another_time(stacks):
 
 def test_disagreements_are_computed_from_the_cells(openssl_cli, monkeypatch):
     """Where the checkers disagree: the defects with both verdicts, each refusal in its checker's words."""
-    from pkilesson import matrix as lab
+    from pkilesson.verify import matrix as lab
 
     monkeypatch.setattr(lab, "verdict_matrix", lambda broken: matrix_of(broken.defect))
     found = lab.disagreements(("none", "no-san", "ca-no-key-usage", "expired"))
@@ -218,7 +218,7 @@ def test_disagreements_are_computed_from_the_cells(openssl_cli, monkeypatch):
 def test_every_stack_accepts_a_workspace_s_own_server_certificate(openssl_cli, stacks, tmp_path):
     """case_from_folder: pkilesson's own server certificate, asked of every checker, is accepted by all."""
     from pkilesson import Settings, make_artifacts
-    from pkilesson.matrix import case_from_folder
+    from pkilesson.verify.matrix import case_from_folder
 
     make_artifacts(Settings(key_type="p256")).save(tmp_path / "lab")
     matrix = verdict_matrix(case_from_folder(tmp_path / "lab"))

@@ -10,7 +10,7 @@ from cryptography.x509.oid import NameOID
 from hypothesis import given, settings, strategies as st
 
 from pkilesson import InvalidNameError, format_general_name, format_subj, make_name, parse_general_names, parse_subj
-from pkilesson.names import NAME_FIELDS, check_dns_name, common_name, parse_general_name, to_name
+from pkilesson.pki.names import NAME_FIELDS, check_dns_name, common_name, parse_general_name, to_name
 
 
 def test_make_name_orders_fields_like_openssl():

@@ -3,7 +3,7 @@
 The lessons are read in order, 00 to the last; each also runs on its own, so each explains (or links
 to docs/glossary.md) every term the first time *it* uses it. The main path of each lesson (its
 Markdown less the <details> blocks) has at most 10% of its words in expert sentences
-(pkilesson.prose.EXPERT says what counts).
+(pkilesson.lessons.prose.EXPERT says what counts).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pkilesson.glossary import TERMS, anchor, first_uses
-from pkilesson.prose import prose_report
+from pkilesson.lessons.glossary import TERMS, anchor, first_uses
+from pkilesson.lessons.prose import prose_report
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))

@@ -39,9 +39,9 @@ from cryptography import x509
 import pkilesson
 from pkilesson import CertificateAuthority, Settings, load_certificate, load_csr, load_private_key
 from pkilesson.cli import main as cli_main
-from pkilesson.keys import key_type_of
-from pkilesson.openssl import openssl_version, run_step, source_recipe
-from pkilesson.workflow import steps_of
+from pkilesson.pki.keys import key_type_of
+from pkilesson.pki.openssl import openssl_version, run_step, source_recipe
+from pkilesson.pki.artifacts import steps_of
 
 from conftest import NOW
 
@@ -544,8 +544,8 @@ def test_mutual_tls_handshake_fails_without_client_certificate(openssl_cli, cli_
 def test_our_server_with_openssl_s_client(openssl_cli, cli_workspace):
     """pkilesson's LoopbackServer (CERT_REQUIRED, strict) accepts openssl s_client with the
     client's certificate, and refuses it without one; each side says what it saw."""
-    from pkilesson.tls import LoopbackServer, party_of
-    from pkilesson.workflow import load_artifacts
+    from pkilesson.tls.loopback import LoopbackServer, party_of
+    from pkilesson.pki.artifacts import load_artifacts
 
     lab = load_artifacts(cli_workspace)
     with LoopbackServer(party_of(lab, "server")) as server:
@@ -567,8 +567,8 @@ def test_our_server_with_openssl_s_client(openssl_cli, cli_workspace):
 def test_openssl_s_server_with_our_client(openssl_cli, cli_workspace):
     """openssl s_server -Verify 1 -verify_return_error accepts pkilesson's client, which checks
     the server for the name localhost with VERIFY_X509_STRICT."""
-    from pkilesson.tls import _connect, party_of
-    from pkilesson.workflow import load_artifacts
+    from pkilesson.tls.loopback import _connect, party_of
+    from pkilesson.pki.artifacts import load_artifacts
 
     lab = load_artifacts(cli_workspace)
     with SServer(openssl_cli, cli_workspace, *SERVER_OPTIONS) as server:

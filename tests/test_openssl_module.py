@@ -1,4 +1,4 @@
-"""pkilesson.openssl: the source's commands are the document's, and the runner's errors are clear."""
+"""pkilesson.pki.openssl: the source's commands are the document's, and the runner's errors are clear."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pkilesson import OpenSSLError
-from pkilesson.openssl import Command, key_commands, run, source_recipe, verify_commands
+from pkilesson.pki.openssl import Command, key_commands, run, source_recipe, verify_commands
 
 SOURCE = (Path(__file__).parent.parent / "docs" / "source-workflow-fr.md").read_text()
 

@@ -16,7 +16,7 @@ import pytest
 
 from pkilesson import PkiLessonError
 from pkilesson.cli import main
-from pkilesson.pack import MANIFEST, MAX_ARCHIVE_BYTES, MAX_CONTENT_BYTES, pack, unpack, write_pack
+from pkilesson.pki.pack import MANIFEST, MAX_ARCHIVE_BYTES, MAX_CONTENT_BYTES, pack, unpack, write_pack
 
 
 def _mode(path: Path) -> int:
@@ -249,7 +249,7 @@ def test_zip_bombs_and_huge_archives_are_refused_unread(learner, tmp_path):
 
 
 def test_download_link_holds_the_archive_and_restore_brings_it_back(learner, tmp_path, monkeypatch):
-    from pkilesson.keepwork import KeepWork
+    from pkilesson.lessons.keepwork import KeepWork
 
     monkeypatch.chdir(learner)
     panel = KeepWork()

@@ -44,9 +44,9 @@ from pkilesson import (
     make_artifacts,
     make_name,
 )
-from pkilesson.lint import ALLOWED, Finding, _certificate_validator, blocking, lint_certificate, lint_pair
-from pkilesson.names import parse_general_name
-from pkilesson import openssl as ossl
+from pkilesson.verify.lint import ALLOWED, Finding, _certificate_validator, blocking, lint_certificate, lint_pair
+from pkilesson.pki.names import parse_general_name
+from pkilesson.pki import openssl as ossl
 
 from conftest import NOW
 

@@ -30,7 +30,7 @@ from typing import Optional
 import pytest
 
 from pkilesson import Settings, run_workflow
-from pkilesson.openssl import run_step, source_recipe
+from pkilesson.pki.openssl import run_step, source_recipe
 
 #: Upper bound of every blocking socket operation, in seconds.
 TIMEOUT = 10

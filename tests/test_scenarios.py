@@ -15,7 +15,7 @@ import pytest
 
 from pkilesson import CLIENT, Settings, create_csr, generate_key, make_artifacts, run_workflow
 from pkilesson.errors import PkiLessonError
-from pkilesson.scenarios import (
+from pkilesson.lessons.scenarios import (
     SCENARIOS,
     BothSides,
     Note,
@@ -36,7 +36,7 @@ from pkilesson.scenarios import (
     source_handshake,
     summary,
 )
-from pkilesson.tls import Party, handshake
+from pkilesson.tls.loopback import Party, handshake
 
 
 @pytest.fixture(scope="module", params=["p256", "rsa2048"])
@@ -186,7 +186,7 @@ def test_a_thief_without_the_key_cannot_even_load(lab):
         handshake(lab, client=Party((lab.client_certificate,), thief_key, (lab.ca.certificate,)))
 
 
-def test_pkilesson_command_runs_the_cli_in_process(tmp_path):
+def test_pkilesson_command_runs_the_command(tmp_path):
     run_workflow(tmp_path / "lab", Settings(key_type="p256"))
     done = pkilesson_command(f"mtls {tmp_path / 'lab'}")
     assert done.returncode == 0 and "handshake accepted by both sides" in done.output
@@ -198,7 +198,7 @@ def test_pkilesson_command_runs_the_cli_in_process(tmp_path):
 
 
 def test_openssl_s_client_without_the_cli(monkeypatch, tmp_path):
-    import pkilesson.scenarios as scenarios
+    import pkilesson.lessons.scenarios as scenarios
 
     monkeypatch.setattr(scenarios, "openssl_path", lambda: None)
     interop = openssl_s_client(None, tmp_path)
@@ -215,8 +215,8 @@ def test_openssl_s_client_against_our_server(openssl_cli, tmp_path):
 
 
 def test_the_source_recipe_strict_relaxed_posing(openssl_cli, tmp_path):
-    from pkilesson.lesson import run_source_step
-    from pkilesson.workflow import load_artifacts
+    from pkilesson.lessons.lesson import run_source_step
+    from pkilesson.pki.artifacts import load_artifacts
 
     source = run_source_step(3, tmp_path / "source")
     strict = source_handshake(source, strict=True)

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from pkilesson import Settings, make_artifacts
-from pkilesson import scenarios
-from pkilesson.scenarios import both_sides, run_scenario
+from pkilesson.lessons import scenarios
+from pkilesson.lessons.scenarios import both_sides, run_scenario
 
 
 @pytest.fixture(scope="module")

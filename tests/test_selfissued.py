@@ -7,8 +7,8 @@ from cryptography import x509
 
 from conftest import NOW
 from pkilesson import CertificateAuthority, PkiLessonError
-from pkilesson import selfissued
-from pkilesson.selfissued import CASES, openssl_reading, same_subject_cases
+from pkilesson.verify import selfissued
+from pkilesson.verify.selfissued import CASES, openssl_reading, same_subject_cases
 
 #: What OpenSSL 3.0 said when the issue was measured (OpenSSL 3.0.19) and on this machine (3.0.22).
 MEASURED = {"v1": False, "aki+ski": True, "aki only": False, "ski only": False, "v3, no key ids": False,
@@ -89,8 +89,9 @@ def test_the_table_names_the_openssl_that_ran_and_quotes_it(table):
 
 def test_the_source_s_leaf_is_the_v1_case_on_openssl_before_3_2(openssl_cli, tmp_path):
     """The source's own clash (x509 -req) falls in the case its version makes: v1 before 3.2, aki+ski after."""
-    from pkilesson import format_subj, lesson, load_certificate
-    from pkilesson.openssl import key_commands, leaf_commands, openssl_version
+    from pkilesson import format_subj, load_certificate
+    from pkilesson.lessons import lesson
+    from pkilesson.pki.openssl import key_commands, leaf_commands, openssl_version
 
     lesson.run_source_step(1, tmp_path)
     subj = format_subj(load_certificate(tmp_path / "ca-cert.pem").subject)

@@ -21,15 +21,16 @@ from pathlib import Path
 
 import pytest
 
-from pkilesson import CLIENT, PkiLessonError, Settings, Workspace, create_csr, generate_key, lesson, load_certificate
+from pkilesson import CLIENT, PkiLessonError, Settings, Workspace, create_csr, generate_key, load_certificate
+from pkilesson.lessons import lesson
 from pkilesson import run_workflow
-from pkilesson.access import (RECORDED, SECOND, access_diagram, make_other_ca_client, make_second_client,
+from pkilesson.lessons.access import (RECORDED, SECOND, access_diagram, make_other_ca_client, make_second_client,
                               mariadb_scenario, nginx_scenario)
-from pkilesson.exercises import check
-from pkilesson.mariadb_server import MariaDB, oneline, require_subject
-from pkilesson.nginx_server import Nginx, subject_dn
-from pkilesson.revocation import revoke
-from pkilesson.servers import PACKAGES, ServerFailed, install_command, leftover_folders, program, serve_main
+from pkilesson.lessons.exercises import check
+from pkilesson.tls.mariadb import MariaDB, oneline, require_subject
+from pkilesson.tls.nginx import Nginx, subject_dn
+from pkilesson.pki.revocation import revoke
+from pkilesson.tls.servers import PACKAGES, ServerFailed, install_command, leftover_folders, program, serve_main
 
 from conftest import REQUIRE_TOOLS, require_tool
 
@@ -263,7 +264,7 @@ def test_nginx_ssl_crl_refuses_a_revoked_client_that_the_list_allows(lab, nginx,
 
 
 def test_a_missing_server_shows_its_recorded_outcome_and_how_to_install_it(lab, monkeypatch):
-    import pkilesson.mariadb_server as module
+    import pkilesson.tls.mariadb as module
 
     monkeypatch.setattr(module, "program", lambda name: None)
     tries = mariadb_scenario("subject", lab)
@@ -273,11 +274,11 @@ def test_a_missing_server_shows_its_recorded_outcome_and_how_to_install_it(lab, 
 
 
 def test_without_any_server_every_scenario_is_shown_recorded(lab, monkeypatch):
-    import pkilesson.mariadb_server
-    import pkilesson.nginx_server
-    from pkilesson.access import MARIADB_SCENARIOS, NGINX_SCENARIOS
+    import pkilesson.tls.mariadb
+    import pkilesson.tls.nginx
+    from pkilesson.lessons.access import MARIADB_SCENARIOS, NGINX_SCENARIOS
 
-    for module in (pkilesson.mariadb_server, pkilesson.nginx_server):
+    for module in (pkilesson.tls.mariadb, pkilesson.tls.nginx):
         monkeypatch.setattr(module, "program", lambda name: None)
     shown = [mariadb_scenario(n, lab) for n in MARIADB_SCENARIOS] + [nginx_scenario(n, lab) for n in NGINX_SCENARIOS]
     assert all(t.recorded and "to install it: sudo apt-get install " in t.recorded for t in shown)
@@ -358,7 +359,7 @@ def test_a_failed_start_leaves_nothing(lab, nginx, mariadb):
 def test_a_server_dies_with_a_killed_python_and_its_folder_goes_at_the_next_start(lab, nginx):
     if program("setpriv") is None:
         pytest.skip("util-linux's setpriv is not installed: a server cannot be tied to its parent's life")
-    script = ("import sys, time; from pkilesson.nginx_server import Nginx\n"
+    script = ("import sys, time; from pkilesson.tls.nginx import Nginx\n"
               f"web = Nginx({str(lab)!r}).start()\n"
               "print(web.folder, web.process.pid, flush=True); time.sleep(60)\n")
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
@@ -389,7 +390,7 @@ def _state(pid) -> str:
 @pytest.mark.parametrize("kind", ["nginx", "mariadb"])
 def test_serve_prints_how_to_connect_and_ctrl_c_leaves_nothing(lab, kind, request):
     request.getfixturevalue(kind)
-    script = f"import sys; from pkilesson.servers import serve_main; sys.exit(serve_main({kind!r}, {str(lab)!r}))"
+    script = f"import sys; from pkilesson.tls.servers import serve_main; sys.exit(serve_main({kind!r}, {str(lab)!r}))"
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True, cwd=lab)
     try:

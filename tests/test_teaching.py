@@ -1,6 +1,6 @@
 """docs/teaching.md stays true to the notebooks: every section it names is a heading of that lesson, every
 exercise the notebooks check has its model answer and its check in the guide, and the generated section is the
-one ``python -m pkilesson.solutions`` writes from the notebooks as they are."""
+one ``python -m pkilesson.lessons.solutions`` writes from the notebooks as they are."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pkilesson.exercises import EXERCISES
-from pkilesson.solutions import BEGIN, END, markdown, solutions
+from pkilesson.lessons.exercises import EXERCISES
+from pkilesson.lessons.solutions import BEGIN, END, markdown, solutions
 
 ROOT = Path(__file__).parent.parent
 GUIDE = ROOT / "docs" / "teaching.md"
@@ -70,6 +70,6 @@ def test_the_generated_section_is_up_to_date():
     section = text[text.index(BEGIN):text.index(END) + len(END)]
     if section != markdown(NOTEBOOKS):
         pytest.fail("docs/teaching.md's solutions differ from the notebooks': run "
-                    "'python -m pkilesson.solutions --write docs/teaching.md' and commit the guide")
+                    "'python -m pkilesson.lessons.solutions --write docs/teaching.md' and commit the guide")
     for item in solutions(NOTEBOOKS):
         assert f"**`{item.exercise}`**" in section

@@ -38,8 +38,8 @@ from pkilesson import (
     run_workflow,
 )
 from pkilesson.cli import main
-from pkilesson.revocation import load_crl, make_crl, revoke
-from pkilesson.tls import CLIENT_CONTEXTS, LoopbackServer, Party, _connect, handshake, party_of
+from pkilesson.pki.revocation import load_crl, make_crl, revoke
+from pkilesson.tls.loopback import CLIENT_CONTEXTS, LoopbackServer, Party, _connect, handshake, party_of
 
 #: What the running Python's ssl.create_default_context() sets; 3.13 made both defaults.
 DEFAULT_FLAGS = ssl.create_default_context().verify_flags
@@ -147,8 +147,8 @@ def test_revoked_client_certificate(tmp_path):
 @pytest.fixture(scope="module")
 def source(openssl_cli, tmp_path_factory):
     """The source recipe's files (steps 1 to 3, by the openssl CLI): its CA has no keyUsage."""
-    from pkilesson.lesson import run_source_step
-    from pkilesson.workflow import load_artifacts
+    from pkilesson.lessons.lesson import run_source_step
+    from pkilesson.pki.artifacts import load_artifacts
 
     folder = tmp_path_factory.mktemp("source")
     run_source_step(3, folder)
@@ -397,11 +397,11 @@ def test_handshake_takes_a_workspace_folder_and_checks_its_arguments(tmp_path, l
         handshake(str(tmp_path / "empty"))
     with pytest.raises(TypeError, match="strict= must be True or False"):
         handshake(lab, strict="yes")
-    with pytest.raises(TypeError, match="server= must be a pkilesson.tls.Party"):
+    with pytest.raises(TypeError, match="server= must be a pkilesson.tls.loopback.Party"):
         handshake(lab, server="server")
     with pytest.raises(TypeError, match="chain= must be a certificate"):
         Party((42,))
-    with pytest.raises(TypeError, match="party= must be a pkilesson.tls.Party"):
+    with pytest.raises(TypeError, match="party= must be a pkilesson.tls.loopback.Party"):
         LoopbackServer(None)
     party = Party(folder / "server-cert.pem", folder / "server-key.pem", [folder / "ca-cert.pem"])
     assert party.chain[0].subject.rfc4514_string() == "CN=localhost,O=pkilesson,C=FR"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pkilesson.defects import DEFECTS, differences, make_defect
+from pkilesson.verify.defects import DEFECTS, differences, make_defect
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -74,8 +74,8 @@ def test_client_without_san_gets_the_right_fix(tmp_path, capsys):
     from cryptography import x509
 
     from pkilesson import CLIENT, CertificateAuthority, create_csr, generate_key
-    from pkilesson._rebuild import rebuild
-    from pkilesson.certificates import certificate_to_pem
+    from pkilesson.verify._rebuild import rebuild
+    from pkilesson.pki.certificates import certificate_to_pem
     from pkilesson.cli import main
 
     ca = CertificateAuthority.create("/CN=Lab CA", key_type="p256")
@@ -91,7 +91,7 @@ def test_client_without_san_gets_the_right_fix(tmp_path, capsys):
 
 def test_a_leaf_without_eku_is_warned_about():
     """Item 11: valid for pyca, but the Baseline Requirements want an EKU in a server certificate."""
-    from pkilesson.explain import explain
+    from pkilesson.verify.explain import explain
 
     broken = make_defect("missing-eku")
     report = explain(broken.leaf, list(broken.roots), host="localhost", now=broken.at)
@@ -110,7 +110,7 @@ def test_verdicts_carry_no_object_dump():
 
 def test_the_predict_exercise_names_every_column_of_the_matrix():
     """04.predict's stated format lists the matrix's columns as they are, the new stacks included."""
-    from pkilesson.exercises import FORMATS
-    from pkilesson.matrix import CHECKERS
+    from pkilesson.lessons.exercises import FORMATS
+    from pkilesson.verify.matrix import CHECKERS
 
     assert all(name in FORMATS["04.predict"] for name in CHECKERS)

@@ -8,8 +8,8 @@ import pytest
 from cryptography import x509
 
 from pkilesson import PkiLessonError, key_type_of
-from pkilesson.lesson import DEFAULT_CHOICES, Choices, make_step, prepare
-from pkilesson.widgets import StepPanel, VerifyPanel
+from pkilesson.lessons.lesson import DEFAULT_CHOICES, Choices, make_step, prepare
+from pkilesson.lessons.widgets import StepPanel, VerifyPanel
 
 from conftest import NOW
 

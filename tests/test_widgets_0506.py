@@ -10,8 +10,8 @@ import html
 import pytest
 
 from pkilesson import PkiLessonError, Settings, make_artifacts
-from pkilesson.scenarios import SCENARIOS
-from pkilesson.widgets import ScenarioPanel
+from pkilesson.lessons.scenarios import SCENARIOS
+from pkilesson.lessons.widgets import ScenarioPanel
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +48,7 @@ def test_choosing_a_scenario_and_pressing_run_updates_the_views(lab, name, who, 
 
 
 def test_an_error_shows_in_the_panel_not_as_a_traceback(lab, monkeypatch):
-    import pkilesson.scenarios as scenarios
+    import pkilesson.lessons.scenarios as scenarios
 
     panel = ScenarioPanel(lab)
 
@@ -71,13 +71,13 @@ def test_unknown_start(lab):
 
 @pytest.fixture(scope="module")
 def hierarchy():
-    from pkilesson.hierarchy import make_hierarchy
+    from pkilesson.pki.hierarchy import make_hierarchy
 
     return make_hierarchy()
 
 
 def test_chain_panel_defaults_to_the_chain_file_and_the_root(hierarchy):
-    from pkilesson.widgets import ChainPanel
+    from pkilesson.lessons.widgets import ChainPanel
 
     panel = ChainPanel(hierarchy)
     assert {p: box.value for p, box in panel.sends.items()} == {"intermediate": True, "root": False}
@@ -92,7 +92,7 @@ def test_chain_panel_defaults_to_the_chain_file_and_the_root(hierarchy):
     (("root",), ("root",), "unable to get local issuer certificate"),
 ])
 def test_chain_panel_refusals(hierarchy, sends, trusts, error):
-    from pkilesson.widgets import ChainPanel
+    from pkilesson.lessons.widgets import ChainPanel
 
     panel = ChainPanel(hierarchy)
     for part, box in panel.sends.items():
@@ -105,7 +105,7 @@ def test_chain_panel_refusals(hierarchy, sends, trusts, error):
 
 
 def test_chain_panel_trusting_nothing_is_an_error_in_the_panel(hierarchy):
-    from pkilesson.widgets import ChainPanel
+    from pkilesson.lessons.widgets import ChainPanel
 
     panel = ChainPanel(hierarchy)
     panel.trusts["root"].value = False

@@ -1,4 +1,4 @@
-"""pkilesson.wire: a real handshake read from its messages: the key exchange, and what the certificate key signed."""
+"""pkilesson.tls.wire: a real handshake read from its messages: the key exchange, and what the certificate key signed."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import ssl
 import pytest
 
 from pkilesson import PkiLessonError, Settings, make_artifacts
-from pkilesson import wire
-from pkilesson.tls import Party
-from pkilesson.wire import observe, parse_hello
+from pkilesson.tls import wire
+from pkilesson.tls.loopback import Party
+from pkilesson.tls.wire import observe, parse_hello
 
 
 @pytest.fixture(scope="module")
@@ -77,8 +77,9 @@ def test_a_refused_handshake_says_why(p256_lab):
 
 
 def test_partial_chain_lets_a_trusted_intermediate_end_the_chain():
-    """Python 3.13's default context sets VERIFY_X509_PARTIAL_CHAIN; pkilesson.tls's own context does not."""
-    from pkilesson.hierarchy import chain_handshake, make_hierarchy
+    """Python 3.13's default context sets VERIFY_X509_PARTIAL_CHAIN; pkilesson.tls.loopback's own context does not."""
+    from pkilesson.pki.hierarchy import make_hierarchy
+    from pkilesson.tls.chains import chain_handshake
 
     h = make_hierarchy()
     intermediate = h.intermediate.certificate

@@ -10,7 +10,8 @@ from pkilesson import (
     FILE_NAMES, InvalidNameError, IssuanceError, PkiLessonError, Settings, Workspace, WorkspaceError,
     make_artifacts, run_workflow, verify_certificate,
 )
-from pkilesson.workflow import ensure_workflow, load_artifacts
+from pkilesson.pki.artifacts import load_artifacts
+from pkilesson.verify.workflow import ensure_workflow
 
 from conftest import NOW
 

@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from pkilesson import FILE_NAMES, InvalidKeyError, InvalidCertificateError, Workspace, WorkspaceError, load_certificate
-from pkilesson.workspace import write_file
+from pkilesson.pki.workspace import write_file
 
 
 def mode(path):
@@ -122,7 +122,8 @@ def test_write_is_atomic_no_partial_file_on_failure(tmp_path):
 
 
 def test_load_artifacts_and_ensure_workflow(tmp_path, workspace_dir, rsa_artifacts):
-    from pkilesson.workflow import ensure_workflow, load_artifacts
+    from pkilesson.pki.artifacts import load_artifacts
+    from pkilesson.verify.workflow import ensure_workflow
 
     from pkilesson import key_matches
 

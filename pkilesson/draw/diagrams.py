@@ -1,0 +1,258 @@
+"""Diagrams of who signed what and who trusts whom, drawn from the learner's real files.
+
+Three pictures, each from a workspace folder, a :class:`~pkilesson.pki.workspace.Workspace`
+or the :class:`~pkilesson.pki.artifacts.Artifacts` of the workflow:
+
+* :func:`workspace_diagram`: the source document's schema, one node per key,
+  signing request and certificate, with the arrows "signed by", "public key
+  of" and "requested by" checked in the files; ``step=1..4`` draws what
+  exists after that step (later files are drawn as "not made yet");
+* :func:`chain_diagram`: a chain leaf -> (intermediates) -> root, each link
+  labelled with what a verifier checks there and the result;
+* :func:`mtls_diagram`: the mutual-TLS handshake between the server and the
+  client, each with its own key and certificate, both trusting the same CA.
+
+Every arrow that states a fact about the files is checked: green when it
+holds, red when it does not, grey when it was not checked. Each function
+returns a :class:`Diagram`; Jupyter shows it as SVG, ``diagram.svg()`` gives
+the SVG text and ``diagram.source`` the Graphviz DOT source. Layout is left
+to Graphviz (see :mod:`pkilesson.draw.render` for the renderer). A diagram never
+contains private key material: a key is shown by its type and the
+fingerprint of its public half.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from . import _dot as dot
+from ..decoding import _facts as facts
+from . import _sources as sources
+from ._chain import CHAIN_CHECKS, chain_checks, chain_diagram
+from ._sources import KINDS, ROLE_TITLES, STEP_OF, Source
+from ..pki._time import resolve_now
+from ..pki.keys import key_matches
+from .render import Diagram
+from ..pki.workspace import ROLES, Workspace
+
+__all__ = ["Diagram", "CHAIN_CHECKS", "chain_checks", "workspace_diagram", "chain_diagram", "mtls_diagram"]
+
+
+# -- the source's schema, step by step ---------------------------------------------------------
+
+
+def workspace_diagram(source: Source, *, step: Optional[int] = None, now: Optional[dt.datetime] = None) -> Diagram:
+    """The source document's schema drawn from real files: the CA, the server and the client.
+
+    ``source`` is a workspace folder, a :class:`~pkilesson.pki.workspace.Workspace`
+    or :class:`~pkilesson.pki.artifacts.Artifacts`. ``step`` (1 to 4) draws what
+    exists after that step, the files of later steps as "not made yet" and
+    step 4's verification of both certificates against ``ca-cert.pem``
+    (at ``now``) only from step 4. By default every file present is drawn,
+    and a missing one as "missing". ``now`` also marks certificates that
+    are expired or not yet valid.
+    """
+    now = resolve_now(now)
+    files, where = sources.gather(source)
+    done = sources.reached(files)
+    if step is None:
+        shown, upto = files, 4
+        title = f"The workspace after step {done}" if done else "The workspace, step 1 not finished"
+    else:
+        upto = sources.check_step(step)
+        shown = {k: v for k, v in files.items() if STEP_OF[k[0]] <= step}
+        title = f"The workspace after step {step}"
+    title += f" ({where})" if where else ""
+    graph = dot.new_graph("workspace", title, rankdir="TB")
+    ghosts = False
+    words = [f"{title}: each file of the CA, the server and the client, and what is checked between them."]
+    for role in ROLES:
+        with graph.subgraph(name=f"cluster_{role}") as cluster:
+            cluster.attr(
+                label=dot.html(f"<b>{dot.text(ROLE_TITLES[role])}</b> (step {STEP_OF[role]})"),
+                style="rounded", color="#bdbdbd", id=f"cluster_{role}", labelloc="t",
+            )
+            for kind in (KINDS[role] if role == "ca" else ("cert", "req", "key")):
+                node_id, file_name = f"{role}_{kind}", Workspace.file_name(role, kind)
+                value = shown.get((role, kind))
+                if value is None:
+                    ghosts = True
+                    why = "missing" if STEP_OF[role] <= (step or done) else "not made yet"
+                    label = dot.node_label(file_name, f"{why} (step {STEP_OF[role]})")
+                    dot.add_node(cluster, node_id, "ghost", label)
+                    words.append(f"{file_name}: {why} (step {STEP_OF[role]}).")
+                elif kind == "key":
+                    words.append(sources.key_node(cluster, node_id, file_name, value, ROLE_TITLES[role]))
+                elif kind == "req":
+                    lines = [f"subject {facts.name(value.subject)}"]
+                    requested = facts.sans(value)
+                    lines.append(requested.replace("SAN", "asks for SAN") if requested else "asks for no SAN")
+                    dot.add_node(cluster, node_id, "csr",
+                                 dot.node_label(file_name, "signing request", [dot.text(dot.clip(x)) for x in lines]))
+                    words.append(f"{file_name}: signing request, " + ", ".join(lines) + ".")
+                else:
+                    subtitle = "CA certificate" if role == "ca" else "certificate"
+                    words.append(sources.cert_node(cluster, node_id, file_name, subtitle, value, now))
+    # Top to bottom: the CA's key and certificate, then each certificate, its request and its key;
+    # the server on the left, the client on the right. The picture stays narrow enough for its text
+    # to be read at the notebook's width; an arrow to the CA points up.
+    for tail, head, edge_id, edge_step, rows in _workspace_edges(shown, now):
+        upward = head.startswith("ca_")
+        names = " to ".join(Workspace.file_name(*node.split("_")) for node in (tail, head))
+        if edge_step <= upto and all(tuple(node.split("_")) in shown for node in (tail, head)):
+            sources.edge(graph, tail, head, edge_id, rows, upward=upward)
+            words.append(f"Arrow from {names}: {sources.said(rows)}.")
+        else:  # not there yet: drawn dotted and grey, unchecked
+            label = dot.html(*(dot.text(line) for name, _, _ in rows for line in dot.wrap(f"{name} (step {edge_step})")))
+            dot.add_edge(graph, tail, head, edge_id, None, label, style="dotted", upward=upward)
+            words.append(f"Arrow from {names}: " + "; ".join(name for name, _, _ in rows)
+                         + f": not there yet (step {edge_step}).")
+    dot.add_legend(graph, ["key", "csr", "cert", "ca-cert"] + (["ghost"] if ghosts else []))
+    graph.body.append("\t{rank=same; legend; ca_key}\n")
+    return Diagram("workspace", title, graph.source, "\n".join(words))
+
+
+def _workspace_edges(files: dict, now: dt.datetime):
+    """(tail, head, id, step, rows) for every arrow of the schema; rows are checked where both files are there."""
+    ca_key, ca_cert = files.get(("ca", "key")), files.get(("ca", "cert"))
+    ca_public = sources.public(ca_key) or sources.public(ca_cert)
+
+    def owns(key, thing) -> tuple[Optional[bool], str]:
+        if key is None or thing is None:
+            return None, ""
+        if isinstance(key, sources.EncryptedKey):
+            return None, "the key is encrypted"
+        return (True, "") if key_matches(key, thing.public_key()) else (False, "another key's")
+
+    def signed(certificate) -> tuple[Optional[bool], str]:
+        if certificate is None or ca_public is None:
+            return None, ""
+        return (True, "") if facts.signed_with(certificate, ca_public) else (False, "signature does not verify")
+
+    yield "ca_cert", "ca_key", "ca_cert-public_key_of-ca_key", 1, [
+        ("public key of", *owns(ca_key, ca_cert)), ("signed by (self-signed)", *signed(ca_cert))
+    ]
+    for role in ("server", "client"):
+        key, csr, cert = files.get((role, "key")), files.get((role, "req")), files.get((role, "cert"))
+        pop = None if csr is None else facts.csr_signed(csr) and owns(key, csr)[0] is not False
+        step = STEP_OF[role]
+        yield f"{role}_req", f"{role}_key", f"{role}_req-public_key_of-{role}_key", step, [
+            ("public key of", *owns(key, csr)),
+            ("signed by (proof of possession)", pop, "" if pop is not False else "signature does not verify"),
+        ]
+        if cert is not None and csr is not None:
+            same_key = cert.public_key() == csr.public_key()
+            same_name = cert.subject == csr.subject
+            requested = (same_key and same_name, "" if same_key and same_name else
+                         "public key differs" if not same_key else "subject differs")
+        else:
+            requested = (None, "")
+        yield f"{role}_cert", f"{role}_req", f"{role}_cert-requested_by-{role}_req", step, [
+            ("requested by", *requested)
+        ]
+        yield f"{role}_cert", f"{role}_key", f"{role}_cert-public_key_of-{role}_key", step, [
+            ("public key of", *owns(key, cert))
+        ]
+        yield f"{role}_cert", "ca_key", f"{role}_cert-signed_by-ca_key", step, [("signed by", *signed(cert))]
+        if cert is not None and ca_cert is not None:
+            label, result, detail = sources.verified(role, cert, ca_cert, now)
+        else:
+            label, result, detail = f"verified as a {role}", None, ""
+        yield f"{role}_cert", "ca_cert", f"{role}_cert-verified_against-ca_cert", 4, [
+            (f"step 4, {label}", result, detail)
+        ]
+
+
+# -- mutual TLS ---------------------------------------------------------------------------
+
+
+def mtls_diagram(source: Source, *, host: Optional[str] = None, now: Optional[dt.datetime] = None) -> Diagram:
+    """The mutual-TLS handshake: the server and the client, each with its own key and certificate.
+
+    Both keep a copy of ``ca-cert.pem`` as their trust anchor. The numbered
+    arrows are the TLS 1.3 handshake (RFC 8446): the client's hello, the
+    server's certificate and proof of its key, then the client's. Each side's
+    check of the other's certificate is a real handshake on 127.0.0.1 with
+    Python's ``ssl`` when ``now`` is the real time; at another time it is
+    pyca/cryptography's verdict at ``now``, labelled as such. The client
+    checks the server's for ``host`` (default: the first name in the server
+    certificate).
+    """
+    now = resolve_now(now)
+    files, where = sources.gather(source)
+    ca_cert = sources.require(files, "ca", "cert", where)
+    server_key, server_cert = (sources.require(files, "server", kind, where) for kind in ("key", "cert"))
+    client_key, client_cert = (sources.require(files, "client", kind, where) for kind in ("key", "cert"))
+    host = host or facts.server_name(server_cert)
+    title = ("Mutual TLS (the TLS 1.3 handshake): each side proves who it is with its own key; "
+             "both trust the same CA")
+    graph = dot.new_graph("mtls", title, rankdir="TB")
+    # Top to bottom: the CA; each side's certificate, key and program (the client on the left, the
+    # server on the right); then the messages between the two programs, first to last.
+    words = [f"{title}."]
+    with graph.subgraph(name="cluster_ca") as cluster:
+        cluster.attr(label=dot.html("<b>the CA</b>"), style="rounded", color="#bdbdbd", id="cluster_ca",
+                     labelloc="t")
+        words.append(sources.cert_node(cluster, "ca_cert", "ca-cert.pem", "CA certificate", ca_cert, now,
+                                       extra=["each side keeps a copy:", "its trust anchor"]))
+    sides = (("client", client_key, client_cert), ("server", server_key, server_cert))
+    for role, key, cert in sides:
+        with graph.subgraph(name=f"cluster_{role}") as cluster:
+            name = host if role == "server" else facts.name(cert.subject)
+            cluster.attr(label=dot.html(f"<b>the {role}</b>"), style="rounded", color="#bdbdbd",
+                         id=f"cluster_{role}", labelloc="t")
+            duty = ["asks for and requires", "a client certificate"] if role == "server" else \
+                [dot.clip("connects to " + str(host))]
+            words.append(f"The {role} program ({name}): " + " ".join(duty) + "; it trusts its copy of ca-cert.pem, "
+                         f"presents {role}-cert.pem and signs CertificateVerify with {role}-key.pem.")
+            words.append(sources.cert_node(cluster, f"{role}_cert", f"{role}-cert.pem", "certificate", cert, now))
+            words.append(sources.key_node(cluster, f"{role}_key", f"{role}-key.pem", key, f"the {role}: never sent"))
+            dot.add_node(cluster, role, "party",
+                         dot.node_label(f"{role} program", str(name), [*(dot.text(d) for d in duty),
+                                                                       "trusts its copy of ca-cert.pem"]))
+    for role, key, cert in sides:
+        signed = [("signed by the CA", *((True, "") if facts.signed_with(cert, ca_cert.public_key()) else
+                                         (False, "signature does not verify")))]
+        owned = [("public key of", *((True, "") if key_matches(key, cert.public_key()) else
+                                     (False, "another key's")))]
+        sources.edge(graph, f"{role}_cert", "ca_cert", f"{role}_cert-signed_by-ca_cert", signed, upward=True)
+        sources.edge(graph, f"{role}_cert", f"{role}_key", f"{role}_cert-public_key_of-{role}_key", owned)
+        words.append(f"Arrow from {role}-cert.pem to ca-cert.pem: {sources.said(signed)}; "
+                     f"from {role}-cert.pem to {role}-key.pem: {sources.said(owned)}.")
+        dot.add_edge(graph, role, f"{role}_key", f"{role}-uses-{role}_key", None,
+                     dot.check_table("", [("signs CertificateVerify with", None, "")], width=18), style="dashed",
+                     upward=True)
+        dot.add_edge(graph, role, f"{role}_cert", f"{role}-presents-{role}_cert", None,
+                     dot.check_table("", [("presents", None, "")]), style="dashed", upward=True)
+    graph.body.append("\t{rank=same; client; server}\n")
+    graph.edge("client", "server", style="invis")  # the client on the left
+    checks = sources.handshake_checks((server_key, server_cert), (client_key, client_cert), ca_cert, host, now)
+    handshake = (
+        ("client", "server", ["1. ClientHello"], None),
+        ("server", "client", ["2. ServerHello, CertificateRequest,", "Certificate (server-cert.pem),",
+                              "CertificateVerify (signed with", "server-key.pem), Finished"], "server"),
+        ("client", "server", ["3. Certificate (client-cert.pem),",
+                              "CertificateVerify (signed with", "client-key.pem), Finished"], "client"),
+    )
+    # The messages hang below the two programs, first to last, as in a sequence diagram: both
+    # edges of a message are laid out program -> message so that Graphviz centres it between the
+    # two; the receiver's arrow is turned around (upward).
+    above = None
+    for number, (sender, receiver, message, checked) in enumerate(handshake, 1):
+        rows = []
+        if checked:
+            rows = [checks[checked]]
+        result = dot.overall(r for _, r, _ in rows)
+        node = f"message{number}"
+        dot.add_node(graph, node, "message", dot.check_table(message, rows, width=40), color=dot.colour_of(result))
+        words.append(f"Message from the {sender} to the {receiver}: {' '.join(message)}"
+                     + (f"; {sources.said(rows)}." if rows else "."))
+        dot.add_edge(graph, sender, node, f"{node}-from-{sender}", result, "", penwidth="2.5")
+        dot.add_edge(graph, node, receiver, f"{node}-to-{receiver}", result, "", penwidth="2.5", upward=True)
+        if above:
+            graph.edge(above, node, style="invis")
+        above = node
+    dot.add_legend(graph, ["party", "message", "key", "cert", "ca-cert"])
+    graph.body.append("\t{rank=same; legend; ca_cert}\n")  # beside the CA, where there is room
+    return Diagram("mtls", title, graph.source, "\n".join(words))

@@ -1,0 +1,308 @@
+"""A leaf named like its CA: when OpenSSL takes it for self-signed (error 18), measured case by case.
+
+OpenSSL decides whether a certificate is *self-signed* when it first reads
+it, in ``x509v3_cache_extensions`` (``crypto/x509/v3_purp.c``), without
+checking any signature: the certificate is flagged self-signed when
+
+1. its subject equals its issuer (it is then *self-issued*, RFC 5280 §6.1),
+2. ``X509_check_akid`` passes with the certificate as its own issuer: it has
+   no authorityKeyIdentifier, or no subjectKeyIdentifier to compare it with,
+   or the two are equal, and
+3. its signature algorithm fits its own public key (an RSA key under an RSA
+   signature, an EC key under an ECDSA signature).
+
+``openssl verify`` then treats such a leaf as a root that nobody trusts:
+``error 18 at 0 depth lookup: self-signed certificate``.
+:func:`same_subject_cases` makes one leaf per case, each carrying its CA's
+subject and signed by that CA, runs the real ``openssl verify`` on each, and
+puts OpenSSL's own words beside our reading of the rule above.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Union
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from ..pki._time import resolve_now
+from ..pki.authority import CertificateAuthority
+from ..pki.certificates import certificate_to_pem
+from ..errors import PkiLessonError
+from ..pki.keys import generate_key, key_type_of, signature_hash
+from ..pki.openssl import openssl_path, openssl_version, run
+
+__all__ = ["CASES", "Case", "SameSubjectTable", "same_subject_cases", "openssl_reading"]
+
+#: The cases, in table order: name -> what the leaf carries (each has the CA's subject, and is signed by the CA).
+CASES = {
+    "v1": "version 1, no extensions (the source's leaf, OpenSSL before 3.2)",
+    "aki+ski": "version 3, authorityKeyIdentifier (the CA's key) and subjectKeyIdentifier (its own)",
+    "aki only": "version 3, authorityKeyIdentifier only",
+    "ski only": "version 3, subjectKeyIdentifier only",
+    "v3, no key ids": "version 3, a full server profile (CA:FALSE, keyUsage, EKU, SAN) but no key identifiers",
+    "other key type": "version 1, no extensions, a key of another type than the CA's",
+}
+_NOT_RUN = "not run: the openssl command is not installed here"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One leaf with its CA's subject: what it carries, what OpenSSL said, and our reading of OpenSSL's rule.
+
+    ``openssl_ok`` is None when ``openssl verify`` did not run (no CLI).
+    """
+
+    name: str
+    carries: str
+    certificate: x509.Certificate
+    reading: str
+    predicted_ok: bool
+    command: str
+    openssl_words: str
+    openssl_ok: Optional[bool]
+
+
+@dataclass(frozen=True)
+class SameSubjectTable:
+    """Every case, with the ``openssl version`` that judged them (None when the CLI is absent)."""
+
+    cases: tuple[Case, ...]
+    ca_key: str
+    openssl: Optional[str]
+
+    def case(self, name: str) -> Case:
+        for case in self.cases:
+            if case.name == name:
+                return case
+        raise PkiLessonError(f"There is no case {name!r}.", f"use one of {', '.join(CASES)}.")
+
+    def _note(self) -> str:
+        if self.openssl is None:
+            return "The openssl command is not installed here: OpenSSL's column is empty, not guessed."
+        return f"OpenSSL's words are {self.openssl}'s own (openssl verify -CAfile ca-cert.pem LEAF.pem)."
+
+    def __str__(self) -> str:
+        lines = [f"Leaves with the CA's subject, signed by the CA ({self.ca_key} key). {self._note()}"]
+        for case in self.cases:
+            lines += [f"- {case.name}: {case.carries}",
+                      f"    OpenSSL said: {case.openssl_words}",
+                      f"    our reading of OpenSSL's rule: {case.reading}"]
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        colour = {True: "var(--jp-success-color1, #2e7d32)", False: "var(--jp-error-color1, #c62828)",
+                  None: "inherit"}
+        rows = "".join(
+            f"<tr><td><b>{html.escape(c.name)}</b></td><td>{html.escape(c.carries)}</td>"
+            f'<td style="color: {colour[c.openssl_ok]}"><code>{html.escape(c.openssl_words)}</code></td>'
+            f"<td>{html.escape(self.openssl or 'not run')}</td><td>{html.escape(c.reading)}</td></tr>"
+            for c in self.cases
+        )
+        return (
+            f'<div class="pkilesson-selfissued"><p>Leaves with the CA\'s subject, signed by the CA '
+            f"({html.escape(self.ca_key)} key). {html.escape(self._note())}</p><table>"
+            "<tr><th>case</th><th>what the leaf carries</th><th>OpenSSL's own words</th><th>OpenSSL version</th>"
+            "<th>our reading of OpenSSL's rule</th></tr>"
+            f"{rows}</table></div>"
+        )
+
+
+# -- our reading of OpenSSL's rule --------------------------------------------------------------------
+
+
+def _extension(certificate: x509.Certificate, kind):
+    try:
+        return certificate.extensions.get_extension_for_class(kind).value
+    except x509.ExtensionNotFound:
+        return None
+
+
+def _key_kind(key) -> str:
+    if isinstance(key, rsa.RSAPublicKey):
+        return "RSA"
+    if isinstance(key, ec.EllipticCurvePublicKey):
+        return "EC"
+    return key_type_of(key)
+
+
+def _signature_kind(certificate: x509.Certificate) -> str:
+    parameters = certificate.signature_algorithm_parameters
+    if isinstance(parameters, (padding.PKCS1v15, padding.PSS)):
+        return "RSA"
+    if isinstance(parameters, ec.ECDSA):
+        return "ECDSA"
+    return certificate.signature_algorithm_oid._name
+
+
+def _fits(certificate: x509.Certificate) -> bool:
+    """Whether the signature algorithm is one for the certificate's own key type (OpenSSL's check_sig_alg_match)."""
+    pairs = {("RSA", "RSA"), ("EC", "ECDSA"), ("ed25519", "ed25519"), ("ed25519", "Ed25519")}
+    return (_key_kind(certificate.public_key()), _signature_kind(certificate)) in pairs
+
+
+def openssl_reading(certificate: x509.Certificate) -> tuple[bool, str]:
+    """(whether OpenSSL flags ``certificate`` self-signed, why): our reading of ``x509v3_cache_extensions``.
+
+    This is pkilesson's explanation of OpenSSL's rule, not OpenSSL's verdict:
+    :func:`same_subject_cases` runs the real ``openssl verify`` beside it.
+    """
+    if certificate.subject != certificate.issuer:
+        return False, "subject and issuer differ: not even self-issued"
+    aki, ski = _extension(certificate, x509.AuthorityKeyIdentifier), _extension(certificate, x509.SubjectKeyIdentifier)
+    if aki is None or aki.key_identifier is None:
+        akid = True, "no authorityKeyIdentifier, so the key check passes"
+    elif ski is None:
+        akid = True, "an authorityKeyIdentifier but no subjectKeyIdentifier to compare it with, so the key check passes"
+    elif aki.key_identifier == ski.digest:
+        akid = True, "its authorityKeyIdentifier equals its own subjectKeyIdentifier"
+    else:
+        akid = False, "its authorityKeyIdentifier names another key than its subjectKeyIdentifier"
+    fits = _fits(certificate)
+    fit = (f"{_signature_kind(certificate)} signature, {_key_kind(certificate.public_key())} key: "
+           f"{'they fit' if fits else 'they do not fit'}")
+    if akid[0] and fits:
+        return True, f"same names; {akid[1]}; {fit}: flagged self-signed, so error 18"
+    reason = akid[1] if not akid[0] else fit
+    return False, f"same names, but {reason}: not flagged self-signed, so the CA is looked up and the chain checks"
+
+
+# -- the cases ------------------------------------------------------------------------------------------
+
+
+def _tlv(data: bytes, offset: int) -> tuple[int, int, int]:
+    """(tag, start of the value, end of the element) of the DER element at ``offset``."""
+    tag, length, pos = data[offset], data[offset + 1], offset + 2
+    if length & 0x80:
+        count = length & 0x7F
+        length, pos = int.from_bytes(data[pos:pos + count], "big"), pos + count
+    return tag, pos, pos + length
+
+
+def _children(data: bytes) -> list[bytes]:
+    _, pos, end = _tlv(data, 0)
+    items = []
+    while pos < end:
+        _, _, stop = _tlv(data, pos)
+        items.append(data[pos:stop])
+        pos = stop
+    return items
+
+
+def _encode(tag: int, value: bytes) -> bytes:
+    if len(value) < 0x80:
+        return bytes([tag, len(value)]) + value
+    size = len(value).to_bytes((len(value).bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(size)]) + size + value
+
+
+def _as_version_1(certificate: x509.Certificate, ca_key) -> x509.Certificate:
+    """The same certificate as version 1 (no version field, no extensions), signed again by ``ca_key``.
+
+    pyca/cryptography's builder always writes version 3; ``openssl x509
+    -req`` before OpenSSL 3.2 wrote version 1 when given no extension.
+    """
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    tbs = [item for item in _children(certificate.tbs_certificate_bytes) if item[0] not in (0xA0, 0xA3)]
+    tbs_der = _encode(0x30, b"".join(tbs))
+    algorithm = _children(certificate.public_bytes(Encoding.DER))[1]
+    if isinstance(ca_key, rsa.RSAPrivateKey):
+        signature = ca_key.sign(tbs_der, padding.PKCS1v15(), signature_hash(ca_key))
+    elif isinstance(ca_key, ec.EllipticCurvePrivateKey):
+        signature = ca_key.sign(tbs_der, ec.ECDSA(signature_hash(ca_key)))
+    else:
+        signature = ca_key.sign(tbs_der)
+    der = _encode(0x30, tbs_der + algorithm + _encode(0x03, b"\x00" + signature))
+    return x509.load_der_x509_certificate(der)
+
+
+def _leaf(ca: CertificateAuthority, name: str, key, now: dt.datetime) -> x509.Certificate:
+    public = key.public_key()
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(ca.subject)
+        .issuer_name(ca.subject)
+        .public_key(public)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(min(now + dt.timedelta(days=30), ca.certificate.not_valid_after_utc))
+    )
+    ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca.key.public_key())
+    if name in ("aki+ski", "aki only"):
+        builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), False)
+    if name in ("aki+ski", "ski only"):
+        builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(public), False)
+    if name == "v3, no key ids":
+        builder = (
+            builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), True)
+            .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False), True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False)
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), False)
+        )
+    certificate = builder.sign(ca.key, signature_hash(ca.key))
+    return _as_version_1(certificate, ca.key) if name in ("v1", "other key type") else certificate
+
+
+def _verify(folder: Path, name: str, certificate: x509.Certificate, at: Optional[dt.datetime]) -> tuple[str, str, Optional[bool]]:
+    file = name.replace(" ", "-").replace(",", "").replace("+", "-") + ".pem"
+    (folder / file).write_bytes(certificate_to_pem(certificate))
+    attime = f" -attime {int(at.timestamp())}" if at is not None else ""
+    command = f"openssl verify{attime} -CAfile ca-cert.pem {file}"
+    if openssl_path() is None:
+        return command, _NOT_RUN, None
+    done = run(command, folder, check=False)
+    lines = [line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("error ") and " at " in line]
+    words = errors[0] if errors else (lines[-1] if lines else f"(no output, exit status {done.returncode})")
+    return command, words, done.ok
+
+
+def same_subject_cases(
+    folder: Union[str, Path, None] = None,
+    *,
+    ca: Optional[CertificateAuthority] = None,
+    now: Optional[dt.datetime] = None,
+) -> SameSubjectTable:
+    """Six leaves carrying their CA's subject, each judged by the real ``openssl verify``.
+
+    ``ca`` signs them (default: a new RSA 2048 CA named ``/C=FR/O=Lab/CN=Lab
+    CA``, like the source's). The files are written to ``folder`` (default:
+    a temporary folder, removed afterwards). ``now`` dates the leaves; when
+    given, ``openssl verify`` checks at that instant (``-attime``). Without
+    the ``openssl`` CLI, OpenSSL's column says so and nothing is guessed.
+    """
+    if ca is not None and not isinstance(ca, CertificateAuthority):
+        raise PkiLessonError(f"ca must be a CertificateAuthority, got {type(ca).__name__}.",
+                             "pass prepared.ca, or leave it out for a new RSA CA.")
+    at = None if now is None else resolve_now(now)
+    moment = resolve_now(now)
+    if ca is None:
+        ca = CertificateAuthority.create("/C=FR/O=Lab/CN=Lab CA", key_type="rsa2048",
+                                         now=moment - dt.timedelta(hours=1), days=365)
+    ca_type = key_type_of(ca.key)
+    same, other = (("rsa2048", "p256") if ca_type.startswith("rsa") else ("p256", "rsa2048"))
+    keys = {same: generate_key(same), other: generate_key(other)}
+    with tempfile.TemporaryDirectory(prefix="pkilesson-same-subject-") as temporary:
+        where = Path(folder) if folder is not None else Path(temporary)
+        where.mkdir(parents=True, exist_ok=True)
+        (where / "ca-cert.pem").write_bytes(certificate_to_pem(ca.certificate))
+        cases = []
+        for name, carries in CASES.items():
+            key = keys[other if name == "other key type" else same]
+            certificate = _leaf(ca, name, key, moment)
+            predicted, reading = openssl_reading(certificate)
+            command, words, ok = _verify(where, name, certificate, at)
+            if name == "other key type":
+                carries = f"{carries}: {key_type_of(key)} under the CA's {ca_type}"
+            cases.append(Case(name, carries, certificate, reading, not predicted, command, words, ok))
+    return SameSubjectTable(tuple(cases), ca_type, openssl_version() if openssl_path() else None)
