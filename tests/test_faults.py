@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from pkilesson import FILE_NAMES, Settings, Workspace, WorkspaceError, make_artifacts, verify_certificate
-from pkilesson.pki import workspace as workspace_module
+from pkilesson.pki import _atomic as atomic_module
+from pkilesson.pki import _lock as lock_module
 from pkilesson.pki.artifacts import load_artifacts
 from pkilesson.verify.workflow import run_workflow
 from pkilesson.pki.workspace import write_file, write_files
@@ -160,7 +161,8 @@ def test_a_full_disk_changes_nothing(tmp_path, two_sets, pems):
 
 
 class _FailingOs:
-    """``os`` for pkilesson.pki.workspace, whose ``fail_at``-th call among the file system calls raises."""
+    """``os`` for the workspace's writer (pkilesson.pki._atomic and _lock), whose ``fail_at``-th call among the
+    file system calls raises."""
 
     CALLS = ("open", "write", "fsync", "link", "replace", "rename", "unlink", "mkdir", "fchmod")
 
@@ -181,12 +183,18 @@ class _FailingOs:
         return call
 
 
+def _patch_os(monkeypatch, fake) -> None:
+    """One ``os`` for the writer's two modules (the lock and roll-back, the swap), so one count spans both."""
+    for module in (lock_module, atomic_module):
+        monkeypatch.setattr(module, "os", fake)
+
+
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EIO, errno.EPERM], ids=["ENOSPC", "EIO", "EPERM"])
 def test_an_os_error_at_any_step_leaves_the_old_set_or_the_new_one(tmp_path, two_sets, pems, monkeypatch, code):
     probe = _FailingOs(0, code)
     folder = tmp_path / "probe"
     two_sets[0].save(Workspace(folder))
-    monkeypatch.setattr(workspace_module, "os", probe)
+    _patch_os(monkeypatch, probe)
     two_sets[1].save(Workspace(folder), overwrite=True)
     monkeypatch.undo()
     steps = probe.count
@@ -195,7 +203,7 @@ def test_an_os_error_at_any_step_leaves_the_old_set_or_the_new_one(tmp_path, two
     for fail_at in range(1, steps + 1):
         folder = tmp_path / f"ws{fail_at}"
         two_sets[0].save(Workspace(folder))
-        monkeypatch.setattr(workspace_module, "os", _FailingOs(fail_at, code))
+        _patch_os(monkeypatch, _FailingOs(fail_at, code))
         try:
             two_sets[1].save(Workspace(folder), overwrite=True)
         except WorkspaceError as exc:
@@ -212,7 +220,7 @@ def test_an_os_error_at_any_step_leaves_the_old_set_or_the_new_one(tmp_path, two
 
 
 def test_a_failed_first_write_leaves_no_folder_behind(tmp_path, two_sets, monkeypatch):
-    monkeypatch.setattr(workspace_module, "os", _FailingOs(3, errno.ENOSPC))
+    _patch_os(monkeypatch, _FailingOs(3, errno.ENOSPC))
     with pytest.raises(WorkspaceError, match="no space left"):
         two_sets[0].save(Workspace(tmp_path / "new" / "ws"))
     monkeypatch.undo()
@@ -271,7 +279,7 @@ def test_a_journal_left_by_a_killed_writer_is_rolled_back_by_a_reader(tmp_path, 
         if len(calls) == 4:  # four of the eight swapped in, then the process "dies": no undo runs
             raise Killed()
 
-    monkeypatch.setattr(workspace_module, "_undo", lambda *args: None)
+    monkeypatch.setattr(atomic_module, "_undo", lambda *args: None)
     monkeypatch.setattr(os, "replace", replace_then_die)
     with pytest.raises(Killed):
         two_sets[1].save(Workspace(folder), overwrite=True)
