@@ -14,6 +14,10 @@ the words that are terms of another kind (a keyUsage bit given for an
 extendedKeyUsage purpose), the words that are nothing known, and a format
 problem if the answer's shape is wrong. The checks word their hints from it.
 
+The names themselves (:data:`KEY_USAGE`, :data:`EKU`, :data:`EXTENSION`,
+:data:`FIELD`, and :func:`squash`) live in :mod:`pkilesson.lessons._vocabularies`;
+this module reads answers against them, and re-exports them.
+
 >>> KEY_USAGE.lookup("Certificate Sign").name
 'keyCertSign'
 >>> sorted(read_set({"CRL Sign", "key_cert_sign"}, KEY_USAGE).found)
@@ -30,10 +34,7 @@ from typing import Any, Iterable, Optional
 
 from cryptography import x509
 
-from ..decoding import _fields
-from ..decoding._fields import _EKU, _KEY_USAGE
-from ..decoding.meanings import EXTENSIONS, oid_name
-from ..pki.profiles import KEY_USAGE_OPENSSL
+from ._vocabularies import EKU, EXTENSION, FIELD, KEY_USAGE, Term, Vocabulary, kind_of, squash
 
 __all__ = [
     "squash", "a_kind", "Term", "Vocabulary", "Reading", "read_set", "read_one", "read_letters", "read_date",
@@ -41,8 +42,6 @@ __all__ = [
     "KEY_USAGE", "EKU", "EXTENSION", "FIELD",
 ]
 
-#: Characters that never change a name: spaces, underscores, hyphens, and quotes or brackets around it.
-_IGNORED = re.compile(r"[\s_\-'\"`{}\[\]()<>]+")
 #: Quotes and brackets a learner may leave around a name, e.g. when pasting a Python literal as text.
 _WRAPPING = "'\"`{}[]()<>"
 #: Words between the items of a list written as text ("issuer and serial number").
@@ -55,159 +54,6 @@ def a_kind(value: Any) -> str:
     """``a list``, ``an int``: the type of ``value`` with its article, for format hints."""
     name = type(value).__name__
     return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
-
-
-def squash(text: Any) -> str:
-    """``text`` with case, spaces, underscores, hyphens, quotes and brackets ignored: ``"Key-Cert Sign"`` is
-    ``keycertsign``."""
-    return _IGNORED.sub("", str(text)).lower()
-
-
-@dataclass(frozen=True)
-class Term:
-    """One name the exercises know: its RFC name, what kind of name it is, and how else it is written.
-
-    Attributes:
-        name: the name as RFC 5280 (or the RFC that defines it) writes it, e.g. ``keyCertSign``.
-        kind: what it names, e.g. ``"keyUsage bit"``: hints say "X is a keyUsage bit, not ...".
-        label: the decoded view's label for it, e.g. ``Certificate Sign`` (the name itself if none).
-        spellings: every other accepted spelling (squashed when looked up).
-    """
-
-    name: str
-    kind: str
-    label: str = ""
-    spellings: tuple[str, ...] = ()
-
-    @property
-    def shown(self) -> str:
-        """The name, with the decoded view's label when that differs: ``keyCertSign ("Certificate Sign")``."""
-        if self.label and squash(self.label) != squash(self.name):
-            return f'{self.name} ("{self.label}")'
-        return self.name
-
-
-class Vocabulary:
-    """The terms of one kind, found by any of their spellings."""
-
-    def __init__(self, kind: str, terms: Iterable[Term]):
-        self.kind = kind
-        self.terms = tuple(terms)
-        self._by_spelling: dict[str, Term] = {}
-        for term in self.terms:
-            for spelling in (term.name, term.label, *term.spellings):
-                if spelling:
-                    self._by_spelling.setdefault(squash(spelling), term)
-
-    def lookup(self, text: Any) -> Optional[Term]:
-        """The term ``text`` spells, or None."""
-        return self._by_spelling.get(squash(text))
-
-    def __getitem__(self, name: str) -> Term:
-        term = self.lookup(name)
-        if term is None:
-            raise KeyError(name)
-        return term
-
-    def __contains__(self, text: Any) -> bool:
-        return self.lookup(text) is not None
-
-    def spellings(self, name: str) -> tuple[str, ...]:
-        """Every spelling of the term ``name`` (unsquashed), for tests and documentation."""
-        term = self[name]
-        return tuple(dict.fromkeys(s for s in (term.name, term.label, *term.spellings) if s))
-
-
-# -- the vocabularies ---------------------------------------------------------------------------------
-
-_KU_LABELS = dict(_KEY_USAGE)
-_KU_EXTRA = {
-    "key_cert_sign": ("Certificate Signing", "Cert Sign", "certSign", "Key Cert Sign", "sign certificates"),
-    "crl_sign": ("CRL Signing", "Off-line CRL Signing", "sign revocation lists", "sign CRLs"),
-    "content_commitment": ("contentCommitment", "Content Commitment"),
-}
-#: The decoded view's plain words for them ("sign certificates"), where that view has them.
-_KU_PLAIN = dict(getattr(_fields, "_PLAIN_USAGE", ()))
-#: The keyUsage bits (RFC 5280 §4.2.1.3): decoded view's labels, cryptography's arguments, OpenSSL's names.
-KEY_USAGE = Vocabulary("keyUsage bit", [
-    Term(rfc, "keyUsage bit", _KU_LABELS.get(arg, rfc),
-         (arg, *_KU_EXTRA.get(arg, ()), *((_KU_PLAIN[arg],) if arg in _KU_PLAIN else ())))
-    for arg, rfc in KEY_USAGE_OPENSSL.items()
-])
-
-_EKU_EXTRA = {
-    "serverAuth": ("Server Authentication", "TLS server", "SERVER_AUTH", "TLS Web Server"),
-    "clientAuth": ("Client Authentication", "TLS client", "CLIENT_AUTH", "TLS Web Client"),
-    "emailProtection": ("E-mail Protection", "Email Protection"),
-}
-_EKU_PLAIN = getattr(_fields, "_PLAIN_PURPOSE", {})
-#: The extendedKeyUsage purposes (RFC 5280 §4.2.1.12): names, the decoded view's labels (and its plain words,
-#: "a TLS server"), ``id-kp-`` names, OIDs.
-EKU = Vocabulary("extendedKeyUsage purpose", [
-    Term(oid_name(oid.dotted_string), "extendedKeyUsage purpose", label,
-         (oid.dotted_string, "id-kp-" + oid_name(oid.dotted_string), *_EKU_EXTRA.get(oid_name(oid.dotted_string), ()),
-          *((_EKU_PLAIN[oid], _EKU_PLAIN[oid].removeprefix("a ")) if oid in _EKU_PLAIN else ())))
-    for oid, label in _EKU.items()
-] + [Term("anyExtendedKeyUsage", "extendedKeyUsage purpose", "Any Extended Key Usage", ("2.5.29.37.0",))])
-
-#: The labels ``openssl x509 -text`` gives extensions (after "X509v3 "), and their usual abbreviations.
-_EXTENSION_LABELS = {
-    "2.5.29.19": ("Basic Constraints", ("BC",)),
-    "2.5.29.15": ("Key Usage", ("KU",)),
-    "2.5.29.37": ("Extended Key Usage", ("EKU", "XKU")),
-    "2.5.29.17": ("Subject Alternative Name", ("SAN", "subject alt name", "alt names", "subjectAlternativeName")),
-    "2.5.29.14": ("Subject Key Identifier", ("SKI", "SKID")),
-    "2.5.29.35": ("Authority Key Identifier", ("AKI", "AKID")),
-    "2.5.29.31": ("CRL Distribution Points", ("CDP",)),
-    "1.3.6.1.5.5.7.1.1": ("Authority Information Access", ("AIA",)),
-    "2.5.29.32": ("Certificate Policies", ()),
-    "2.5.29.30": ("Name Constraints", ()),
-    "2.5.29.20": ("CRL Number", ()),
-    "2.5.29.21": ("CRL Reason Code", ("reason code", "reasonCode")),
-}
-#: The extensions the lessons explain (:data:`pkilesson.decoding.meanings.EXTENSIONS`): the decoded view's names
-#: (``subjectAltName``), OpenSSL's labels (``X509v3 Subject Alternative Name``), abbreviations, OIDs.
-EXTENSION = Vocabulary("extension", [
-    Term(oid_name(dotted), "extension", _EXTENSION_LABELS.get(dotted, ("", ()))[0],
-         (dotted, f"ext:{dotted}", "X509v3 " + _EXTENSION_LABELS.get(dotted, (oid_name(dotted), ()))[0],
-          *_EXTENSION_LABELS.get(dotted, ("", ()))[1]))
-    for dotted in EXTENSIONS
-])
-
-#: The fields of a certificate (RFC 5280 §4.1): the RFC's names, and the decoded view's and compare()'s labels.
-FIELD = Vocabulary("certificate field", [
-    Term("version", "certificate field", "Version"),
-    Term("serialNumber", "certificate field", "Serial number",
-         ("serial", "serial_number", "serial no", "certificate serial number", "CertificateSerialNumber",
-          "tbsCertificate.serialNumber")),
-    Term("signatureAlgorithm", "certificate field", "Signature algorithm",
-         ("signature_algorithm", "signature algorithm identifier")),
-    Term("issuer", "certificate field", "Issuer",
-         ("issuer name", "issuerName", "issuer DN", "issuer distinguished name", "tbsCertificate.issuer",
-          "Signed by")),
-    Term("validity", "certificate field", "Validity", ("validity period",)),
-    Term("notBefore", "certificate field", "Not before", ("not_before", "Valid from", "start date")),
-    Term("notAfter", "certificate field", "Not after", ("not_after", "Valid until", "expiry", "expiration date", "end date")),
-    Term("subject", "certificate field", "Subject",
-         ("subject name", "subjectName", "subject DN", "subject distinguished name", "tbsCertificate.subject",
-          "For whom")),
-    Term("subjectPublicKeyInfo", "certificate field", "Public key",
-         ("public_key", "SPKI", "public key info", "subject public key info", "subjectPublicKey")),
-    Term("signatureValue", "certificate field", "Signature", ("signature value",)),
-])
-
-#: Every vocabulary, for hints that say what kind of name a misplaced word is.
-_ALL = (KEY_USAGE, EKU, EXTENSION, FIELD)
-
-
-def kind_of(text: Any, *, besides: Optional[Vocabulary] = None) -> Optional[Term]:
-    """The term ``text`` spells in any vocabulary other than ``besides``, or None."""
-    for vocabulary in _ALL:
-        if vocabulary is not besides:
-            term = vocabulary.lookup(text)
-            if term is not None:
-                return term
-    return None
 
 
 # -- reading answers -------------------------------------------------------------------------------------
