@@ -44,7 +44,9 @@ def test_transcript_reads_like_a_terminal():
 
 
 def test_run_openssl_without_the_cli_shows_the_command(monkeypatch, tmp_path):
-    monkeypatch.setattr(lesson, "openssl_path", lambda: None)
+    from pkilesson.lessons import _transcripts  # where run_openssl looks openssl_path up
+
+    monkeypatch.setattr(_transcripts, "openssl_path", lambda: None)
     done = lesson.run_openssl("openssl version", tmp_path)
     assert not done.ran and not done.ok
     assert "shown, not run" in str(done) and str(done).startswith("$ openssl version")

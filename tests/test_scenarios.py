@@ -198,9 +198,9 @@ def test_pkilesson_command_runs_the_command(tmp_path):
 
 
 def test_openssl_s_client_without_the_cli(monkeypatch, tmp_path):
-    import pkilesson.lessons.scenarios as scenarios
+    import pkilesson.lessons._scenario_commands as commands  # where openssl_s_client looks openssl_path up
 
-    monkeypatch.setattr(scenarios, "openssl_path", lambda: None)
+    monkeypatch.setattr(commands, "openssl_path", lambda: None)
     interop = openssl_s_client(None, tmp_path)
     assert not interop.client.ran and interop.server is None and "not installed" in str(interop)
 

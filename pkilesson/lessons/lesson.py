@@ -7,13 +7,17 @@ notebooks) or makes them with default settings, and says which it did.
 values the widgets set; :func:`run_source_step` runs the source document's
 own ``openssl`` commands for the same step when the CLI is installed, so a
 lesson can put both results side by side.
+
+This module holds the steps (choices, results, :func:`prepare`) and the
+lesson 01 probes. The workspace folder :data:`LAB` is in
+:mod:`pkilesson.lessons._lab`, the source's commands in
+:mod:`pkilesson.lessons._source_steps`, the ``openssl`` transcripts in
+:mod:`pkilesson.lessons._transcripts`: use them all from here (``lesson.X``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional, Union
@@ -22,16 +26,17 @@ from cryptography import x509
 
 from ..pki._time import resolve_now
 from ..pki.authority import CertificateAuthority
-from ..pki.certificates import load_certificate
-from ..pki.csr import create_csr, load_csr
+from ..pki.csr import create_csr
 from ..errors import PkiLessonError, WorkspaceError
-from ..pki.keys import PrivateKey, generate_key, load_private_key
+from ..pki.keys import PrivateKey, generate_key
 from ..pki.names import make_name, parse_general_names
-from ..pki.openssl import Run, openssl_path, run_step, source_recipe
 from ..pki.profiles import CLIENT, SERVER
 from ..pki.running import versions
 from ..pki.artifacts import Settings
 from ..pki.workspace import FILE_NAMES, Workspace
+from ._lab import LAB, ROLE_OF_STEP, _check_step
+from ._source_steps import SourceStep, file_mode, run_source_step
+from ._transcripts import Transcript, openssl_config_section, run_openssl
 
 __all__ = [
     "LAB",
@@ -53,10 +58,7 @@ __all__ = [
     "default_context_verdicts",
 ]
 
-#: The lessons' workspace: the folder ``lab`` beside the notebooks.
-LAB = Path(os.environ.get("PKILESSON_LAB", "lab"))
 _DEFAULTS = Settings()
-ROLE_OF_STEP = {1: "ca", 2: "server", 3: "client"}
 
 
 @dataclass(frozen=True)
@@ -90,12 +92,6 @@ DEFAULT_CHOICES = {
     2: Choices(key_type=_DEFAULTS.key_type, common_name=_DEFAULTS.server_cn, sans=_DEFAULTS.server_names),
     3: Choices(key_type=_DEFAULTS.key_type, common_name=_DEFAULTS.client_name, sans=(_DEFAULTS.client_name,)),
 }
-
-
-def _check_step(step: int, allowed=(1, 2, 3)) -> str:
-    if step not in allowed:
-        raise PkiLessonError(f"There is no step {step!r} here.", f"use one of {', '.join(map(str, allowed))}.")
-    return ROLE_OF_STEP.get(step, "")
 
 
 @dataclass(frozen=True)
@@ -260,188 +256,7 @@ def _roles(roles: list[str]) -> str:
     return ", ".join(names[r] for r in roles)
 
 
-# -- the source's own commands ----------------------------------------------------------------------
-
-_SOURCE_SUBJECTS = {"ca": "/C=FR/O=Lab/CN=Lab CA", "server": "/C=FR/O=Lab/CN=localhost", "client": "/C=FR/O=Lab/CN=client"}
-
-
-@dataclass(frozen=True)
-class SourceStep:
-    """The source document's commands for one step, and what running them gave (if they ran)."""
-
-    step: int
-    commands: str
-    folder: Path
-    ran: bool
-    runs: tuple[Run, ...] = ()
-    note: str = ""
-
-    def load_certificate(self) -> Optional[x509.Certificate]:
-        """The certificate the step wrote (None if the commands did not run)."""
-        if not self.ran or self.step == 4:
-            return None
-        return load_certificate(self.folder / f"{ROLE_OF_STEP[self.step]}-cert.pem")
-
-    def load_csr(self) -> Optional[x509.CertificateSigningRequest]:
-        if not self.ran or self.step not in (2, 3):
-            return None
-        return load_csr(self.folder / f"{ROLE_OF_STEP[self.step]}-req.pem")
-
-    def load_key(self) -> Optional[PrivateKey]:
-        if not self.ran or self.step == 4:
-            return None
-        return load_private_key(self.folder / f"{ROLE_OF_STEP[self.step]}-key.pem")
-
-    def __str__(self) -> str:
-        lines = [f"$ {line}" for line in self.commands.splitlines()]
-        for run in self.runs:
-            lines += [f"  {line}" for line in (run.stdout + run.stderr).strip().splitlines()]
-        if self.note:
-            lines.append(self.note)
-        return "\n".join(lines)
-
-
-def run_source_step(step: int, folder: Union[str, Path] = LAB / "source") -> SourceStep:
-    """Run the source document's commands of ``step`` (1 to 4) in ``folder``, as written.
-
-    Only ``-subj`` is added, so that ``openssl req`` does not stop to ask
-    for the name. The earlier steps are run first if their files are not in
-    ``folder``. Without the ``openssl`` CLI nothing runs and the result says
-    so (``ran`` is False). The source's ``openssl genrsa 2048 > ca-key.pem``
-    follows the umask: its key files are readable by everyone (0644).
-    """
-    _check_step(step, (1, 2, 3, 4))
-    folder = Path(folder)
-    recipe = source_recipe(_SOURCE_SUBJECTS["ca"], _SOURCE_SUBJECTS["server"], _SOURCE_SUBJECTS["client"])
-    parts = {1: recipe[0:2], 2: recipe[2:4], 3: recipe[4:6], 4: recipe[6:8]}
-    commands = "\n".join(str(s) for s in parts[step])
-    if openssl_path() is None:
-        note = "(The openssl command is not installed here: these commands were shown, not run.)"
-        return SourceStep(step, commands, folder, False, (), note)
-    folder.mkdir(parents=True, exist_ok=True)
-    for earlier in range(1, step):
-        role = ROLE_OF_STEP.get(earlier)
-        if role and not (folder / f"{role}-cert.pem").exists():
-            for part in parts[earlier]:
-                run_step(part, folder)
-    runs: list[Run] = []
-    for part in parts[step]:
-        runs += run_step(part, folder, check=step != 4)
-    return SourceStep(step, commands, folder, True, tuple(runs))
-
-
-def file_mode(path: Union[str, Path]) -> str:
-    """A file's permission bits as OpenSSL users see them: ``0600`` (owner only) or ``0644`` (everyone reads)."""
-    return f"{stat.S_IMODE(Path(path).stat().st_mode):04o}"
-
-
 # -- small helpers lessons 01 and 02 call -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Transcript:
-    """One ``openssl`` command as a terminal shows it: the command, what it printed, its exit status.
-
-    ``returncode`` is None when the command did not run (no ``openssl`` CLI here).
-    """
-
-    command: str
-    output: str
-    returncode: Optional[int]
-
-    @property
-    def ran(self) -> bool:
-        return self.returncode is not None
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0
-
-    def __str__(self) -> str:
-        lines = [f"$ {self.command}", *self.output.rstrip().splitlines()]
-        if not self.ran:
-            lines.append("(The openssl command is not installed here: this command was shown, not run.)")
-        else:
-            lines.append(f"(exit status {self.returncode}: {'success' if self.ok else 'failure'})")
-        return "\n".join(lines)
-
-    def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the transcript, not the dataclass
-        printer.text(str(self))
-
-    def _repr_html_(self) -> str:
-        """The command, what it said in words and its exit status (✓/✗ and a word, not only a colour);
-        OpenSSL's internal error stack (``8000...:error:...:file.c:line:``), which tells where inside
-        OpenSSL it stopped, folded below."""
-        import html as _html
-
-        said, stack = [], []
-        for line in self.output.rstrip().splitlines():
-            (stack if _ERROR_STACK.match(line) else said).append(line)
-        lines = [f"$ {self.command}", *said]
-        if not self.ran:
-            lines.append("(The openssl command is not installed here: this command was shown, not run.)")
-        else:
-            lines.append(f"{'✓' if self.ok else '✗'} exit status {self.returncode}: {'success' if self.ok else 'failure'}")
-        page = f'<pre class="pkilesson-transcript">{_html.escape(chr(10).join(lines))}</pre>'
-        if stack:
-            page += (f"<details><summary>OpenSSL's own error stack ({len(stack)} lines: where inside OpenSSL it "
-                     f'stopped)</summary><pre>{_html.escape(chr(10).join(stack))}</pre></details>')
-        return page
-
-
-#: A line of OpenSSL's error stack: thread id, "error", code, library, function, reason, file:line.
-_ERROR_STACK = __import__("re").compile(r"^[0-9A-F]{6,}:error:[0-9A-F]+:")
-
-
-def run_openssl(command: str, folder: Union[str, Path] = LAB) -> Transcript:
-    """Run one ``openssl`` command line in ``folder`` and keep what it printed.
-
-    A failing command is a result, not an exception: the lessons run some
-    on purpose (``openssl verify -x509_strict`` on the source's CA). Without
-    the CLI the command is shown, not run. A ``> file`` redirect is honoured
-    as a shell does (mode 0666 less the umask).
-    """
-    from ..pki.openssl import run
-
-    if openssl_path() is None:
-        return Transcript(command, "", None)
-    Path(folder).mkdir(parents=True, exist_ok=True)
-    done = run(command, folder, check=False)
-    return Transcript(str(done.command), done.stderr + done.stdout, done.returncode)
-
-
-def openssl_config_section(section: str = "v3_ca") -> str:
-    """The ``[ section ]`` of the configuration file the ``openssl`` CLI reads, as written there.
-
-    That file is ``$OPENSSL_CONF``, else ``openssl.cnf`` in the folder
-    ``openssl version -d`` names. ``openssl req -x509`` takes the CA
-    certificate's extensions from its ``x509_extensions`` section (``v3_ca``
-    in the stock file). Blank lines are dropped; comments are kept.
-    """
-    import re
-
-    path = os.environ.get("OPENSSL_CONF")
-    if not path:
-        version = run_openssl("openssl version -d", ".")
-        found = re.search(r'OPENSSLDIR: "([^"]*)"', version.output)
-        if not found:
-            return "(The openssl command is not installed here: there is no configuration file to show.)"
-        path = os.path.join(found.group(1), "openssl.cnf")
-    try:
-        text = Path(path).read_text(errors="replace")
-    except OSError as exc:
-        return f"(Cannot read {path}: {exc.strerror}.)"
-    lines, inside = [], False
-    for line in text.splitlines():
-        header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
-        if header:
-            inside = header.group(1) == section
-            continue
-        if inside and line.strip():
-            lines.append(line.rstrip())
-    if not lines:
-        return f"({path} has no section [ {section} ].)"
-    return "\n".join([f"# {path}, section [ {section} ]", *lines])
 
 
 def write_pem(artifact: Union[x509.Certificate, x509.CertificateSigningRequest], path: Union[str, Path]) -> Path:

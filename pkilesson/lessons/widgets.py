@@ -7,6 +7,12 @@ choice that cannot work (an empty CN, a name that is not a DNS name, a
 validity that outlives the CA...) shows our one-line error in the panel,
 never a traceback.
 
+The step panels (:class:`StepPanel`, :class:`VerifyPanel`) are here; the
+panels of lessons 04 to 06 (:class:`BreakItPanel`, :class:`ScenarioPanel`,
+:class:`ChainPanel`) are in :mod:`pkilesson.lessons._lesson_panels` and the
+pieces every panel shares in :mod:`pkilesson.lessons._panel_parts`: import
+them all from here.
+
 >>> from pkilesson.lessons.widgets import StepPanel
 >>> panel = StepPanel(1)                 # the CA, made with the default choices
 >>> panel.controls["key_type"].value = "p256"
@@ -30,72 +36,14 @@ from ..errors import PkiLessonError
 from ..pki.keys import CA_KEY_TYPES, KEY_TYPES, describe_key_type
 from .lesson import DEFAULT_CHOICES, Choices, StepResult, make_step
 from ..verify.verification import Verdict, verify_certificate
+from ._lesson_panels import BreakItPanel, ChainPanel, ScenarioPanel
+from ._panel_parts import _STYLE, _WIDE, _Panel, _error_html, _stale, _svg_html
 
 __all__ = ["StepPanel", "VerifyPanel", "BreakItPanel", "ScenarioPanel", "ChainPanel"]
 
 _TITLES = {1: "Step 1: the CA", 2: "Step 2: the server", 3: "Step 3: the client"}
 _CN_EXAMPLES = {1: "the CA's name, e.g. Lab Root CA", 2: "the server's host name, e.g. localhost",
                 3: "the client's name, e.g. client.localhost"}
-_WIDE = w.Layout(width="28em")
-_STYLE = {"description_width": "10.5em"}  # "CN (common name)" fits
-
-
-def _error_html(exc: PkiLessonError) -> str:
-    return (
-        '<div class="pkilesson-error" style="color: var(--jp-error-color1, #c62828); font-weight: bold">'
-        f"✗ {html.escape(exc.problem)}</div>"
-        f'<div class="pkilesson-fix">Fix: {html.escape(exc.fix)}</div>'
-    )
-
-
-_STALE = ('<div class="pkilesson-stale-note" style="font-weight: bold">✗ Not updated: the last choices failed '
-          "(the error above). Greyed below: the result of the choices before.</div>")
-
-
-def _stale(view: w.HTML) -> None:
-    """A view a failed click did not update: greyed, and saying so in words (colour is never the only sign)."""
-    if not view.value or view.value.startswith('<div class="pkilesson-stale"'):
-        return
-    view.value = (f'<div class="pkilesson-stale">{_STALE}<div style="opacity: 0.5; filter: grayscale(1)" '
-                  f'aria-disabled="true">{view.value}</div></div>')
-
-
-def _svg_html(diagram) -> str:
-    """The diagram's SVG inline, at its drawn size or scaled down to the notebook's width, then the
-    diagram in words (folded). The diagrams are drawn narrow enough for their smallest text to stay
-    at 10 px or more in JupyterLab's default layout."""
-    import re
-
-    from ..draw.render import words_html
-
-    try:
-        svg = diagram.svg()
-    except PkiLessonError as exc:  # no renderer: the diagram's one clear error instead
-        return _error_html(exc)
-    svg = svg[svg.find("<svg"):]
-    drawn = re.match(r'<svg width="([\d.]+)pt"', svg)
-    if drawn:
-        pixels = float(drawn.group(1)) * 4 / 3  # 1pt = 4/3 CSS px
-        svg = f'<svg style="width: {pixels:.0f}px; max-width: 100%; height: auto"{svg[4:]}'
-    words = words_html(diagram.description) if diagram.description else ""
-    return f'<div class="pkilesson-diagram">{svg}{words}</div>'
-
-
-def _at_fault_html(decoded: Decoded, path: str) -> str:
-    """The fields stored at ``path`` or inside it (label, value, meaning), above their bytes."""
-    from ..decoding._views import fields_html
-
-    fields = [f for f in decoded.fields if f.path == path or f.path.startswith((path + ".", path + "["))]
-    return fields_html(fields) if fields else ""
-
-
-class _Panel:
-    """What every panel shares: Jupyter displays its ``widget``."""
-
-    widget: w.Widget
-
-    def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
 
 
 class StepPanel(_Panel):
@@ -215,6 +163,7 @@ class StepPanel(_Panel):
         if self.decoded is not None and self.field.value:
             self.bytes_view.value = self.decoded.highlight(self.field.value)
 
+
 class VerifyPanel(_Panel):
     """Step 4: verify the server's or the client's certificate against the CA, and see the chain.
 
@@ -268,170 +217,3 @@ class VerifyPanel(_Panel):
             f"{'✓' if verdict.valid else '✗'} {which}-cert.pem at {at:%Y-%m-%d}: {html.escape(str(verdict))}</div>"
         )
         self.diagram_view.value = _svg_html(diagram)
-
-class BreakItPanel(_Panel):
-    """The break-it lab: pick a defect, see every checker's verdict, the failing field and the fix.
-
-    Each press of "Break it" makes the chosen defect afresh
-    (:func:`~pkilesson.verify.defects.make_defect`), runs every checker on the
-    machine (:func:`~pkilesson.verify.matrix.verdict_matrix`), shows the decoded
-    certificate with the field at fault highlighted in its bytes, and the
-    chain with the failed check in red.
-    """
-
-    def __init__(self, defect: str = "no-san") -> None:
-        from ..verify.defects import DEFECTS
-
-        self.picker = w.Dropdown(options=[(d.title, name) for name, d in DEFECTS.items()], value=defect,
-                                 description="defect", style=_STYLE, layout=w.Layout(width="40em"))
-        self.button = w.Button(description="Break it", button_style="danger", icon="bolt")
-        self.button.on_click(self.run)
-        self.matrix_view, self.field_view, self.diagram_view, self.status = w.HTML(), w.HTML(), w.HTML(), w.HTML()
-        self.matrix = None
-        self.widget = w.VBox([
-            w.HTML("<h3>Break it: one defect, every checker on this machine</h3>"),
-            w.HBox([self.picker, self.button]), self.status, self.matrix_view,
-            w.Accordion(children=[self.diagram_view, self.field_view], titles=("chain", "the field at fault"),
-                        selected_index=0),
-        ])
-        self.run()
-
-    def run(self, _button=None) -> None:
-        """Make the chosen defect and update every view."""
-        from ..verify.defects import make_defect
-        from ..verify.matrix import verdict_matrix
-
-        try:
-            broken = make_defect(self.picker.value)
-            matrix = verdict_matrix(broken)
-        except PkiLessonError as exc:
-            self.status.value = _error_html(exc)
-            for view in (self.matrix_view, self.diagram_view, self.field_view):
-                _stale(view)
-            return
-        self.matrix = matrix
-        self.status.value = f'<div class="pkilesson-status">Made from: {html.escape(broken.origin)}</div>'
-        self.matrix_view.value = matrix._repr_html_()
-        report = matrix.explanation
-        chain = list(report.chain) if len(report.chain) > 1 else [broken.leaf]
-        if len(chain) > 1:
-            diagram = chain_diagram(chain, purpose=broken.purpose, checks=report.link_checks(), now=broken.at)
-            self.diagram_view.value = _svg_html(diagram)
-        else:
-            self.diagram_view.value = "<p>No chain could be built: the issuer is not among the trusted certificates.</p>"
-        if broken.field:
-            decoded = decode(broken.at_fault, now=broken.at)
-            self.field_view.value = _at_fault_html(decoded, broken.field) + decoded.highlight(broken.field)
-        else:
-            self.field_view.value = "<p>Nothing is wrong with this certificate.</p>"
-
-class ScenarioPanel(_Panel):
-    """Lesson 05: pick a mutual-TLS scenario, press Run: a real handshake on 127.0.0.1, what both sides saw.
-
-    ``artifacts`` are the workspace's (:func:`~pkilesson.pki.artifacts.load_artifacts`);
-    the scenarios are those of :data:`~pkilesson.lessons.scenarios.SCENARIOS`.
-
-    Attributes:
-        scenario: the dropdown (its value is a scenario's name).
-        button: "Run the handshake".
-        report: the last :class:`~pkilesson.tls.loopback.HandshakeReport`.
-        status, view: the scenario's one-line summary, and both sides' reports.
-    """
-
-    def __init__(self, artifacts, *, start: str = "success") -> None:
-        from .scenarios import SCENARIOS
-
-        if start not in SCENARIOS:
-            raise PkiLessonError(f"There is no scenario {start!r}.", f"pick one of {', '.join(SCENARIOS)}.")
-        self.artifacts = artifacts
-        self.scenario = w.Dropdown(options=[(s.title, name) for name, s in SCENARIOS.items()], value=start,
-                                   description="scenario", style=_STYLE, layout=w.Layout(width="40em"))
-        self.button = w.Button(description="Run the handshake", button_style="primary", icon="play",
-                               layout=w.Layout(width="14em"))
-        self.button.on_click(self.run)
-        self.status = w.HTML()
-        self.view = w.HTML()
-        self.report = None
-        self.widget = w.VBox([
-            w.HTML("<h3>Mutual TLS: pick a scenario, then press Run</h3>"),
-            self.scenario, self.button, self.status, self.view,
-        ])
-        self.run()
-
-    def run(self, _button=None) -> None:
-        """Run the chosen scenario for real and show both sides' reports (an error goes to ``status``)."""
-        from .scenarios import SCENARIOS, both_sides, run_scenario
-
-        name = self.scenario.value
-        try:
-            report = run_scenario(name, self.artifacts)
-        except PkiLessonError as exc:
-            self.status.value, self.view.value = _error_html(exc), ""
-            return
-        self.report = report
-        self.status.value = (
-            f'<div class="pkilesson-status"><b>{html.escape(SCENARIOS[name].title)}</b>: '
-            f"{html.escape(SCENARIOS[name].shows)}</div>"
-        )
-        self.view.value = both_sides(report)._repr_html_()
-
-class ChainPanel(_Panel):
-    """Lesson 06: what the server sends after its certificate, what the client trusts; Run: a real handshake.
-
-    ``hierarchy`` is a :class:`~pkilesson.pki.hierarchy.Hierarchy` (root →
-    intermediate → server and client). The client always sends its full
-    chain and the server trusts the root: the panel is about the server's
-    chain and the client's trust store.
-
-    Attributes:
-        sends: {"intermediate": Checkbox, "root": Checkbox}: what the server sends after server-cert.pem.
-        trusts: {"intermediate": Checkbox, "root": Checkbox}: the client's trust store.
-        button: "Run the handshake".
-        report: the last :class:`~pkilesson.tls.loopback.HandshakeReport`.
-        status, view: the outcome in one line, and both sides' reports.
-    """
-
-    def __init__(self, hierarchy) -> None:
-        from ..pki.hierarchy import CHAIN_PARTS
-
-        self.hierarchy = hierarchy
-        wide = w.Layout(width="auto")
-        self.sends = {part: w.Checkbox(value=part == "intermediate", description=f"{part}-cert.pem", indent=False,
-                                       layout=wide) for part in CHAIN_PARTS}
-        self.trusts = {part: w.Checkbox(value=part == "root", description=f"{part}-cert.pem", indent=False,
-                                        layout=wide) for part in CHAIN_PARTS}
-        self.button = w.Button(description="Run the handshake", button_style="primary", icon="play",
-                               layout=w.Layout(width="14em"))
-        self.button.on_click(self.run)
-        self.status = w.HTML()
-        self.view = w.HTML()
-        self.report = None
-        self.widget = w.VBox([
-            w.HTML("<h3>Chains: what the server sends, what the client trusts</h3>"),
-            w.HBox([w.HTML("<b>the server sends</b> server-cert.pem, then:", layout=w.Layout(width="22em")),
-                    *self.sends.values()]),
-            w.HBox([w.HTML("<b>the client trusts</b>:", layout=w.Layout(width="22em")), *self.trusts.values()]),
-            self.button, self.status, self.view,
-        ])
-        self.run()
-
-    def run(self, _button=None) -> None:
-        """Run the handshake with the chosen chain and trust store (an error goes to ``status``)."""
-        from ..tls.chains import chain_handshake
-        from .scenarios import both_sides
-
-        sends = tuple(part for part, box in self.sends.items() if box.value)
-        trusts = tuple(part for part, box in self.trusts.items() if box.value)
-        try:
-            report = chain_handshake(self.hierarchy, sends=sends, trusts=trusts)
-        except PkiLessonError as exc:
-            self.status.value, self.view.value = _error_html(exc), ""
-            return
-        self.report = report
-        sent = ", ".join(["server-cert.pem", *(f"{p}-cert.pem" for p in sends)])
-        trusted = ", ".join(f"{p}-cert.pem" for p in trusts)
-        self.status.value = (
-            f'<div class="pkilesson-status">Just now: the server sent {html.escape(sent)}; the client trusts '
-            f"{html.escape(trusted)}.</div>"
-        )
-        self.view.value = both_sides(report)._repr_html_()
