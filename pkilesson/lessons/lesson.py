@@ -159,7 +159,7 @@ def make_step(
     instead of making a new one. Raises :class:`~pkilesson.errors.PkiLessonError`
     with a fix for any choice that cannot work.
     """
-    role = _check_step(step)
+    _check_step(step)
     choices = choices or DEFAULT_CHOICES[step]
     if not isinstance(choices, Choices):
         raise PkiLessonError(f"Expected Choices, got {type(choices).__name__}.", "build them with Choices(...).")
