@@ -136,12 +136,12 @@ class Asn1Tree:
         }
 
     def __str__(self) -> str:
-        from ._views import tree_text
+        from ._tree_view import tree_text
 
         return tree_text(self)
 
     def _repr_html_(self) -> str:
-        from ._views import tree_html
+        from ._tree_view import tree_html
 
         return tree_html(self)
 

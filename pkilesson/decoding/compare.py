@@ -67,18 +67,18 @@ class Comparison:
         raise DecodeError(f"No field {key!r} in either artifact.", f"use one of: {', '.join(r.key for r in self.rows)}.")
 
     def __str__(self) -> str:
-        from ._views import comparison_text
+        from ._compare_view import comparison_text
 
         return comparison_text(self)
 
     def _repr_html_(self) -> str:
-        from ._views import comparison_html
+        from ._compare_view import comparison_html
 
         return comparison_html(self)
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:
         """What a notebook stores as text beside the HTML: the learner's rows side by side, not every field."""
-        from ._views import comparison_summary_text
+        from ._compare_view import comparison_summary_text
 
         printer.text(comparison_summary_text(self))
 
