@@ -29,9 +29,9 @@ IN_PROCESS = {"python-ssl", "python-ssl-strict", "pyca"}  # checkers that need n
 
 def _no_sbin(monkeypatch) -> None:
     """Programs only where PATH says: no sbin folder looked in (as lesson 07's servers look, pkilesson.tls.servers)."""
-    from pkilesson.tls import servers
+    from pkilesson.tls import _server  # where program() reads _SBIN (pkilesson.tls.servers re-exports program)
 
-    monkeypatch.setattr(servers, "_SBIN", ())
+    monkeypatch.setattr(_server, "_SBIN", ())
 
 
 def _lesson(report, number):
@@ -112,7 +112,7 @@ def test_without_any_tool_every_lesson_says_what_it_skips_and_how_to_install_it(
     monkeypatch.setenv("PATH", str(empty))
     monkeypatch.delenv("PKILESSON_GRAPHVIZ", raising=False)
     _no_sbin(monkeypatch)
-    monkeypatch.setattr(doctor_module, "LIBERATION", tmp_path / "no-font.ttf")
+    monkeypatch.setattr("pkilesson.lessons._doctor_tools.LIBERATION", tmp_path / "no-font.ttf")  # where _font reads it
     monkeypatch.setattr("pkilesson.draw.render._bundled", lambda: None)  # graphviz-pure as if not installed
     monkeypatch.setitem(sys.modules, "pkilint", None)  # import hiding: 'import pkilint' fails
     monkeypatch.setitem(sys.modules, "ipywidgets", None)
