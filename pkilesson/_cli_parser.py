@@ -1,6 +1,6 @@
 """The command line's grammar: every ``pkilesson`` sub-command, its options, and the types that check them.
 
-The commands themselves are in :mod:`pkilesson.cli`; an argument that a type
+The commands themselves are in :mod:`pkilesson._cli_commands`; an argument that a type
 here refuses ends the run with one line and exit 2 (argparse's own error,
 made one line by :class:`_Parser`).
 """
