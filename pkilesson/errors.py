@@ -24,6 +24,13 @@ __all__ = [
 ]
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line: a control character from the input (a newline in a path) is shown escaped, as ``\\n``."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+
+
 class PkiLessonError(Exception):
     """Base class: something the learner gave us is wrong.
 
@@ -32,8 +39,9 @@ class PkiLessonError(Exception):
     """
 
     def __init__(self, problem: str, fix: str = "") -> None:
-        self.problem = problem
-        self.fix = fix
+        self.problem = _one_line(problem)
+        self.fix = _one_line(fix)
+        problem, fix = self.problem, self.fix
         super().__init__(f"{problem} Fix: {fix}" if fix else problem)
 
     def _render_traceback_(self) -> list[str]:

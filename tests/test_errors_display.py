@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import nbclient
 import nbformat
+import pytest
 
 from pkilesson.errors import ArgumentError, IssuanceError, PkiLessonError
 
@@ -32,3 +33,16 @@ def test_a_notebook_cell_that_fails_on_purpose_shows_no_traceback(tmp_path):
     assert not any("Traceback" in line or "File " in line for line in ours.traceback)
     (python,) = notebook.cells[1].outputs
     assert python.ename == "ZeroDivisionError" and len(python.traceback) > 2  # not ours: Python's traceback
+
+
+def test_an_error_stays_on_one_line_whatever_the_input():
+    """A newline or tab from the learner's input (a path "0\\n") is shown escaped, so the error stays one line."""
+    from pkilesson.draw.diagrams import workspace_diagram
+    from pkilesson.errors import PkiLessonError
+
+    with pytest.raises(PkiLessonError) as raised:
+        workspace_diagram(source="0\n")
+    text = str(raised.value)
+    assert "\n" not in text and "0\\n" in text and " Fix: " in text
+    error = PkiLessonError("a\tb\u2028c é", "d\re")
+    assert (error.problem, error.fix) == ("a\\tb\\u2028c é", "d\\re")
