@@ -9,7 +9,8 @@ running Python makes it (``client_context="default"``): Python 3.13's sets
 :func:`handshake` runs one connection and returns what *each side* saw,
 taken from the real connection: the TLS version, the cipher, the peer's
 certificate, the error if any, and the handshake messages and alerts as
-they crossed the wire.
+they crossed the wire. How each side's ``ssl`` context is made (its files,
+its settings, the messages it records) is in :mod:`pkilesson.tls._contexts`.
 
 >>> from pkilesson import make_artifacts, Settings
 >>> lab = make_artifacts(Settings(key_type="p256"))
@@ -25,49 +26,24 @@ import ipaddress
 import os
 import socket
 import ssl
-import tempfile
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Optional
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
-from ..pki.certificates import certificate_to_pem
 from ..errors import PkiLessonError, argument_error, check_bool
-from ..pki.keys import private_key_to_pem
 from ..pki.names import check_dns_name
 from ..pki.party import Party
+from ._contexts import CLIENT_CONTEXTS, _check_client_context, _context, _Files
+from ._contexts import MemoryFiles, _ALERTS  # noqa: F401 (read here: verify's HTTPS server, lessons.exercises)
 
 __all__ = ["CLIENT_CONTEXTS", "Party", "SideReport", "HandshakeReport", "LoopbackServer", "handshake", "party_of"]
-
-#: The client contexts :func:`handshake` can use (its ``client_context=``): name -> what it is.
-CLIENT_CONTEXTS = {
-    "pkilesson": "ssl.SSLContext(PROTOCOL_TLS_CLIENT), TLS 1.2 or newer, VERIFY_X509_STRICT set when strict, "
-                 "cleared when not",
-    "default": "ssl.create_default_context(cafile=...) as the running Python makes it, nothing changed",
-    "default-strict": "ssl.create_default_context(cafile=...) with VERIFY_X509_STRICT set explicitly",
-}
 
 #: Every blocking socket operation gives up after this many seconds.
 TIMEOUT = 10.0
 #: How long the client waits for the server's first answer (or its alert) after the handshake.
 _ANSWER_WAIT = 3.0
-
-_CONTENT = {20: "ChangeCipherSpec", 21: "Alert", 22: "Handshake", 23: "ApplicationData", 256: "Header"}
-_HANDSHAKE = {
-    0: "HelloRequest", 1: "ClientHello", 2: "ServerHello", 4: "NewSessionTicket", 5: "EndOfEarlyData",
-    8: "EncryptedExtensions", 11: "Certificate", 12: "ServerKeyExchange", 13: "CertificateRequest",
-    14: "ServerHelloDone", 15: "CertificateVerify", 16: "ClientKeyExchange", 20: "Finished", 24: "KeyUpdate",
-}
-_ALERTS = {
-    0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac", 40: "handshake_failure",
-    42: "bad_certificate", 43: "unsupported_certificate", 44: "certificate_revoked", 45: "certificate_expired",
-    46: "certificate_unknown", 47: "illegal_parameter", 48: "unknown_ca", 49: "access_denied", 50: "decode_error",
-    51: "decrypt_error", 70: "protocol_version", 80: "internal_error", 86: "inappropriate_fallback",
-    90: "user_canceled", 109: "missing_extension", 112: "unrecognized_name", 116: "certificate_required",
-}
 
 
 def _check_host(host) -> str:
@@ -156,154 +132,7 @@ class HandshakeReport:
         return "\n".join(lines)
 
 
-# -- files for ssl: it reads certificates and keys from paths ---------------------------------------
-
-
-class MemoryFiles:
-    """PEM files for ``ssl``, which reads certificates and keys from paths only.
-
-    On Linux each file is an anonymous in-memory file (``memfd_create``),
-    opened by ``ssl`` through ``/proc/self/fd/N``: it never touches a disk
-    and vanishes with the process, however it ends (``kill -9`` included).
-    Elsewhere the files go to a private temporary folder (0700, keys 0600)
-    that :meth:`close` removes; callers close it as soon as their contexts
-    have loaded the files, so it exists for milliseconds.
-    """
-
-    def __init__(self) -> None:
-        self._fds: list[int] = []
-        self._dir: Optional[tempfile.TemporaryDirectory] = None
-
-    def add(self, name: str, data: bytes, private: bool = False) -> str:
-        """A path ``ssl`` can open that reads ``data``."""
-        if _MEMFD:
-            fd = os.memfd_create(f"pkilesson-{name}", os.MFD_CLOEXEC)
-            self._fds.append(fd)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-            return f"/proc/self/fd/{fd}"
-        if self._dir is None:
-            self._dir = tempfile.TemporaryDirectory(prefix="pkilesson-tls-")
-            os.chmod(self._dir.name, 0o700)
-        path = Path(self._dir.name) / name
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600 if private else 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        return str(path)
-
-    def close(self) -> None:
-        while self._fds:
-            os.close(self._fds.pop())
-        if self._dir is not None:
-            self._dir.cleanup()
-            self._dir = None
-
-
-class _Files(MemoryFiles):
-    """One party's PEM files for ``ssl`` (see :class:`MemoryFiles`): its chain, key, trusted CAs and CRLs."""
-
-    def __init__(self, party: Party) -> None:
-        super().__init__()
-        self.chain = self.key = self.trust = self.crl = None
-        try:
-            if party.chain:
-                if party.key is None:
-                    raise PkiLessonError("A certificate was given without its private key.", "give the key too.")
-                self.chain = self.add("chain.pem", b"".join(certificate_to_pem(c) for c in party.chain))
-                self.key = self.add("key.pem", private_key_to_pem(party.key), private=True)
-            if party.trusts:
-                self.trust = self.add("trust.pem", b"".join(certificate_to_pem(c) for c in party.trusts))
-            if party.crls:
-                self.crl = self.add("crl.pem", b"".join(c.public_bytes(serialization.Encoding.PEM)
-                                                        for c in party.crls))
-        except BaseException:
-            self.close()
-            raise
-
-
-def _memfd_works() -> bool:
-    """Whether ``ssl`` can read an in-memory file through ``/proc/self/fd`` here (Linux with /proc)."""
-    if not hasattr(os, "memfd_create"):
-        return False
-    try:
-        fd = os.memfd_create("pkilesson-probe", os.MFD_CLOEXEC)
-    except OSError:
-        return False
-    try:
-        os.write(fd, b"probe")
-        with open(f"/proc/self/fd/{fd}", "rb") as handle:
-            return handle.read() == b"probe"
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
-
-
-_MEMFD = _memfd_works()
-
-
-def _check_client_context(client_context: str, check_hostname: bool) -> None:
-    check_bool(check_hostname, "check_hostname")
-    if not isinstance(client_context, str) or client_context not in CLIENT_CONTEXTS:
-        raise PkiLessonError(f"Unknown client context {client_context!r}.",
-                             f"use one of {', '.join(map(repr, CLIENT_CONTEXTS))}.")
-    if client_context != "pkilesson" and not check_hostname:
-        raise PkiLessonError(f"The {client_context!r} client context checks the host name: "
-                             "its defaults stay as they are.",
-                             "use client_context='pkilesson' with check_hostname=False.")
-
-
-def _context(side: str, files: _Files, *, strict: bool, require_client_certificate: bool, check_hostname: bool,
-             messages: list, client_context: str = "pkilesson") -> ssl.SSLContext:
-    default = side == "client" and client_context != "pkilesson"
-    try:
-        if side == "server":
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.verify_mode = ssl.CERT_REQUIRED if require_client_certificate else ssl.CERT_NONE
-        elif default:
-            # Python's own defaults, untouched: verify flags, hostname_checks_common_name, minimum version.
-            # Without a CA file it loads the system's CAs, as an application's would.
-            context = ssl.create_default_context(cafile=files.trust)
-        else:
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-            context.check_hostname = check_hostname
-            context.verify_mode = ssl.CERT_REQUIRED
-        if not default:
-            context.minimum_version = ssl.TLSVersion.TLSv1_2
-        if files.trust and not default:
-            context.load_verify_locations(cafile=files.trust)
-        if files.crl:
-            context.load_verify_locations(cafile=files.crl)
-            context.verify_flags |= ssl.VERIFY_CRL_CHECK_LEAF
-        if files.chain:
-            context.load_cert_chain(files.chain, files.key)
-    except ssl.SSLError as exc:
-        raise PkiLessonError(f"The {side}'s files do not load into ssl: {exc.reason or exc}.",
-                             "check that each key belongs to its certificate.") from None
-    if client_context == "default-strict" and side == "client":
-        context.verify_flags |= ssl.VERIFY_X509_STRICT
-    elif not default:
-        if strict:
-            context.verify_flags |= ssl.VERIFY_X509_STRICT
-        else:  # relaxed explicitly, whatever this Python's defaults
-            context.verify_flags &= ~ssl.VERIFY_X509_STRICT
-    if hasattr(context, "_msg_callback"):  # the messages as they cross the wire (CPython 3.8+)
-        def record(_conn, direction, _version, content_type, msg_type, _data):
-            if int(content_type) not in (20, 21, 22, 23):
-                return  # record headers and TLS 1.3's inner content type: not messages
-            kind = _CONTENT[int(content_type)]
-            if kind == "Handshake":
-                name = _HANDSHAKE.get(int(msg_type), f"handshake type {int(msg_type)}")
-            elif kind == "Alert":
-                level = "fatal" if _data[:1] == b"\x02" else "warning"
-                name = f"Alert {_ALERTS.get(_data[1] if len(_data) > 1 else -1, 'unknown')} ({level})"
-            else:
-                name = kind
-            messages.append(f"{'sent' if direction == 'write' else 'received'} {name}")
-
-        context._msg_callback = record
-    return context
+# -- the two sides on 127.0.0.1: what each saw, the server, the client ------------------------------
 
 
 def _describe(error: BaseException) -> str:

@@ -33,12 +33,13 @@ from pathlib import Path
 from typing import Optional, Union
 
 from cryptography import x509
-from cryptography.x509.oid import NameOID
 
 from ..errors import PkiLessonError, argument_error
-from .servers import (CLIENT_TIMEOUT, Attempt, Server, ServerFailed, ServerMissing, _Log, answers, missing, program,
-                      relative, run_in_group, settle, strip_stamp)
 from ..pki.workspace import Workspace
+from ._attempt import Attempt, _Log, settle, strip_stamp
+from ._process import answers, run_in_group
+from ._server import (CLIENT_TIMEOUT, _SHORT, Server, ServerFailed, ServerMissing, _client_files, _first_line, missing,
+                      program, relative)
 
 __all__ = ["MariaDB", "mariadb_version", "client_version", "pymysql_version", "oneline", "require_subject"]
 
@@ -46,15 +47,6 @@ __all__ = ["MariaDB", "mariadb_version", "client_version", "pymysql_version", "o
 _SMALL = ("--innodb-buffer-pool-size=16M", "--innodb-log-file-size=4M", "--innodb-use-native-aio=0")
 _USER = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 _CONNECT = re.compile(r"\sConnect\t")  # the general log's line for each connection, and its refusal
-
-
-def _first_line(argv: list) -> Optional[str]:
-    try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=CLIENT_TIMEOUT, stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    lines = (done.stdout or done.stderr).strip().splitlines()
-    return " ".join(lines[0].split()) if lines else None
 
 
 def mariadb_version() -> Optional[str]:
@@ -80,16 +72,6 @@ def pymysql_version() -> Optional[str]:
 
 
 # -- names as MariaDB compares them ----------------------------------------------------------------------
-
-#: OpenSSL's short names, which X509_NAME_oneline writes.
-_SHORT = {
-    NameOID.COUNTRY_NAME: "C", NameOID.STATE_OR_PROVINCE_NAME: "ST", NameOID.LOCALITY_NAME: "L",
-    NameOID.ORGANIZATION_NAME: "O", NameOID.ORGANIZATIONAL_UNIT_NAME: "OU", NameOID.COMMON_NAME: "CN",
-    NameOID.EMAIL_ADDRESS: "emailAddress", NameOID.SERIAL_NUMBER: "serialNumber", NameOID.DOMAIN_COMPONENT: "DC",
-    NameOID.USER_ID: "UID", NameOID.SURNAME: "SN", NameOID.GIVEN_NAME: "GN", NameOID.TITLE: "title",
-    NameOID.STREET_ADDRESS: "street", NameOID.POSTAL_CODE: "postalCode",
-}
-
 
 def oneline(name: Union[x509.Name, x509.Certificate]) -> str:
     """A name as MariaDB compares it in ``REQUIRE SUBJECT``/``ISSUER``: ``/C=FR/O=pkilesson/CN=client.localhost``.
@@ -125,18 +107,6 @@ def _quote(text: str) -> str:
 
 
 # -- the server ------------------------------------------------------------------------------------------
-
-
-def _client_files(client) -> tuple[Optional[Path], Optional[Path]]:
-    """A client's certificate and key: a folder holding client-cert.pem and client-key.pem, or None."""
-    if client is None:
-        return None, None
-    if not isinstance(client, (str, Path)):
-        raise argument_error("client", "a folder holding client-cert.pem and client-key.pem, or None", client)
-    workspace = Workspace(client)
-    workspace.load_certificate("client")
-    workspace.load_key("client")
-    return workspace.file("client", "cert").absolute(), workspace.file("client", "key").absolute()
 
 
 class MariaDB(Server):

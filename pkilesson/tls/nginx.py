@@ -37,9 +37,9 @@ from cryptography import x509
 
 from ..pki.certificates import load_certificate
 from ..errors import PkiLessonError, argument_error
-from .mariadb import _SHORT, _client_files, _first_line
-from .servers import (CLIENT_TIMEOUT, Attempt, Server, _Log, answers, missing, program, relative, settle,
-                      strip_stamp)
+from ._attempt import Attempt, _Log, settle, strip_stamp
+from ._process import answers
+from ._server import CLIENT_TIMEOUT, _SHORT, Server, _client_files, _first_line, missing, program, relative
 
 __all__ = ["Nginx", "nginx_version", "curl_version", "subject_dn"]
 

@@ -36,7 +36,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 
 from ..errors import PkiLessonError
-from .loopback import TIMEOUT, LoopbackServer, Party, _Files, party_of
+from ._contexts import _Files
+from .loopback import TIMEOUT, LoopbackServer, Party, party_of
 
 __all__ = ["GROUPS", "SIGNATURE_SCHEMES", "Signed", "WireReport", "observe", "parse_hello"]
 

@@ -1,0 +1,165 @@
+"""One client's try at a real server: :class:`Attempt`, and the server's log lines that belong to it.
+
+:class:`_Log` reads a log file from where the last read stopped, :func:`settle`
+waits until the server has written everything it says about a connection, and
+:func:`strip_stamp` takes the date off a line: what is left is the server's
+own words, which an :class:`Attempt` shows beside the client's.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+__all__ = ["Attempt", "settle", "strip_stamp"]
+
+
+# -- the server's log, read attempt by attempt -------------------------------------------------------------
+
+
+class _Log:
+    """A log file read from where the last read stopped: the lines one attempt added."""
+
+    def __init__(self, path: Path, label: str) -> None:
+        self.path, self.label, self.offset = path, label, 0
+
+    def size(self) -> int:
+        try:
+            return self.path.stat().st_size
+        except OSError:
+            return 0
+
+    def mark(self) -> None:
+        self.offset = self.size()
+
+    def read(self) -> list[str]:
+        try:
+            with open(self.path, "rb") as file:
+                file.seek(self.offset)
+                data = file.read()
+        except OSError:
+            return []
+        end = data.rfind(b"\n") + 1  # whole lines only; the rest is read next time
+        self.offset += end
+        return [line for line in data[:end].decode("utf-8", "replace").splitlines() if line.strip()]
+
+    def text(self) -> str:
+        try:
+            return self.path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+
+def settle(logs: Iterable[_Log], *, quiet: float = 0.2, timeout: float = 3.0) -> None:
+    """Wait until the logs have grown and then stayed the same for ``quiet`` seconds (at most ``timeout``).
+
+    A server writes some lines after the client has gone (MariaDB's "Aborted connection", nginx's
+    access log at the end of a request): waiting for quiet collects them with their attempt.
+    """
+    logs = list(logs)
+    start = [log.offset for log in logs]
+    deadline = time.monotonic() + timeout
+    sizes, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = [log.size() for log in logs]
+        if now != sizes:
+            sizes, since = now, time.monotonic()
+        elif any(s > o for s, o in zip(now, start)) and time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.03)
+
+
+# -- one client's try ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One client's try at a real server, as both sides told it.
+
+    Attributes:
+        server: the server and its version (and its TLS library), e.g. ``MariaDB 10.11.19-...``.
+        setting: the server's rule for this try, as configured (an SQL statement, an nginx directive).
+        client: the client program and its version.
+        scenario: the try in words (who connects, with which certificate).
+        command: the command line or call that ran (``PORT`` for the port).
+        accepted: whether the client got in.
+        client_words: what the client printed or raised, in its own words.
+        server_words: what the server logged for this connection: (which log, the line) pairs.
+        recorded: None for a live try; else when and where the outcome was recorded.
+    """
+
+    server: str
+    setting: str
+    client: str
+    scenario: str
+    command: str
+    accepted: bool
+    client_words: str
+    server_words: tuple[tuple[str, str], ...] = ()
+    recorded: Optional[str] = None
+
+    @property
+    def verdict(self) -> str:
+        return "accepted" if self.accepted else "refused"
+
+    def server_says(self, text: str) -> bool:
+        """Whether one of the server's lines contains ``text``."""
+        return any(text in line for _, line in self.server_words)
+
+    def to_dict(self) -> dict:
+        return {"server": self.server, "setting": self.setting, "client": self.client, "scenario": self.scenario,
+                "command": self.command, "accepted": self.accepted, "client_words": self.client_words,
+                "server_words": [list(pair) for pair in self.server_words]}
+
+    @classmethod
+    def from_dict(cls, data: dict, recorded: Optional[str] = None) -> "Attempt":
+        return cls(data["server"], data["setting"], data["client"], data["scenario"], data["command"],
+                   data["accepted"], data["client_words"], tuple(tuple(p) for p in data["server_words"]), recorded)
+
+    def _header(self) -> str:
+        return f"{self.scenario}: {self.verdict.upper()}"
+
+    def __str__(self) -> str:
+        lines = []
+        if self.recorded:
+            lines.append(f"RECORDED, not run here: {self.recorded}")
+        lines += [self._header(), f"  server: {self.server}", f"  its rule: {self.setting}",
+                  f"  client: {self.client}", f"  $ {self.command}",
+                  f"  the client said (its own words): {self.client_words}"]
+        if self.server_words:
+            lines += [f"  the server said ({log}): {line}" for log, line in self.server_words]
+        else:
+            lines.append("  the server said: nothing in its logs")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        colour = "var(--jp-success-color1, #2e7d32)" if self.accepted else "var(--jp-error-color1, #c62828)"
+        e = html.escape
+        rows = [("server", e(self.server)), ("its rule", f"<code>{e(self.setting)}</code>"),
+                ("client", e(self.client)), ("command", f"<code>$ {e(self.command)}</code>"),
+                ("the client said (its own words)", f"<code>{e(self.client_words)}</code>")]
+        said = "<br>".join(f"<i>{e(log)}</i>: <code>{e(line)}</code>" for log, line in self.server_words)
+        rows.append(("the server said", said or "nothing in its logs"))
+        banner = ""
+        if self.recorded:
+            banner = (f"<p style='border: 2px dashed var(--jp-warn-color1, #e65100); padding: 4px'>"
+                      f"<b>RECORDED, not run here</b>: {e(self.recorded)}</p>")
+        cell = "style='text-align: left; vertical-align: top; overflow-wrap: anywhere; word-break: break-word'"
+        table = "".join(f"<tr><th {cell}>{k}</th><td {cell}>{v}</td></tr>" for k, v in rows)
+        return (f"<div class='pkilesson-attempt'>{banner}<p><b>{e(self.scenario)}</b>: "
+                f"<b style='color: {colour}'>{self.verdict}</b></p><table style='table-layout: fixed; width: 100%'>"
+                f"<colgroup><col style='width: 25%'><col style='width: 75%'></colgroup>{table}</table></div>")
+
+
+def strip_stamp(line: str) -> str:
+    """A log line without its leading date and time (the rest is the server's own words)."""
+    line = re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d+\s+", "", line)  # MariaDB's error log
+    line = re.sub(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d ", "", line)  # nginx's error log
+    return re.sub(r"^\d{6}\s+\d\d:\d\d:\d\d\s+", "", line).strip()  # MariaDB's general log
