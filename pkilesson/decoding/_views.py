@@ -42,11 +42,6 @@ _HASH_LABEL = {"sha256": "SHA-256", "sha384": "SHA-384", "sha512": "SHA-512", "s
 # -- the signature -----------------------------------------------------------------------
 
 
-def _hex_lines(data: bytes, width: int = 32, indent: str = "      ") -> str:
-    text = data.hex()
-    return "\n".join(indent + text[i : i + 2 * width] for i in range(0, len(text), 2 * width))
-
-
 def _verdict(check) -> str:
     if check.valid is None:
         return f"not checked: {check.reason.removeprefix('not checked: ')}"

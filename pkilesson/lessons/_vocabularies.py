@@ -18,8 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
-from ..decoding import _fields
-from ..decoding._fields import _EKU, _KEY_USAGE
+from ..decoding._fields import _EKU, _KEY_USAGE, _PLAIN_PURPOSE, _PLAIN_USAGE
 from ..decoding.meanings import EXTENSIONS, oid_name
 from ..pki.profiles import KEY_USAGE_OPENSSL
 
@@ -99,7 +98,7 @@ _KU_EXTRA = {
     "content_commitment": ("contentCommitment", "Content Commitment"),
 }
 #: The decoded view's plain words for them ("sign certificates"), where that view has them.
-_KU_PLAIN = dict(getattr(_fields, "_PLAIN_USAGE", ()))
+_KU_PLAIN = dict(_PLAIN_USAGE)
 #: The keyUsage bits (RFC 5280 §4.2.1.3): decoded view's labels, cryptography's arguments, OpenSSL's names.
 KEY_USAGE = Vocabulary("keyUsage bit", [
     Term(rfc, "keyUsage bit", _KU_LABELS.get(arg, rfc),
@@ -112,7 +111,7 @@ _EKU_EXTRA = {
     "clientAuth": ("Client Authentication", "TLS client", "CLIENT_AUTH", "TLS Web Client"),
     "emailProtection": ("E-mail Protection", "Email Protection"),
 }
-_EKU_PLAIN = getattr(_fields, "_PLAIN_PURPOSE", {})
+_EKU_PLAIN = _PLAIN_PURPOSE
 #: The extendedKeyUsage purposes (RFC 5280 §4.2.1.12): names, the decoded view's labels (and its plain words,
 #: "a TLS server"), ``id-kp-`` names, OIDs.
 EKU = Vocabulary("extendedKeyUsage purpose", [
