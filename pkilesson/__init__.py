@@ -5,6 +5,7 @@ keys, names, csr (signing requests), profiles, authority (the CA),
 certificates, decode (every field explained, the bytes, the signature
 opened; asn1, signatures, compare), verification, workspace (the eight files), openssl (the
 equivalent command lines) and workflow (the four steps end to end).
+``set_language("fr")`` gives the messages in French (i18n).
 """
 
 from .pki.authority import CertificateAuthority, check_serial
@@ -45,6 +46,7 @@ from .verify.verification import Verdict, verify_certificate
 from .pki.artifacts import Artifacts, Settings, load_artifacts, make_artifacts
 from .verify.workflow import WorkflowResult, ensure_workflow, run_workflow
 from .pki.workspace import FILE_NAMES, Workspace
+from .i18n import language, set_language
 
 from ._version import __version__
 
@@ -76,6 +78,8 @@ __all__ = [
     "Verdict", "verify_certificate",
     # the workflow and its files
     "Settings", "Artifacts", "WorkflowResult", "make_artifacts", "run_workflow", "ensure_workflow", "load_artifacts", "Workspace", "FILE_NAMES",
+    # the language of the messages
+    "set_language", "language",
     # errors
     "PkiLessonError", "InvalidKeyError", "InvalidNameError", "InvalidRequestError",
     "InvalidCertificateError", "IssuanceError", "WorkspaceError", "OpenSSLError", "DecodeError", "RenderError",

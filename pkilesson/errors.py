@@ -9,6 +9,8 @@ traceback.
 
 from __future__ import annotations
 
+from ._catalog import _
+
 __all__ = [
     "PkiLessonError",
     "InvalidKeyError",
@@ -42,7 +44,8 @@ class PkiLessonError(Exception):
         self.problem = _one_line(problem)
         self.fix = _one_line(fix)
         problem, fix = self.problem, self.fix
-        super().__init__(f"{problem} Fix: {fix}" if fix else problem)
+        # Translators: the one-line form of every error: what is wrong, then how to fix it.
+        super().__init__(_("{problem} Fix: {fix}").format(problem=problem, fix=fix) if fix else problem)
 
     def _render_traceback_(self) -> list[str]:
         """What IPython (and so Jupyter) shows instead of a traceback: the problem, then its fix.
@@ -51,7 +54,8 @@ class PkiLessonError(Exception):
         passphrase); a stack trace would read as "the lesson is broken".
         ``raise`` in plain Python still gives the full traceback.
         """
-        return [f"{type(self).__name__}: {self.problem}"] + ([f"Fix: {self.fix}"] if self.fix else [])
+        # Translators: the second line of an error shown in a notebook (the first is the error's class and problem).
+        return [f"{type(self).__name__}: {self.problem}"] + ([_("Fix: {fix}").format(fix=self.fix)] if self.fix else [])
 
 
 class InvalidKeyError(PkiLessonError):

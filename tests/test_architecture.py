@@ -16,8 +16,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "pkilesson"
 
 #: The layers, from the bottom: each may import the ones listed before it, never one after.
 LAYERS = ("errors", "pki", "decoding", "tls", "verify", "draw", "lessons", "top")
-#: Top-level modules that sit below every folder: errors and the version string.
-LEAVES = {"pkilesson.errors", "pkilesson._version"}
+#: Top-level modules that sit below every folder: errors, the version string and the message catalogue.
+LEAVES = {"pkilesson.errors", "pkilesson._version", "pkilesson._catalog"}
 
 
 def layer(module: str) -> str:
@@ -96,11 +96,19 @@ GRAPH = {name: imports(path) for name, path in modules().items()}
 @pytest.mark.parametrize("module", sorted(GRAPH))
 def test_imports_run_one_way(module):
     """A module imports its own layer or the layers below it, never one above."""
-    if module.count(".") == 1 and module.split(".")[1] in LAYERS:  # a subpackage's __init__: docstring only
+    if modules()[module].name == "__init__.py" and module.count(".") == 1:  # a subpackage's __init__: docstring only
         assert not GRAPH[module], f"{module}'s __init__ imports {GRAPH[module]}: keep it a docstring"
         return
     wrong = upward(module, GRAPH[module])
     assert not wrong, f"{module} ({layer(module)}) imports {wrong}, which sit above it"
+
+
+@pytest.mark.parametrize("leaf", sorted(LEAVES))
+def test_leaves_import_only_leaves(leaf):
+    """What anyone may import imports nothing above it: errors reads the message catalogue, which imports nothing."""
+    assert GRAPH[leaf] <= LEAVES, f"{leaf} is a leaf but imports {sorted(GRAPH[leaf] - LEAVES)}"
+    if leaf == "pkilesson._catalog":
+        assert not GRAPH[leaf], f"{leaf} must import nothing of pkilesson (errors imports it)"
 
 
 def test_no_import_circle():

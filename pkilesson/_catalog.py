@@ -1,0 +1,65 @@
+"""The message catalogue: every text a learner reads goes through :func:`_` (or :func:`ngettext`).
+
+A leaf: it imports nothing of pkilesson, so any module may use it, :mod:`pkilesson.errors` included.
+English is the source language (the messages as the code writes them); French comes from
+``locale/fr/LC_MESSAGES/pkilesson.mo``, compiled from ``pkilesson.po`` beside it with
+``python -m pkilesson.i18n compile``. The language is the process's: :func:`use` sets it
+(no checks: :func:`pkilesson.set_language` is the checked way), :func:`current` reads it.
+
+Write ``_("... {name} ...").format(name=...)``, never an f-string: the extractor
+(``python -m pkilesson.i18n extract``) reads the literal the call holds.
+"""
+
+from __future__ import annotations
+
+import gettext
+from pathlib import Path
+
+__all__ = ["_", "ngettext", "current", "use", "available", "LOCALE_DIR", "DOMAIN"]
+
+#: Where the catalogues are: ``LOCALE_DIR/<code>/LC_MESSAGES/DOMAIN.mo``.
+LOCALE_DIR = Path(__file__).resolve().with_name("locale")
+DOMAIN = "pkilesson"
+
+_language = "en"
+_loaded: dict[str, gettext.NullTranslations] = {}
+
+
+def _translations(code: str) -> gettext.NullTranslations:
+    """The catalogue of ``code``, read once; English (the messages themselves) when there is none."""
+    found = _loaded.get(code)
+    if found is None:
+        found = gettext.NullTranslations()
+        if code != "en":
+            try:
+                found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code])
+            except OSError:  # no catalogue: the English messages, never an error in the middle of a message
+                pass
+        _loaded[code] = found
+    return found
+
+
+def available(code: str) -> bool:
+    """True for English, and for a language whose compiled catalogue is installed."""
+    return code == "en" or type(_translations(code)) is not gettext.NullTranslations
+
+
+def current() -> str:
+    """The language messages are given in now: ``"en"`` or ``"fr"``."""
+    return _language
+
+
+def use(code: str) -> None:
+    """Give the messages in ``code`` from now on (no checks: see :func:`pkilesson.i18n.set_language`)."""
+    global _language
+    _language = code
+
+
+def _(message: str) -> str:
+    """``message`` in the current language (itself when the catalogue has no translation for it)."""
+    return _translations(_language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """``singular`` or ``plural`` for the count ``n``, in the current language (French: 0 and 1 take the singular)."""
+    return _translations(_language).ngettext(singular, plural, n)
