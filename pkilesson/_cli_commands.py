@@ -14,6 +14,7 @@ import stat
 import sys
 from pathlib import Path
 
+from ._catalog import _, ngettext
 from .pki._time import parse_instant
 from .pki.certificates import load_certificate, load_certificates
 from .errors import PkiLessonError
@@ -30,15 +31,15 @@ def _lab(args: argparse.Namespace) -> int:
 
     if args.list:
         if args.defect or args.output or args.json:
-            build_parser().error("--list takes no defect, -o or --json")
+            build_parser().error(_("--list takes no defect, -o or --json"))
         for name, defect in DEFECTS.items():
             print(f"{name}  {defect.title}")
         return 0
     if not args.defect:
-        build_parser().error("name a defect (pkilesson lab --list shows them)")
+        build_parser().error(_("name a defect (pkilesson lab --list shows them)"))
     if args.defect not in DEFECTS:
-        raise PkiLessonError(f"There is no defect {args.defect!r} in the lab.",
-                             "run 'pkilesson lab --list' and pick one of the names it shows.")
+        raise PkiLessonError(_("There is no defect {name!r} in the lab.").format(name=args.defect),
+                             _("run 'pkilesson lab --list' and pick one of the names it shows."))
     broken = make_defect(args.defect)
     files = {}
     if args.output is not None:
@@ -52,7 +53,7 @@ def _lab(args: argparse.Namespace) -> int:
         return 0
     print(matrix)
     if files:
-        print(f"\nThe files, in {args.output}/ (each command above runs there):")
+        print("\n" + _("The files, in {folder}/ (each command above runs there):").format(folder=args.output))
         for name in files:
             print(f"  {name}  {LAB_FILES[name]}")
     return 0
@@ -77,8 +78,8 @@ def _pack(args: argparse.Namespace) -> int:
     packed = write_pack(args.directory, args.output, notebooks=False if args.no_notebooks else args.notebooks,
                         overwrite=args.overwrite)
     if packed.warning:
-        print(f"pkilesson: warning: {packed.warning}", file=sys.stderr)
-    print(f"wrote {args.output} (mode 0600): {packed}")
+        print("pkilesson: " + _("warning: {message}").format(message=packed.warning), file=sys.stderr)
+    print(_("wrote {file} (mode 0600): {contents}").format(file=args.output, contents=packed))
     return 0
 
 
@@ -111,22 +112,22 @@ def _workflow(args: argparse.Namespace) -> int:
     result = run_workflow(args.directory, settings, overwrite=args.overwrite)
     keys = describe_key_type(settings.key_type)
     if settings.ca_key != settings.key_type:
-        keys = f"{keys} keys; the CA's key: {describe_key_type(settings.ca_key)}"
+        keys = _("{keys} keys; the CA's key: {ca_key}").format(keys=keys, ca_key=describe_key_type(settings.ca_key))
     else:
-        keys += " keys"
-    print(f"Workspace {result.workspace.path}  ({keys})")
+        keys = _("{keys} keys").format(keys=keys)
+    print(_("Workspace {folder}  ({keys})").format(folder=result.workspace.path, keys=keys))
     for step in result.steps:
-        print(f"\nStep {step.number}: {step.title}")
+        print("\n" + _("Step {number}: {title}").format(number=step.number, title=step.title))
         for name in step.files:
             path = result.workspace.path / name
             mode = stat.S_IMODE(path.stat().st_mode)
-            print(f"  wrote {name}  (mode {mode:04o})")
-        _print_commands("source recipe (as the source runs it):", step.source)
-        _print_commands("same result with openssl (paste into a shell, in the workspace folder):", step.ours)
+            print("  " + _("wrote {file}  (mode {mode:04o})").format(file=name, mode=mode))
+        _print_commands(_("source recipe (as the source runs it):"), step.source)
+        _print_commands(_("same result with openssl (paste into a shell, in the workspace folder):"), step.ours)
         if step.number == 4:
             print(f"  server-cert.pem: {result.server_verdict}")
             print(f"  client-cert.pem: {result.client_verdict}")
-    print("\nBoth certificates verify against ca-cert.pem." if result.ok else "\nVerification FAILED.")
+    print("\n" + (_("Both certificates verify against ca-cert.pem.") if result.ok else _("Verification FAILED.")))
     return 0 if result.ok else 1
 
 
@@ -162,10 +163,10 @@ def _verify(args: argparse.Namespace) -> int:
     else:
         _print_verdict(args.certificate, report, args.explain)
         if revocation is not None:
-            print(f"  revocation (pyca/cryptography's verifier checks none; pkilesson's check of {args.crl}): "
-                  f"{revocation}")
+            print("  " + _("revocation (pyca/cryptography's verifier checks none; pkilesson's check of {crl}): "
+                           "{result}").format(crl=args.crl, result=revocation))
             if revocation.fix:
-                print(f"  Fix: {revocation.fix}")
+                print("  " + _("Fix: {fix}").format(fix=revocation.fix))
     ok = report.valid and (revocation is None or revocation.revoked is False)
     return 0 if ok else 1
 
@@ -178,21 +179,24 @@ def _print_verdict(path: Path, report, every_check: bool) -> None:
     if verdict.valid:
         print(f"{path}: {verdict}")
     else:
-        what = f"server {verdict.peer_name}" if verdict.purpose == "server" else "client"
-        print(f"{path}: invalid for {what}")
-        print(f"  {verifier_version()} says: {verdict.reason}")
+        what = _("invalid for server {name}").format(name=verdict.peer_name) if verdict.purpose == "server" \
+            else _("invalid for client")
+        print(f"{path}: {what}")
+        # Translators: {reason} is the verifier's own words, quoted as it gives them (in English).
+        print("  " + _("{verifier} says: {reason}").format(verifier=verifier_version(), reason=verdict.reason))
     if every_check:
         print(report)
         return
     failures = report.failures
     if failures:
         first = failures[0]
-        print(f"  pkilesson's explanation: the check it refused on is {first.name} ({first.field}: {first.detail}). "
-              f"Fix: {report.fix}")
+        print("  " + _("pkilesson's explanation: the check it refused on is {check} ({field}: {detail}). "
+                       "Fix: {fix}").format(check=first.name, field=first.field, detail=first.detail, fix=report.fix))
         for other in failures[1:]:
-            print(f"  pkilesson's explanation: {other.name} fails too ({other.field}: {other.detail}). Fix: {other.fix}")
+            print("  " + _("pkilesson's explanation: {check} fails too ({field}: {detail}). Fix: {fix}").format(
+                check=other.name, field=other.field, detail=other.detail, fix=other.fix))
     for warning in report.warnings:
-        print(f"  warning (pkilesson): {warning}")
+        print("  " + _("warning (pkilesson): {warning}").format(warning=warning))
 
 
 def _mtls(args: argparse.Namespace) -> int:
@@ -202,9 +206,9 @@ def _mtls(args: argparse.Namespace) -> int:
     from .pki.artifacts import load_artifacts
 
     if args.client_key and not args.client_cert:
-        raise PkiLessonError("--client-key was given without --client-cert.", "give both, or neither.")
+        raise PkiLessonError(_("--client-key was given without --client-cert."), _("give both, or neither."))
     if args.client_cert and not args.client_key:
-        raise PkiLessonError("--client-cert was given without --client-key.", "give the client's key too.")
+        raise PkiLessonError(_("--client-cert was given without --client-key."), _("give the client's key too."))
     if args.client_program != "python":
         return _mtls_program(args)
     artifacts = load_artifacts(args.directory)
@@ -223,11 +227,13 @@ def _mtls(args: argparse.Namespace) -> int:
 
         print(json.dumps(report.to_dict(), indent=2))
     elif report.ok:
-        print(f"handshake accepted by both sides: {report.client.version}, {report.client.cipher}")
-        print(f"  the server saw the client {report.server.peer_subject}")
-        print(f"  the client saw the server {report.client.peer_subject} (checked for {args.host})")
+        print(_("handshake accepted by both sides: {version}, {cipher}").format(version=report.client.version,
+                                                                                 cipher=report.client.cipher))
+        print("  " + _("the server saw the client {subject}").format(subject=report.server.peer_subject))
+        print("  " + _("the client saw the server {subject} (checked for {host})").format(
+            subject=report.client.peer_subject, host=args.host))
     else:
-        print(f"handshake refused: {report.reason()}")
+        print(_("handshake refused: {reason}").format(reason=report.reason()))
     return 0 if report.ok else 1
 
 
@@ -239,10 +245,11 @@ def _mtls_program(args: argparse.Namespace) -> int:
     from .pki.artifacts import load_artifacts
 
     if args.crl or args.json:
-        raise PkiLessonError(f"--crl and --json are for the Python client, not --client {args.client_program}.",
-                             "leave them out, or use --client python.")
+        raise PkiLessonError(_("--crl and --json are for the Python client, not --client {client}.").format(
+            client=args.client_program), _("leave them out, or use --client python."))
     if args.host != "localhost":
-        raise PkiLessonError(f"--client {args.client_program} connects to localhost only.", "leave --host out.")
+        raise PkiLessonError(_("--client {client} connects to localhost only.").format(client=args.client_program),
+                             _("leave --host out."))
     if args.client_program == "chromium":
         if args.no_client_cert:
             client = party_of(load_artifacts(args.directory), "client", with_certificate=False)
@@ -258,7 +265,7 @@ def _mtls_program(args: argparse.Namespace) -> int:
             else "client-key.pem"
         report = browser.curl_mtls(args.directory, cert=cert, key=key)
     if isinstance(report, browser.NotRun):
-        raise PkiLessonError(str(report), "install it, or use --client python.")
+        raise PkiLessonError(str(report), _("install it, or use --client python."))
     print(report)
     return 0 if report.accepted else 1
 
@@ -276,8 +283,9 @@ def _revoke(args: argparse.Namespace) -> int:
 
     crl = revoke(args.directory, args.certificate, reason=args.reason, days=args.days)
     number = crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
-    print(f"revoked {args.certificate}: {args.directory / CRL_FILE} now lists {len(list(crl))} certificate(s), "
-          f"CRL number {number}, next update {crl.next_update_utc:%Y-%m-%d %H:%M}Z")
+    print(_("revoked {certificate}: {crl} now lists {count} certificate(s), CRL number {number}, next update "
+            "{next_update}Z").format(certificate=args.certificate, crl=args.directory / CRL_FILE, count=len(list(crl)),
+                                     number=number, next_update=f"{crl.next_update_utc:%Y-%m-%d %H:%M}"))
     return 0
 
 
@@ -295,10 +303,12 @@ def _inspect(args: argparse.Namespace) -> int:
         return 0
     for number, item in enumerate(items, 1):
         if len(items) > 1:
-            print(f"{'' if number == 1 else chr(10)}== {args.file}: block {number} of {len(items)} (a bundle) ==")
+            print(("" if number == 1 else "\n") + _("== {file}: block {number} of {count} (a bundle) ==").format(
+                file=args.file, number=number, count=len(items)))
         print(_cli_terms(str(item)))
         if args.asn1:
-            print(f"DER tree ({len(item.asn1.data)} bytes):")
+            size = len(item.asn1.data)
+            print(ngettext("DER tree ({count} byte):", "DER tree ({count} bytes):", size).format(count=size))
             print(item.asn1)
     return 0
 
@@ -308,7 +318,7 @@ def _diagram(args: argparse.Namespace) -> int:
 
     for option, kind in (("step", "workspace"), ("role", "chain"), ("host", "mtls")):
         if getattr(args, option) is not None and args.kind != kind:
-            build_parser().error(f"--{option} is for --kind {kind}")
+            build_parser().error(_("--{option} is for --kind {kind}").format(option=option, kind=kind))
     now = parse_instant(args.at) if args.at else None
     if args.kind == "workspace":
         diagram = workspace_diagram(args.directory, step=args.step, now=now)
@@ -321,7 +331,7 @@ def _diagram(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     write_file(args.output, text.encode("utf-8"), overwrite=args.overwrite)
-    print(f"wrote {args.output}: {diagram.title}")
+    print(_("wrote {file}: {title}").format(file=args.output, title=diagram.title))
     return 0
 
 

@@ -13,6 +13,11 @@
 The options are in :mod:`pkilesson._cli_parser`, the commands in
 :mod:`pkilesson._cli_commands`.
 
+Every command takes ``--lang en|fr`` (before or after its name); without it the
+language is the locale's (LC_ALL, LC_MESSAGES, LANG: ``fr_FR.UTF-8`` gives French),
+English otherwise. ``--json`` output is the same in every language; the tools' own
+words (OpenSSL's, Python's, pyca/cryptography's) stay as the tools print them.
+
 Exit codes: 0 success, 1 a certificate did not verify (doctor: a lesson
 skips something here), 2 bad input (one
 line on standard error says what is wrong and how to fix it).
@@ -25,10 +30,14 @@ line, ``pkilesson: warning: ...``.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Optional, Sequence
 
+from . import _catalog
+from ._catalog import _
 from .errors import PkiLessonError
+from .i18n import LANGUAGES, language_from_environment
 from ._cli_commands import (_cli_terms, _diagram, _doctor, _inspect, _lab, _mtls, _pack, _revoke, _serve, _unpack,
                             _verify, _workflow)
 from ._cli_parser import build_parser
@@ -42,7 +51,7 @@ def _cli_words(text: str) -> str:
 
 def _error(text: str) -> None:
     try:
-        print(f"pkilesson: error: {_cli_words(text)}", file=sys.stderr)
+        print("pkilesson: " + _("error: {message}").format(message=_cli_words(text)), file=sys.stderr)
     except (OSError, ValueError):  # standard error closed too: nothing more to say
         pass
 
@@ -50,15 +59,13 @@ def _error(text: str) -> None:
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """A library warning as one line, without the source line Python shows by default."""
     try:
-        print(f"pkilesson: warning: {_cli_words(str(message))}", file=sys.stderr)
+        print("pkilesson: " + _("warning: {message}").format(message=_cli_words(str(message))), file=sys.stderr)
     except (OSError, ValueError):
         pass
 
 
 def _quiet_broken_pipe() -> int:
     """The reader (e.g. head) stopped early: not an error of ours; drop what is left of the output."""
-    import os
-
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -68,7 +75,34 @@ def _quiet_broken_pipe() -> int:
     return 0
 
 
+def _language_option(argv: Sequence[str]) -> Optional[str]:
+    """The value of the last ``--lang en|fr`` in ``argv`` (before ``--``), read before the parser is made,
+    so that its help and its errors are in that language too; None when there is none (or a wrong one,
+    which the parser then refuses)."""
+    found = None
+    for number, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[number + 1] if arg == "--lang" and number + 1 < len(argv) else \
+            arg.partition("=")[2] if arg.startswith("--lang=") else None
+        if value is not None:
+            found = value if value in LANGUAGES else None
+    return found
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run one command; its messages are in the language of ``--lang``, else of the locale; the language the
+    library had before is back when it returns (``main`` may be called from Python)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    before = _catalog.current()
+    _catalog.use(_language_option(argv) or language_from_environment(os.environ))
+    try:
+        return _main(argv)
+    finally:
+        _catalog.use(before)
+
+
+def _main(argv: list[str]) -> int:
     import warnings
 
     for stream in (sys.stdout, sys.stderr):  # a terminal in another encoding: escape, never fail
@@ -79,6 +113,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         args = build_parser().parse_args(argv)
+        if getattr(args, "lang", None):
+            _catalog.use(args.lang)
         try:
             commands = {"workflow": _workflow, "verify": _verify, "inspect": _inspect, "diagram": _diagram,
                         "mtls": _mtls, "revoke": _revoke, "lab": _lab, "serve": _serve, "doctor": _doctor,
@@ -97,7 +133,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from .pki.pem import os_problem
 
             problem, fix = os_problem(exc, exc.filename or "a file", "use")
-            _error(f"{problem} Fix: {fix}")
+            _error(_("{problem} Fix: {fix}").format(problem=problem, fix=fix))
             return 2
 
 

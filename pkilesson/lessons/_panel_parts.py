@@ -9,6 +9,7 @@ import html
 
 import ipywidgets as w
 
+from .._catalog import _
 from ..decoding.decode import Decoded
 from ..errors import PkiLessonError
 
@@ -20,7 +21,7 @@ def _error_html(exc: PkiLessonError) -> str:
     return (
         '<div class="pkilesson-error" style="color: var(--jp-error-color1, #c62828); font-weight: bold">'
         f"✗ {html.escape(exc.problem)}</div>"
-        f'<div class="pkilesson-fix">Fix: {html.escape(exc.fix)}</div>'
+        '<div class="pkilesson-fix">' + html.escape(_("Fix: {fix}")).format(fix=html.escape(exc.fix)) + "</div>"
     )
 
 

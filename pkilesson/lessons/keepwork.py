@@ -30,6 +30,7 @@ import re
 from pathlib import Path
 from typing import Optional, Union
 
+from .._catalog import _
 from ..errors import PkiLessonError
 
 __all__ = ["KeepWork", "keep_work"]
@@ -39,7 +40,7 @@ _GOOD = "var(--jp-success-color1, #2e7d32)"
 
 
 def _error_html(exc: PkiLessonError) -> str:
-    fix = f"<div>Fix: {html.escape(exc.fix)}</div>" if exc.fix else ""
+    fix = "<div>" + html.escape(_("Fix: {fix}")).format(fix=html.escape(exc.fix)) + "</div>" if exc.fix else ""
     return f"<div style='color: {_ERROR}; font-weight: bold'>{html.escape(exc.problem)}</div>{fix}"
 
 

@@ -17,6 +17,7 @@ from typing import Iterable, Optional, Sequence
 from cryptography import x509
 from cryptography.x509 import verification as pyca
 
+from .._catalog import _
 from ..pki._time import resolve_now
 from ..pki.certificates import as_certificate, load_certificates
 from ..errors import PkiLessonError, argument_error, check_bool
@@ -70,10 +71,14 @@ class Verdict:
         return self.valid
 
     def __str__(self) -> str:
-        what = f"server {self.peer_name}" if self.purpose == "server" else "client"
+        server = self.purpose == "server"
         if self.valid:
-            return f"valid for {what} (chain of {len(self.chain)})"
-        return f"invalid for {what}: {self.reason}"
+            length = len(self.chain)
+            return (_("valid for server {name} (chain of {length})").format(name=self.peer_name, length=length)
+                    if server else _("valid for client (chain of {length})").format(length=length))
+        # Translators: {reason} is pyca/cryptography's own message, in English: show it as a quote.
+        return (_("invalid for server {name}: {reason}").format(name=self.peer_name, reason=self.reason) if server
+                else _("invalid for client: {reason}").format(reason=self.reason))
 
 
 _PROCESSING = re.compile(r" \(encountered processing <Certificate\(subject=<Name\((.*?)\)>, \.\.\.\)>\)$", re.S)
