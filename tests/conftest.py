@@ -15,11 +15,19 @@ import shutil
 import pytest
 
 from pkilesson import Settings, make_artifacts
+from pkilesson.i18n import language_from_environment
 
 #: The fixed "now" of the tests: every time-dependent call gets it.
 NOW = dt.datetime(2026, 11, 26, 12, 0, 0, tzinfo=dt.timezone.utc)
 
 REQUIRE_TOOLS = os.environ.get("PKILESSON_REQUIRE_TOOLS") == "1"
+
+# The command line speaks the locale's language (LC_ALL > LC_MESSAGES > LANG, pkilesson.i18n): the tests expect
+# English unless they ask for French, so a French developer's locale gets LC_MESSAGES=C here (LC_ALL, which would
+# outrank it, dropped). The library itself never reads the locale.
+if language_from_environment(os.environ) != "en":
+    os.environ.pop("LC_ALL", None)
+    os.environ["LC_MESSAGES"] = "C"
 
 
 def require_tool(name: str, why: str, package: str = "", find=shutil.which) -> str:
@@ -32,6 +40,18 @@ def require_tool(name: str, why: str, package: str = "", find=shutil.which) -> s
             pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but {message}")
         pytest.skip(message)
     return path
+
+
+def require_module(name: str, why: str, package: str = "") -> None:
+    """Skip (fail under CI) with ``why`` unless the Python module ``name`` can be imported; ``package``: what
+    pip installs (requirements-test.txt pins it)."""
+    import importlib.util
+
+    if importlib.util.find_spec(name) is None:
+        message = f"the Python module '{name}' is not installed ({why}); pip install {package or name}"
+        if REQUIRE_TOOLS:
+            pytest.fail(f"PKILESSON_REQUIRE_TOOLS=1 but {message}")
+        pytest.skip(message)
 
 
 @pytest.fixture
