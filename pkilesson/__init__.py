@@ -46,17 +46,21 @@ from .verify.verification import Verdict, verify_certificate
 from .pki.artifacts import Artifacts, Settings, load_artifacts, make_artifacts
 from .verify.workflow import WorkflowResult, ensure_workflow, run_workflow
 from .pki.workspace import FILE_NAMES, Workspace
-from .i18n import language, set_language
 
 from ._version import __version__
 
 
 def __getattr__(name: str):
-    """``from pkilesson import lesson``, as the notebooks write it: the lesson helpers, loaded on first use."""
+    """``from pkilesson import lesson``, as the notebooks write it: the lesson helpers, loaded on first use;
+    ``pkilesson.set_language`` and ``pkilesson.language`` (:mod:`pkilesson.i18n`)."""
     if name == "lesson":
         from .lessons import lesson
 
         return lesson
+    if name in ("set_language", "language"):  # not imported above, so python -m pkilesson.i18n runs it afresh
+        from . import i18n
+
+        return getattr(i18n, name)
     raise AttributeError(f"module 'pkilesson' has no attribute {name!r}")
 
 __all__ = [

@@ -128,6 +128,7 @@ def test_the_check_command_passes_and_its_rules_bite(tools, tmp_path):
                           timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "the catalogues are in step" in done.stdout
+    assert done.stderr == "", "python -m pkilesson.i18n runs without runpy's warning (pkilesson does not import it)"
     broken = tmp_path / "pkilesson.po"
     text = tools.PO.read_text(encoding="utf-8")
     text = text.replace('msgstr "Correction : {fix}"', 'msgstr "Correction : {correctif}"')
