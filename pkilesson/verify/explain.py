@@ -28,6 +28,7 @@ from typing import Iterable, Optional, Sequence
 
 from cryptography import x509
 
+from .._catalog import _
 from ..decoding import _facts as facts
 from ..pki._time import resolve_now
 from ._checks import Check, _chain_checks, _leaf_checks, _parse_checks, _profile_warnings, _signed
@@ -181,17 +182,20 @@ class Explanation:
         }
 
     def __str__(self) -> str:
-        mark = {True: "ok  ", False: "FAIL", None: "--  "}
-        lines = [f"{verifier_version()} says: {self.verdict}", "pkilesson's explanation, check by check:"]
+        # Translators: the mark before each check; the three are padded to one width, so the checks line up.
+        mark = {True: _("ok  "), False: _("FAIL"), None: _("--  ")}
+        lines = [_("{verifier} says: {verdict}").format(verifier=verifier_version(), verdict=self.verdict),
+                 _("pkilesson's explanation, check by check:")]
         for c in self.checks:
             where = f"[{c.link}] " if c.link is not None else ""
             lines.append(f"  {mark[c.passed]} {where}{c.name}: {c.field}: {c.detail}")
         if self.first_failure:
-            lines.append(f"the check it refused on: {self.first_failure.name}. Fix: {self.fix}")
+            lines.append(_("the check it refused on: {check}. Fix: {fix}").format(check=self.first_failure.name,
+                                                                                   fix=self.fix))
             others = [c.name for c in self.failures[1:]]
             if others:
-                lines.append(f"also failed: {', '.join(others)}")
-        lines += [f"warning: {w}" for w in self.warnings]
+                lines.append(_("also failed: {checks}").format(checks=", ".join(others)))
+        lines += [_("warning: {message}").format(message=w) for w in self.warnings]
         return "\n".join(lines)
 
 
