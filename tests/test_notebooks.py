@@ -27,22 +27,40 @@ def test_committed_without_outputs_or_key_material(path):
     assert "PRIVATE KEY-----" not in text
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_runs_in_a_fresh_kernel_alone(path, tmp_path):
-    """Each notebook alone, in an empty folder: no hidden state from another notebook."""
-    shutil.copy(path, tmp_path / path.name)
-    notebook = nbformat.read(tmp_path / path.name, as_version=4)
+def run_alone(path: Path, folder: Path, extra_cells: tuple[str, ...] = ()) -> nbformat.NotebookNode:
+    """Run a copy of notebook ``path`` top to bottom in a fresh kernel whose working directory is ``folder``
+    (made if needed, meant to be empty), with ``extra_cells`` (code) appended; the executed copy.
+
+    The French edition's test (test_french_notebooks.py) runs its notebooks the same way."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, folder / path.name)
+    notebook = nbformat.read(folder / path.name, as_version=4)
+    notebook.cells.extend(nbformat.v4.new_code_cell(source) for source in extra_cells)
     client = nbclient.NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
     )
     client.execute()
-    errors = [
+    return notebook
+
+
+def errors_of(notebook: nbformat.NotebookNode) -> list:
+    """The error outputs of an executed notebook, but those of cells tagged ``raises-exception``."""
+    return [
         output
         for cell in notebook.cells
         if cell.cell_type == "code" and "raises-exception" not in cell.metadata.get("tags", [])
         for output in cell.outputs
         if output.output_type == "error"
     ]
-    assert errors == []
-    text = json.dumps([cell.get("outputs", []) for cell in notebook.cells])
-    assert "PRIVATE KEY-----" not in text, "a notebook must never print a private key"
+
+
+def printed_private_key(notebook: nbformat.NotebookNode) -> bool:
+    return "PRIVATE KEY-----" in json.dumps([cell.get("outputs", []) for cell in notebook.cells])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_runs_in_a_fresh_kernel_alone(path, tmp_path):
+    """Each notebook alone, in an empty folder: no hidden state from another notebook."""
+    notebook = run_alone(path, tmp_path)
+    assert errors_of(notebook) == []
+    assert not printed_private_key(notebook), "a notebook must never print a private key"

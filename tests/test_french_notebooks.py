@@ -1,0 +1,407 @@
+"""The French edition of the lessons (#15): kept in step with the English one, in the glossary's words.
+
+- Parity: each notebook of notebooks/fr/ is its English twin's code, cell for cell, after one first cell that sets
+  the language. Only what the reader reads may differ: comments and the text of strings printed for the reader
+  (see :func:`code_tokens` for what counts as such, and why).
+- Each French notebook runs top to bottom in a fresh kernel, as the English ones do (tests/test_notebooks.py),
+  and is still in French at its end.
+- The glossary, docs/glossaire.md, parses; each entry has its English term, and together they cover every entry
+  of docs/glossary.md; no variant it forbids ("À éviter") is in the French notebooks' prose.
+- No English paragraph is left in the French notebooks' Markdown (see :func:`english_words`).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import re
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from pkilesson.lessons.glossary import anchor
+from test_notebooks import errors_of, printed_private_key, run_alone
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGLISH = ROOT / "notebooks"
+FRENCH = ENGLISH / "fr"
+GLOSSAIRE = ROOT / "docs" / "glossaire.md"
+GLOSSARY = ROOT / "docs" / "glossary.md"
+
+#: Each French notebook -> its English twin in notebooks/. A new French lesson is added here.
+TWINS = {
+    "00-apercu.ipynb": "00-overview.ipynb",
+}
+
+#: The first cell of every French notebook, exactly.
+LANGUAGE_CELL = 'import pkilesson\npkilesson.set_language("fr")'
+
+NOTEBOOKS = sorted(FRENCH.glob("*.ipynb"))
+
+
+def _cells(path: Path, kind: str) -> list[dict]:
+    return [cell for cell in json.loads(path.read_text(encoding="utf-8"))["cells"] if cell["cell_type"] == kind]
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+# -- parity: the same code, cell for cell ------------------------------------------------------------------------
+
+
+def _reader_strings(tree: ast.AST) -> list[ast.expr]:
+    """The string literals (plain or f-strings) passed straight to ``print`` as positional arguments."""
+    return [
+        argument
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
+        for argument in node.args
+        if isinstance(argument, ast.JoinedStr) or (isinstance(argument, ast.Constant) and isinstance(argument.value, str))
+    ]
+
+
+def code_tokens(source: str) -> list[tuple]:
+    """The tokens of a code cell that must be the same in both editions.
+
+    Comments are left out (they are for the reader), and so are line breaks that end no statement.
+    A string literal given straight to ``print()`` as a positional argument is text for the reader: it becomes
+    one placeholder holding only its code, the expressions of an f-string's replacement fields with their
+    conversions and format specs (``f"# Step {step.number}"`` and ``f"# Étape {step.number}"`` match, and so
+    would not ``{step.title}`` and ``{step.number}``). Every other string is code and must be equal: file names
+    (``"lab"``), host names, commands given to ``run_openssl`` or to the CLI, keyword arguments such as
+    ``sep="\\n"``, names in certificates, strings looked up in output (``"Certificate" in m``). Telling the
+    reader's text by its place rather than by its look keeps a command or a file name from passing as prose.
+    The placeholder is built from the syntax tree, so Python 3.11 (an f-string is one STRING token) and 3.12+
+    (FSTRING_START ... FSTRING_END tokens) compare the same way.
+    """
+    tree = ast.parse(source)
+    lines = source.splitlines()
+
+    def position(line: int, byte: int) -> tuple[int, int]:  # ast counts UTF-8 bytes, tokenize characters
+        return line, len(lines[line - 1].encode("utf-8")[:byte].decode("utf-8"))
+
+    spans = []
+    for node in _reader_strings(tree):
+        fields = [ast.dump(value) for value in getattr(node, "values", []) if isinstance(value, ast.FormattedValue)]
+        spans.append((position(node.lineno, node.col_offset), position(node.end_lineno, node.end_col_offset),
+                      tuple(fields)))
+    tokens: list[tuple] = []
+    emitted = set()
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type in (tokenize.COMMENT, tokenize.NL):
+            continue
+        span = next((s for s in spans if s[0] <= token.start < s[1]), None)
+        if span is None:
+            tokens.append((tokenize.tok_name[token.type], token.string))
+        elif span[0] not in emitted:
+            emitted.add(span[0])
+            tokens.append(("READER-TEXT", span[2]))
+    return tokens
+
+
+def test_the_code_comparison_sets_aside_only_the_readers_text():
+    """The rule of code_tokens, on made-up cells: what may differ, and what may not."""
+    english = 'for s in steps:\n    print(f"# Step {s.number}, the source: {s.title}", sep="\\n")  # each step\n'
+    french = 'for s in steps:\n    # chaque étape\n    print(f"# Étape {s.number}, le document source : {s.title}", sep="\\n")\n'
+    assert code_tokens(english) == code_tokens(french)
+    assert code_tokens('print(f"{a}: {b}")') != code_tokens('print(f"{b}: {a}")')
+    assert code_tokens('print(f"{n:x}")') != code_tokens('print(f"{n:d}")')
+    assert code_tokens('print("signed by", x)') == code_tokens('print("signé par", x)')
+    assert code_tokens('print("é", f(x), "à")') == code_tokens('print("e", f(x), "a")')
+    assert code_tokens('print("é", f(x), "à")') != code_tokens('print("é", g(x), "à")')
+    assert code_tokens('lab = Path("lab")') != code_tokens('lab = Path("labo")')
+    assert code_tokens('run_openssl("openssl verify a.pem")') != code_tokens('run_openssl("openssl verify b.pem")')
+    assert code_tokens('print(*lines, sep="\\n")') != code_tokens('print(*lines, sep=" ")')
+    assert code_tokens('print([m for m in x if "Certificate" in m])') != code_tokens(
+        'print([m for m in x if "Certificat" in m])'
+    )
+
+
+def test_every_french_notebook_has_its_english_twin():
+    assert [path.name for path in NOTEBOOKS] == sorted(TWINS), "a French notebook is missing from TWINS, or gone"
+    for english in TWINS.values():
+        assert (ENGLISH / english).is_file(), f"notebooks/{english}, the twin named in TWINS, does not exist"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_first_cell_sets_the_language(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    assert cells[0]["cell_type"] == "code" and _source(cells[0]) == LANGUAGE_CELL
+    assert [_source(c) for c in cells[1:] if c["cell_type"] == "code"].count(LANGUAGE_CELL) == 0
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_code_cells_are_the_english_ones(path):
+    french = _cells(path, "code")[1:]
+    english = _cells(ENGLISH / TWINS[path.name], "code")
+    assert len(french) == len(english), (
+        f"{path.name} has {len(french)} code cells after the first, {TWINS[path.name]} has {len(english)}"
+    )
+    for number, (fr, en) in enumerate(zip(french, english), start=1):
+        where = f"code cell {number} of {TWINS[path.name]} and its twin in {path.name}"
+        assert code_tokens(_source(fr)) == code_tokens(_source(en)), (
+            f"{where} differ in code:\n--- English\n{_source(en)}\n--- French\n{_source(fr)}"
+        )
+        assert fr["metadata"].get("tags", []) == en["metadata"].get("tags", []), f"{where} differ in tags"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs_or_key_material(path):
+    text = path.read_text(encoding="utf-8")
+    for cell in _cells(path, "code"):
+        assert cell["outputs"] == [] and cell["execution_count"] is None, cell["source"]
+    assert "PRIVATE KEY-----" not in text
+
+
+# -- runs in a fresh kernel ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_runs_in_a_fresh_kernel_alone(path, tmp_path):
+    """As the English notebooks run (test_notebooks.py): a copy alone in an empty folder, here named like
+    notebooks/fr/, which is the kernel's working directory (lab/ is made there). A last cell, added to the
+    copy, checks that the lesson is still in French at its end."""
+    notebook = run_alone(path, tmp_path / "notebooks" / "fr", extra_cells=(
+        'assert pkilesson.language() == "fr", pkilesson.language()',
+    ))
+    assert errors_of(notebook) == []
+    assert not printed_private_key(notebook), "a notebook must never print a private key"
+    assert (tmp_path / "notebooks" / "fr" / "lab" / "ca-cert.pem").is_file()
+
+
+# -- the glossary -------------------------------------------------------------------------------------------------
+
+_FIELD = re.compile(r"^- \*\*(?P<name>[^*]+?) :\*\* (?P<value>.*)$")
+_NOTHING_TO_AVOID = "rien de particulier"
+
+
+@dataclass(frozen=True)
+class Entry:
+    term: str  #: the French term: the entry's heading
+    english: str  #: the English term
+    links: tuple[str, ...]  #: anchors of docs/glossary.md the entry links to
+    definition: str
+    avoid: tuple[str, ...]  #: the forbidden variants, as written between « »
+    avoid_line: str
+    source: str  #: how the source document writes the term, if it does ("" if not said)
+
+
+def glossaire() -> list[Entry]:
+    """The entries of docs/glossaire.md, read by the format its introduction states."""
+    entries = []
+    for block in re.split(r"^## ", GLOSSAIRE.read_text(encoding="utf-8"), flags=re.M)[1:]:
+        heading, _, body = block.partition("\n")
+        fields: dict[str, str] = {}
+        for line in body.splitlines():
+            match = _FIELD.match(line)
+            if match:
+                assert match["name"] not in fields, f"{heading}: two lines '{match['name']}'"
+                fields[match["name"]] = match["value"].strip()
+            else:
+                assert not line.strip(), f"{heading}: a line outside the entry's fields: {line!r}"
+        for name in ("Anglais", "Définition", "À éviter"):
+            assert fields.get(name), f"glossaire.md, entry {heading!r}: no '- **{name} :**' line"
+        english = fields["Anglais"]
+        entries.append(Entry(
+            term=heading.strip(),
+            english=re.split(r" — \[", english)[0].strip(),
+            links=tuple(re.findall(r"\]\(glossary\.md#([^)]+)\)", english)),
+            definition=fields["Définition"],
+            avoid=tuple(re.findall(r"« ?([^»]+?) ?»", fields["À éviter"])),
+            avoid_line=fields["À éviter"],
+            source=fields.get("Document source", ""),
+        ))
+    return entries
+
+
+ENTRIES = glossaire()
+
+
+def _english_headings() -> list[str]:
+    return re.findall(r"^## (.+)$", GLOSSARY.read_text(encoding="utf-8"), flags=re.M)
+
+
+def test_glossaire_parses_and_every_entry_is_complete():
+    assert len(ENTRIES) >= len(_english_headings())
+    terms = [entry.term for entry in ENTRIES]
+    assert len(set(map(anchor, terms))) == len(terms), "two entries of glossaire.md have the same anchor"
+    for entry in ENTRIES:
+        assert entry.english and not re.search(r"[àâçéèêëîïôûùüÿœ]", entry.english), (entry.term, entry.english)
+        sentences = re.split(r"(?<=[.!?…])\s+(?=[A-ZÀ-Ý«`(])", entry.definition)
+        assert 1 <= len(sentences) <= 3, (entry.term, sentences)
+        assert entry.avoid or entry.avoid_line.startswith(_NOTHING_TO_AVOID), (
+            f"{entry.term}: 'À éviter' names no variant between « » and does not say '{_NOTHING_TO_AVOID}'"
+        )
+
+
+def test_the_glossaires_own_definitions_avoid_what_it_forbids():
+    """A variant written in « » in an 'À éviter' line is forbidden: a word named there by mistake (« clé ») would
+    show up here, in the definitions."""
+    assert forbidden_in(" ".join(prose(entry.definition) for entry in ENTRIES)) == []
+
+
+def test_glossaire_covers_every_entry_of_the_english_glossary_in_its_order():
+    english = [anchor(heading) for heading in _english_headings()]
+    linked = [link for entry in ENTRIES for link in entry.links]
+    assert set(linked) <= set(english), f"links to no entry of glossary.md: {sorted(set(linked) - set(english))}"
+    assert [a for a in english if a not in linked] == [], "entries of glossary.md with no French entry"
+    first_seen = list(dict.fromkeys(linked))
+    assert first_seen == english, "glossaire.md does not follow glossary.md's order"
+
+
+def test_glossaire_names_the_issues_terms():
+    """The terms #15 lists, each with the English term beside it."""
+    english = {entry.term: entry.english for entry in ENTRIES}
+    assert "CA" in english["autorité de certification (AC)"]
+    assert "CSR" in english["demande de signature de certificat (CSR)"]
+    assert english["clé privée"] == "private key"
+    assert english["certificat auto-signé"] == "self-signed certificate"
+    assert "chain" in english["chaîne de certification"]
+    assert "CRL" in english["liste de révocation de certificats (CRL)"]
+    assert english["authentification mutuelle"] == "mutual authentication"
+    assert english["empreinte"] == "fingerprint"
+    assert english["extension critique"] == "critical extension"
+
+
+def test_glossaire_says_what_becomes_of_the_source_documents_words():
+    """Where the source writes a term we do not keep, its entry says so, and forbids it in our prose."""
+    source = (ROOT / "docs" / "source-workflow-fr.md").read_text(encoding="utf-8")
+    by_term = {entry.term: entry for entry in ENTRIES}
+    for term, words in {
+        "demande de signature de certificat (CSR)": ["requête de signature"],
+        "autorité de certification (AC)": ["Autorité de Certification", "la CA"],
+        "processus (les quatre étapes)": ["workflow"],
+    }.items():
+        for word in words:
+            assert word.lower() in source.lower()
+            assert word in by_term[term].avoid and by_term[term].source, (term, word)
+    for term in ("clé privée", "certificat auto-signé", "authentification mutuelle"):
+        assert "nous gardons" in by_term[term].source
+
+
+# -- the words of the French prose --------------------------------------------------------------------------------
+
+
+def prose(markdown: str) -> str:
+    """The words of a Markdown text that are ours: without code (fenced blocks, `spans`), without quotations in
+    « » (the source document's words, the tools', an English label named), without link targets; one line."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    text = re.sub(r"`[^`\n]*`", " ", text)
+    text = re.sub(r"«[^»]*»", " ", text)
+    text = re.sub(r"\]\([^)\s]*\)", "]", text)
+    return " ".join(text.split())
+
+
+def _french_prose(path: Path) -> str:
+    """A French notebook's Markdown, its code cells' comments and the text of their printed strings."""
+    parts = [prose(_source(cell)) for cell in _cells(path, "markdown")]
+    for cell in _cells(path, "code"):
+        source = _source(cell)
+        parts += [t.string for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.COMMENT]
+        parts += [ast.get_source_segment(source, node) or "" for node in _reader_strings(ast.parse(source))]
+    return " ".join(" ".join(parts).split())
+
+
+def forbidden_in(text: str) -> list[str]:
+    """The glossary's forbidden variants found in ``text``: each as written, as a whole word (and, when it is
+    all lower-case, also with a capital first letter, as at the start of a sentence)."""
+    found = []
+    for entry in ENTRIES:
+        for variant in entry.avoid:
+            forms = {variant, variant[0].upper() + variant[1:]} if variant == variant.lower() else {variant}
+            for form in forms:
+                if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text):
+                    found.append(f"« {form} » (glossaire.md, entry « {entry.term} »)")
+    return found
+
+
+def test_the_forbidden_variants_are_found_where_they_are():
+    assert forbidden_in("Le client ouvre une poignée de main avec la CA.") == [
+        "« poignée de main » (glossaire.md, entry « négociation TLS »)",
+        "« la CA » (glossaire.md, entry « autorité de certification (AC) »)",
+    ]
+    assert forbidden_in("Poignée de main, puis encryption.") != []
+    assert forbidden_in(prose("Il cite « la CA signe » et lance `openssl x509 -req`.")) == []
+    assert forbidden_in("L'AC signe ; la CAF paie ; une CAisse.") == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_forbidden_variant_in_the_french_notebooks(path):
+    assert forbidden_in(_french_prose(path)) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_glossary_links_point_at_real_entries(path):
+    anchors = {anchor(entry.term) for entry in ENTRIES}
+    markdown = "\n".join(_source(cell) for cell in _cells(path, "markdown"))
+    links = re.findall(r"\]\(([^)\s]+)\)", markdown)
+    assert any("glossaire.md" in link for link in links)
+    for link in links:
+        target, _, fragment = link.partition("#")
+        assert (path.parent / unquote(target)).resolve().exists(), f"{path.name}: {link} leads nowhere"
+        assert "glossary.md" not in target, f"{path.name}: {link} goes to the English glossary"
+        if target.endswith("glossaire.md") and fragment:
+            assert unquote(fragment) in anchors, f"{path.name}: {link}: no such entry in glossaire.md"
+
+
+# -- no English left ----------------------------------------------------------------------------------------------
+
+#: Words frequent in any English sentence and that are not French words (so not "a", "an", "as", "on", "or",
+#: "but", "son"...). An English sentence of ten words has two to four of them; a French paragraph has none,
+#: or one in an English name or term.
+ENGLISH_WORDS = frozenset(
+    "the and which of is are was were be been with that this these those to for from by it its you your we our "
+    "they their what when where who how not has have will can could would should must does into only each "
+    "there than then same other if in at".split()
+)
+
+#: Words that nearly every French sentence has, and English ones do not ("on" and "s" are left out: English has
+#: them too, "CA's" gives an "s").
+FRENCH_WORDS = frozenset(
+    "le la les l de des du d un une et est à en que qui qu pour dans sur avec par ne n pas son sa ses ce cette "
+    "ces il elle ils au aux se ou où leur leurs nous vous sont".split()
+)
+
+
+def _words(paragraph: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+", prose(paragraph))
+
+
+def english_words(paragraph: str) -> list[str]:
+    return [word for word in _words(paragraph) if word.lower() in ENGLISH_WORDS]
+
+
+def is_english(paragraph: str) -> bool:
+    """A paragraph is left in English when, outside code and « » quotations, it has three of the English words
+    above, or when it has six words or more and not one of the French words above (a short English sentence
+    such as "A private CA signs both certificates" has few English function words, but no French one)."""
+    words = [word.lower() for word in _words(paragraph)]
+    return len(english_words(paragraph)) >= 3 or (len(words) >= 6 and not FRENCH_WORDS.intersection(words))
+
+
+def _paragraphs(path: Path) -> list[str]:
+    """The Markdown cells' paragraphs, each list item apart."""
+    return [
+        paragraph
+        for cell in _cells(path, "markdown")
+        for paragraph in re.split(r"\n\s*\n|\n(?=[-*] |\d+\. )", _source(cell))
+        if paragraph.strip()
+    ]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_english_paragraph_is_left(path):
+    assert [paragraph for paragraph in _paragraphs(path) if is_english(paragraph)] == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_the_english_check_finds_english(path):
+    """The check is not blind: it flags every paragraph of six words or more of the English twin."""
+    english = [p for p in _paragraphs(ENGLISH / TWINS[path.name]) if len(_words(p)) >= 6]
+    assert english and [p for p in english if not is_english(p)] == []
+
