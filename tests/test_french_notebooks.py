@@ -6,7 +6,7 @@
 - Each French notebook runs top to bottom in a fresh kernel, as the English ones do (tests/test_notebooks.py),
   and is still in French at its end.
 - The glossary, docs/glossaire.md, parses; each entry has its English term, and together they cover every entry
-  of docs/glossary.md; no variant it forbids ("À éviter") is in the French notebooks' prose.
+  of docs/glossary.md; no variant it forbids ("À éviter") is in the French notebooks' prose or in LISEZMOI.md.
 - No English paragraph is left in the French notebooks' Markdown (see :func:`english_words`).
 """
 
@@ -16,6 +16,7 @@ import ast
 import io
 import json
 import re
+import subprocess
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ ENGLISH = ROOT / "notebooks"
 FRENCH = ENGLISH / "fr"
 GLOSSAIRE = ROOT / "docs" / "glossaire.md"
 GLOSSARY = ROOT / "docs" / "glossary.md"
+LISEZMOI = ROOT / "LISEZMOI.md"
 
 #: Each French notebook -> its English twin in notebooks/. A new French lesson is added here.
 TWINS = {
@@ -335,6 +337,10 @@ def test_no_forbidden_variant_in_the_french_notebooks(path):
     assert forbidden_in(_french_prose(path)) == []
 
 
+def test_no_forbidden_variant_in_lisezmoi():
+    assert forbidden_in(prose(LISEZMOI.read_text(encoding="utf-8"))) == []
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_the_glossary_links_point_at_real_entries(path):
     anchors = {anchor(entry.term) for entry in ENTRIES}
@@ -405,3 +411,37 @@ def test_the_english_check_finds_english(path):
     english = [p for p in _paragraphs(ENGLISH / TWINS[path.name]) if len(_words(p)) >= 6]
     assert english and [p for p in english if not is_english(p)] == []
 
+
+# -- the way in: README, LISEZMOI, ./dev lessons --lang fr, Binder -----------------------------------------------
+
+BINDER = "https://mybinder.org/v2/gh/pkilesson/pkilesson/HEAD?urlpath=lab/tree/"
+
+
+def test_readme_and_lisezmoi_open_the_french_edition():
+    readme, lisezmoi = (ROOT / "README.md").read_text(encoding="utf-8"), LISEZMOI.read_text(encoding="utf-8")
+    start = "notebooks/fr/00-apercu.ipynb"
+    assert (ROOT / start).is_file()
+    assert BINDER + "notebooks/00-overview.ipynb" in readme  # the English badge, whose pattern the French link follows
+    for text in (readme, lisezmoi):
+        assert f"({BINDER}{start})" in text and "./dev lessons --lang fr" in text
+    assert "](LISEZMOI.md)" in readme
+    assert "./dev test" in lisezmoi and "docs/glossaire.md" in lisezmoi
+    assert not [p for p in re.split(r"\n\s*\n", lisezmoi) if is_english(p)], "LISEZMOI.md has an English paragraph"
+
+
+def test_dev_lessons_opens_each_edition_s_first_lesson():
+    """What ./dev lessons opens for each --lang exists (running it starts JupyterLab: not done here)."""
+    dev = (ROOT / "dev").read_text(encoding="utf-8")
+    starts = dict(re.findall(r"^\s*(en|fr)\) start=(\S+) ;;$", dev, flags=re.M))
+    assert starts == {"en": "notebooks/00-overview.ipynb", "fr": "notebooks/fr/00-apercu.ipynb"}
+    assert all((ROOT / path).is_file() for path in starts.values())
+
+
+@pytest.mark.parametrize("arguments, words", [
+    (["--lang", "de"], "dev: no lessons in language 'de': choose --lang en or --lang fr"),
+    (["--port", "9999", "--lang=xx"], "dev: no lessons in language 'xx': choose --lang en or --lang fr"),
+    (["--lang"], "dev: --lang needs a language: ./dev lessons --lang fr (or en)"),
+])
+def test_dev_lessons_refuses_another_language_before_installing_anything(arguments, words):
+    done = subprocess.run([str(ROOT / "dev"), "lessons", *arguments], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr.strip(), done.stdout) == (2, words, "")
