@@ -7,7 +7,9 @@ English is the source language (the messages as the code writes them); French co
 (no checks: :func:`pkilesson.set_language` is the checked way), :func:`current` reads it.
 
 Write ``_("... {name} ...").format(name=...)``, never an f-string: the extractor
-(``python -m pkilesson.i18n extract``) reads the literal the call holds.
+(``python -m pkilesson.i18n extract``) reads the literal the call holds. A text made once, when its
+module is imported (a table of meanings, a check's description), is marked with :func:`N_` where it
+is written and translated with :func:`tr` where it is shown, so it follows a later ``set_language``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
-__all__ = ["_", "ngettext", "current", "use", "available", "LOCALE_DIR", "DOMAIN"]
+__all__ = ["_", "N_", "tr", "ngettext", "current", "use", "available", "LOCALE_DIR", "DOMAIN"]
 
 #: Where the catalogues are: ``LOCALE_DIR/<code>/LC_MESSAGES/DOMAIN.mo``.
 LOCALE_DIR = Path(__file__).resolve().with_name("locale")
@@ -63,3 +65,13 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """``singular`` or ``plural`` for the count ``n``, in the current language (French: 0 and 1 take the singular)."""
     return _translations(_language).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """``message`` itself, marked for the catalogue: translate it later with :func:`tr`, where it is shown."""
+    return message
+
+
+def tr(text: str) -> str:
+    """``text``, a message marked with :func:`N_` (held in a variable), in the current language."""
+    return _translations(_language).gettext(text)

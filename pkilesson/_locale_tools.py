@@ -32,8 +32,9 @@ PACKAGE = Path(__file__).resolve().parent
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
 PO = LOCALE_DIR / "fr" / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO = PO.with_suffix(".mo")
-#: The functions whose literal arguments are messages: _(message) and ngettext(singular, plural, n).
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
+#: The functions whose literal arguments are messages: _(message), N_(message) (marked where it is
+#: written, translated where it is shown) and ngettext(singular, plural, n).
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 #: A comment just above a message that begins so is shown to the translator.
 COMMENT_TAG = "Translators:"
 

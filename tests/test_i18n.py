@@ -75,7 +75,7 @@ def test_every_message_is_a_literal_the_extractor_can_read():
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "ngettext"):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_", "ngettext"):
                 texts = node.args[:1] if node.func.id == "_" else node.args[:2]
                 if not texts or not all(isinstance(t, ast.Constant) and isinstance(t.value, str) for t in texts):
                     found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
