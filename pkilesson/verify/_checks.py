@@ -19,6 +19,7 @@ from cryptography.x509.oid import NameOID
 
 from ..decoding import _facts as facts
 from ..pki.names import format_general_name
+from ._text import N_, Text
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,9 @@ class Check:
 
     ``passed`` is None for a check that does not apply (e.g. no AKI to compare).
     ``link`` is the index of the certificate checked (0 = the leaf) for the
-    checks made between a certificate and its issuer.
+    checks made between a certificate and its issuer. ``field``, ``detail`` and
+    ``fix`` are English as data (:meth:`to_dict`, ``==``) and in the messages'
+    language when shown (a :class:`~pkilesson.verify._text.Text`).
     """
 
     name: str
@@ -67,8 +70,9 @@ def _parse_checks(chain) -> list:
     for index, certificate in enumerate(chain):
         problem = _unreadable(certificate)
         if problem:
-            out.append(Check("extensions", False, f"extensions of {facts.name(certificate.subject)}", problem,
-                             "issue the certificate again: one of its extensions is malformed or repeated", index))
+            out.append(Check("extensions", False, Text(N_("extensions of {name}"), name=facts.name(certificate.subject)),
+                             problem, Text(N_("issue the certificate again: one of its extensions is malformed or "
+                                              "repeated")), index))
     return out
 
 
@@ -82,10 +86,11 @@ def _chain_checks(chain, roots, now) -> list:
         if index == len(chain) - 1:
             if child not in roots:
                 checks.append(Check(
-                    "issuer_found", False, "issuer", f"no trusted root or given intermediate has the subject "
-                    f"{facts.name(child.issuer)}",
-                    "give the CA certificate that signed it as a trusted root (--ca), or the missing intermediate "
-                    "(--untrusted)", index))
+                    "issuer_found", False, "issuer",
+                    Text(N_("no trusted root or given intermediate has the subject {name}"),
+                         name=facts.name(child.issuer)),
+                    Text(N_("give the CA certificate that signed it as a trusted root (--ca), or the missing "
+                            "intermediate (--untrusted)")), index))
             checks.append(validity)
             break
         link = _link(child, chain[index + 1], index, chain)
@@ -94,15 +99,28 @@ def _chain_checks(chain, roots, now) -> list:
 
 
 def _validity(certificate, index, length, now) -> Check:
+    """As :func:`~pkilesson.decoding._facts.time_problem` says it (RFC 5280: bounds included), in words shown
+    in the messages' language."""
     who = facts.name(certificate.subject)
-    problem = facts.time_problem(certificate, now)
-    window = f"{certificate.not_valid_before_utc:%Y-%m-%d %H:%M:%S}Z to {certificate.not_valid_after_utc:%Y-%m-%d %H:%M:%S}Z"
-    detail = window + (f": {problem}" if problem else f", checked at {now:%Y-%m-%d %H:%M}Z")
-    if problem and "expired" in problem:
-        fix = f"issue {who} again (renew it): it expired"
+    start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
+    window = Text(N_("{start}Z to {end}Z"), start=f"{start:%Y-%m-%d %H:%M:%S}", end=f"{end:%Y-%m-%d %H:%M:%S}")
+    checked = f"{now:%Y-%m-%d %H:%M}"
+    expired = now > end
+    if now < start:
+        problem = Text(N_("not valid yet: starts on {start}Z (checked at {now}Z)"), start=f"{start:%Y-%m-%d %H:%M}",
+                       now=checked)
+    elif expired:
+        problem = Text(N_("expired on {end}Z (checked at {now}Z)"), end=f"{end:%Y-%m-%d %H:%M}", now=checked)
     else:
-        fix = f"{who} is not valid yet: check the clock, or wait until its notBefore"
-    return Check("validity", problem is None, f"validity of {who}", detail, fix, min(index, max(length - 2, 0)))
+        problem = None
+    detail = (Text(N_("{window}: {problem}"), window=window, problem=problem) if problem
+              else Text(N_("{window}, checked at {now}Z"), window=window, now=checked))
+    if expired:
+        fix = Text(N_("issue {name} again (renew it): it expired"), name=who)
+    else:
+        fix = Text(N_("{name} is not valid yet: check the clock, or wait until its notBefore"), name=who)
+    return Check("validity", problem is None, Text(N_("validity of {name}"), name=who), detail, fix,
+                 min(index, max(length - 2, 0)))
 
 
 def _link(child, issuer, index, chain) -> list:
@@ -110,100 +128,121 @@ def _link(child, issuer, index, chain) -> list:
     issuer_name = facts.name(issuer.subject)
     good = _signed(child, issuer)
     out.append(Check("signature", good, "signatureValue",
-                     f"{'verifies' if good else 'does not verify'} with the public key of {issuer_name}",
-                     f"issue it again with the key of {issuer_name}, or give the CA that really signed it", index))
+                     Text(N_("verifies with the public key of {issuer}"), issuer=issuer_name) if good
+                     else Text(N_("does not verify with the public key of {issuer}"), issuer=issuer_name),
+                     Text(N_("issue it again with the key of {issuer}, or give the CA that really signed it"),
+                          issuer=issuer_name), index))
     same = child.issuer == issuer.subject
     out.append(Check("issuer_name", same, "issuer",
-                     f"{facts.name(child.issuer)} {'=' if same else '≠'} subject of {issuer_name}",
-                     "the issuer name must equal the CA's subject name exactly", index))
+                     Text(N_("{name} {sign} subject of {issuer}"), name=facts.name(child.issuer),
+                          sign="=" if same else "≠", issuer=issuer_name),
+                     Text(N_("the issuer name must equal the CA's subject name exactly")), index))
     aki_ext, ski_ext = _ext(child, x509.AuthorityKeyIdentifier), _ext(issuer, x509.SubjectKeyIdentifier)
     aki = aki_ext.key_identifier if aki_ext is not None else None
     ski = ski_ext.digest if ski_ext is not None else None
     if aki is None or ski is None:
         out.append(Check("key_id", None, "authorityKeyIdentifier",
-                         "no AKI to compare" if aki is None else "the issuer has no SKI", "", index))
+                         Text(N_("no AKI to compare")) if aki is None else Text(N_("the issuer has no SKI")), "",
+                         index))
     else:
         out.append(Check("key_id", aki == ski, "authorityKeyIdentifier",
-                         f"{aki.hex(':')} {'=' if aki == ski else '≠'} SKI {ski.hex(':')} of {issuer_name}",
-                         "set authorityKeyIdentifier=keyid so it names the CA's subjectKeyIdentifier", index))
+                         Text(N_("{aki} {sign} SKI {ski} of {issuer}"), aki=aki.hex(":"),
+                              sign="=" if aki == ski else "≠", ski=ski.hex(":"), issuer=issuer_name),
+                         Text(N_("set authorityKeyIdentifier=keyid so it names the CA's subjectKeyIdentifier")),
+                         index))
     if _unreadable(issuer):
-        unread = "not checked: cryptography cannot read its extensions"
-        return out + [Check(n, None, f"{n} of {issuer_name}", unread, "", index) for n in ("ca_flag", "key_usage")]
+        unread = Text(N_("not checked: cryptography cannot read its extensions"))
+        return out + [Check(n, None, Text(N_("{extension} of {issuer}"), extension=n, issuer=issuer_name), unread,
+                            "", index) for n in ("ca_flag", "key_usage")]
     basic = _ext(issuer, x509.BasicConstraints)
     ca = basic is not None and basic.ca
-    detail = facts.basic_constraints(issuer)
-    out.append(Check("ca_flag", ca, f"basicConstraints of {issuer_name}", detail,
-                     f"make {issuer_name} with basicConstraints=critical,CA:TRUE", index))
+    detail = facts.basic_constraints(issuer) if basic is not None else Text(N_("no basicConstraints"))
+    out.append(Check("ca_flag", ca, Text(N_("{extension} of {issuer}"), extension="basicConstraints",
+                                         issuer=issuer_name), detail,
+                     Text(N_("make {issuer} with basicConstraints=critical,CA:TRUE"), issuer=issuer_name), index))
     usage = _ext(issuer, x509.KeyUsage)
+    field = Text(N_("{extension} of {issuer}"), extension="keyUsage", issuer=issuer_name)
     if usage is None:
-        out.append(Check("key_usage", False, f"keyUsage of {issuer_name}", "no keyUsage extension",
-                         "the CA certificate lacks keyUsage keyCertSign: make it with "
-                         "keyUsage=critical,keyCertSign,cRLSign", index))
+        out.append(Check("key_usage", False, field, Text(N_("no keyUsage extension")),
+                         Text(N_("the CA certificate lacks keyUsage keyCertSign: make it with "
+                                 "keyUsage=critical,keyCertSign,cRLSign")), index))
     else:
         can = usage.key_cert_sign
-        out.append(Check("key_usage", can, f"keyUsage of {issuer_name}", facts.key_usage(issuer),
-                         "the CA certificate lacks keyUsage keyCertSign: add it", index))
+        out.append(Check("key_usage", can, field, facts.key_usage(issuer),
+                         Text(N_("the CA certificate lacks keyUsage keyCertSign: add it")), index))
     if basic is not None and basic.ca and basic.path_length is not None:
         below = sum(1 for c in chain[1:index + 1] if c.subject != c.issuer)
         fits = below <= basic.path_length
-        out.append(Check("path_length", fits, f"pathLenConstraint of {issuer_name}",
-                         f"pathlen:{basic.path_length}, {below} CA certificate(s) below it",
-                         f"raise pathlen of {issuer_name} or shorten the chain", index))
+        out.append(Check("path_length", fits, Text(N_("{extension} of {issuer}"), extension="pathLenConstraint",
+                                                   issuer=issuer_name),
+                         Text(N_("pathlen:{pathlen}, {count} CA certificate(s) below it"),
+                              pathlen=basic.path_length, count=below),
+                         Text(N_("raise pathlen of {issuer} or shorten the chain"), issuer=issuer_name), index))
     return out
 
 
 def _leaf_checks(leaf, purpose, host) -> list:
     out = []
     v3 = leaf.version == x509.Version.v3
-    out.append(Check("version", v3, "version", f"version {leaf.version.value + 1}",
-                     "issue it as version 3 with extensions (openssl x509 -req ... -extfile), as OpenSSL 3.2+ does"))
+    out.append(Check("version", v3, "version", Text(N_("version {number}"), number=leaf.version.value + 1),
+                     Text(N_("issue it as version 3 with extensions (openssl x509 -req ... -extfile), as OpenSSL "
+                             "3.2+ does"))))
     if _unreadable(leaf):
-        unread = "not checked: cryptography cannot read its extensions"
+        unread = Text(N_("not checked: cryptography cannot read its extensions"))
         return out + [Check(n, None, n, unread, "", 0) for n in ("eku", "host_name", "leaf_key_usage")]
     usage = _ext(leaf, x509.ExtendedKeyUsage)
     wanted = facts.PURPOSE_EKU[purpose]
     word = facts.EKU_NAMES[wanted]
     if usage is None:
-        out.append(Check("eku", None, "extendedKeyUsage", "absent: RFC 5280 then allows any purpose",
-                         f"add extendedKeyUsage {word}", 0))
+        out.append(Check("eku", None, "extendedKeyUsage", Text(N_("absent: RFC 5280 then allows any purpose")),
+                         Text(N_("add extendedKeyUsage {eku}"), eku=word), 0))
     else:
         present = ", ".join(facts.EKU_NAMES.get(o, o.dotted_string) for o in usage)
         other = "clientAuth" if purpose == "server" else "serverAuth"
-        out.append(Check("eku", wanted in usage, "extendedKeyUsage", present,
-                         f"add extendedKeyUsage {word}" + (f" (this is a {('client' if purpose == 'server' else 'server')} "
-                                                          f"certificate, {other}, used as a {purpose}'s)"
-                                                          if other in present else ""), 0))
+        if other not in present:
+            fix = Text(N_("add extendedKeyUsage {eku}"), eku=word)
+        elif purpose == "server":
+            fix = Text(N_("add extendedKeyUsage {eku} (this is a client certificate, {other}, used as a server's)"),
+                       eku=word, other=other)
+        else:
+            fix = Text(N_("add extendedKeyUsage {eku} (this is a server certificate, {other}, used as a client's)"),
+                       eku=word, other=other)
+        out.append(Check("eku", wanted in usage, "extendedKeyUsage", present, fix, 0))
     if purpose == "server" and host is not None:
         out.append(_host_check(leaf, host))
     if purpose == "client":
         sans = _ext(leaf, x509.SubjectAlternativeName)
         out.append(Check("client_san", sans is not None, "subjectAltName",
-                         ", ".join(format_general_name(n) for n in sans) if sans is not None else "absent",
-                         "add a subjectAltName naming the client (e.g. DNS:client.localhost): pyca/cryptography's "
-                         "client verifier requires one, as the CA/Browser Forum's profile does", 0))
+                         ", ".join(format_general_name(n) for n in sans) if sans is not None else Text(N_("absent")),
+                         Text(N_("add a subjectAltName naming the client (e.g. DNS:client.localhost): "
+                                 "pyca/cryptography's client verifier requires one, as the CA/Browser Forum's profile "
+                                 "does")), 0))
     usage = _ext(leaf, x509.KeyUsage)
     basic = _ext(leaf, x509.BasicConstraints)
     if usage is None:
-        out.append(Check("leaf_key_usage", None, "keyUsage", "absent: any use allowed", ""))
+        out.append(Check("leaf_key_usage", None, "keyUsage", Text(N_("absent: any use allowed")), ""))
     else:
         bad = usage.key_cert_sign and not (basic is not None and basic.ca)
         out.append(Check("leaf_key_usage", not bad, "keyUsage", facts.key_usage(leaf),
-                         "remove keyCertSign: only a CA (CA:TRUE) may have it"))
+                         Text(N_("remove keyCertSign: only a CA (CA:TRUE) may have it"))))
     return out
 
 
 def _host_check(leaf, host) -> Check:
     sans = _ext(leaf, x509.SubjectAlternativeName)
     kind = "IP" if _is_ip(host) else "DNS"
-    fix = f"add subjectAltName {kind}:{host} to the server's certificate, or connect with a name it has"
+    fix = Text(N_("add subjectAltName {kind}:{host} to the server's certificate, or connect with a name it has"),
+               kind=kind, host=host)
     if sans is None:
         cn = leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
-        detail = "no subjectAltName" + (f" (CN={cn[0].value}: modern verifiers ignore the CN)" if cn else "")
+        detail = (Text(N_("no subjectAltName (CN={cn}: modern verifiers ignore the CN)"), cn=cn[0].value) if cn
+                  else Text(N_("no subjectAltName")))
         return Check("host_name", False, "subjectAltName", detail, fix, 0)
-    names = [format_general_name(n) for n in sans]
+    names = ", ".join(format_general_name(n) for n in sans)
     matched = _matches(sans, host)
     return Check("host_name", matched, "subjectAltName",
-                 f"{', '.join(names)} {'matches' if matched else 'does not match'} {host}", fix, 0)
+                 Text(N_("{names} matches {host}"), names=names, host=host) if matched
+                 else Text(N_("{names} does not match {host}"), names=names, host=host), fix, 0)
 
 
 def _is_ip(text: str) -> bool:
@@ -234,18 +273,19 @@ def _profile_warnings(leaf, chain, purpose) -> tuple:
     sans = _ext(leaf, x509.SubjectAlternativeName)
     for attribute in leaf.subject.get_attributes_for_oid(NameOID.COMMON_NAME):
         if sans is not None and not _cn_in_san(str(attribute.value), sans):
-            warnings.append(f"cn-not-in-san: the subject CN {attribute.value!r} is not one of the subjectAltName "
-                            "entries; the CA/Browser Forum requires a CN, if present, to repeat one")
+            warnings.append(Text(N_("cn-not-in-san: the subject CN {cn} is not one of the subjectAltName entries; "
+                                    "the CA/Browser Forum requires a CN, if present, to repeat one"),
+                                 cn=repr(attribute.value)))
     if leaf.version == x509.Version.v3 and not _unreadable(leaf) and _ext(leaf, x509.ExtendedKeyUsage) is None:
         if purpose == "server":
-            warnings.append("no-eku: the server certificate has no extendedKeyUsage; RFC 5280 then allows any "
-                            "purpose, but the CA/Browser Forum's Baseline Requirements require extKeyUsage with "
-                            "id-kp-serverAuth in a TLS server (subscriber) certificate. Fix: add extendedKeyUsage "
-                            "serverAuth")
+            warnings.append(Text(N_("no-eku: the server certificate has no extendedKeyUsage; RFC 5280 then allows "
+                                    "any purpose, but the CA/Browser Forum's Baseline Requirements require "
+                                    "extKeyUsage with id-kp-serverAuth in a TLS server (subscriber) certificate. "
+                                    "Fix: add extendedKeyUsage serverAuth")))
         else:
-            warnings.append("no-eku: the client certificate has no extendedKeyUsage; RFC 5280 then allows any "
-                            "purpose, so it also passes as a server's certificate. Fix: add extendedKeyUsage "
-                            "clientAuth")
+            warnings.append(Text(N_("no-eku: the client certificate has no extendedKeyUsage; RFC 5280 then allows "
+                                    "any purpose, so it also passes as a server's certificate. Fix: add "
+                                    "extendedKeyUsage clientAuth")))
     root = chain[-1] if chain else None
     if root is not None and root.subject == root.issuer:
         aki = _ext(root, x509.AuthorityKeyIdentifier)
@@ -254,8 +294,9 @@ def _profile_warnings(leaf, chain, purpose) -> tuple:
         else:  # absent, or unreadable by cryptography's API: read the bytes
             extra = bool(_aki_fields(root) & {"authorityCertIssuer", "authorityCertSerialNumber"})
         if extra:
-            warnings.append("root-aki-issuer-serial: the root's authorityKeyIdentifier carries an issuer name "
-                            "and/or serial number; the CA/Browser Forum allows only keyIdentifier there")
+            warnings.append(Text(N_("root-aki-issuer-serial: the root's authorityKeyIdentifier carries an issuer "
+                                    "name and/or serial number; the CA/Browser Forum allows only keyIdentifier "
+                                    "there")))
     return tuple(warnings)
 
 

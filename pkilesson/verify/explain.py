@@ -28,58 +28,60 @@ from typing import Iterable, Optional, Sequence
 
 from cryptography import x509
 
-from .._catalog import _
+from .._catalog import N_, _
 from ..decoding import _facts as facts
 from ..pki._time import resolve_now
 from ._checks import Check, _chain_checks, _leaf_checks, _parse_checks, _profile_warnings, _signed
+from ._text import Text
 from .verification import Verdict, verify_certificate
 
 __all__ = ["Check", "Explanation", "explain", "CHECKS"]
 
-#: Every check, in the order they are made, with what it looks at.
+#: Every check, in the order they are made, with what it looks at (in English: ``tr(CHECKS[name])`` shows it in
+#: the messages' language).
 CHECKS = {
-    "issuer_found": "a certificate whose subject is the issuer name is among the trusted roots or intermediates",
-    "signature": "the signature verifies with the issuer's public key",
-    "issuer_name": "the issuer name is exactly the issuer's subject name",
-    "key_id": "the authorityKeyIdentifier equals the issuer's subjectKeyIdentifier",
-    "validity": "the time of the check is within the certificate's notBefore..notAfter",
-    "ca_flag": "the issuer's basicConstraints says CA:TRUE",
-    "key_usage": "the issuer's keyUsage includes keyCertSign",
-    "path_length": "the issuer's pathLenConstraint allows the CAs below it",
-    "extensions": "every extension of the certificate can be read (well-formed DER, no duplicates)",
-    "version": "the leaf is an X.509 version 3 certificate",
-    "eku": "the leaf's extendedKeyUsage allows the purpose (serverAuth or clientAuth)",
-    "host_name": "the server's subjectAltName holds the name the client connects to",
-    "client_san": "the client's certificate has a subjectAltName (pyca/cryptography's client verifier requires one)",
-    "leaf_key_usage": "the leaf's keyUsage fits an end entity (no keyCertSign without CA:TRUE)",
-    "leaf_ca_flag": "the leaf is not a CA (basicConstraints CA:TRUE is for issuers only)",
-    "criticality": "each extension is marked critical or not as the profile requires",
-    "name_constraints": "the names of the leaf fit every CA's nameConstraints",
-    "key_algorithm": "every key is of an allowed algorithm and size (RSA >= 2048 bits, P-256/P-384/P-521)",
-    "serial": "the serial number is positive and at most 20 octets (RFC 5280 §4.1.2.2)",
-    "names": "issuer and subject names are present as the profile requires",
-    "required_extensions": "the extensions the profile requires are present, and forbidden ones absent",
-    "policy": "everything else pyca/cryptography's verifier requires",
+    "issuer_found": N_("a certificate whose subject is the issuer name is among the trusted roots or intermediates"),
+    "signature": N_("the signature verifies with the issuer's public key"),
+    "issuer_name": N_("the issuer name is exactly the issuer's subject name"),
+    "key_id": N_("the authorityKeyIdentifier equals the issuer's subjectKeyIdentifier"),
+    "validity": N_("the time of the check is within the certificate's notBefore..notAfter"),
+    "ca_flag": N_("the issuer's basicConstraints says CA:TRUE"),
+    "key_usage": N_("the issuer's keyUsage includes keyCertSign"),
+    "path_length": N_("the issuer's pathLenConstraint allows the CAs below it"),
+    "extensions": N_("every extension of the certificate can be read (well-formed DER, no duplicates)"),
+    "version": N_("the leaf is an X.509 version 3 certificate"),
+    "eku": N_("the leaf's extendedKeyUsage allows the purpose (serverAuth or clientAuth)"),
+    "host_name": N_("the server's subjectAltName holds the name the client connects to"),
+    "client_san": N_("the client's certificate has a subjectAltName (pyca/cryptography's client verifier requires one)"),
+    "leaf_key_usage": N_("the leaf's keyUsage fits an end entity (no keyCertSign without CA:TRUE)"),
+    "leaf_ca_flag": N_("the leaf is not a CA (basicConstraints CA:TRUE is for issuers only)"),
+    "criticality": N_("each extension is marked critical or not as the profile requires"),
+    "name_constraints": N_("the names of the leaf fit every CA's nameConstraints"),
+    "key_algorithm": N_("every key is of an allowed algorithm and size (RSA >= 2048 bits, P-256/P-384/P-521)"),
+    "serial": N_("the serial number is positive and at most 20 octets (RFC 5280 §4.1.2.2)"),
+    "names": N_("issuer and subject names are present as the profile requires"),
+    "required_extensions": N_("the extensions the profile requires are present, and forbidden ones absent"),
+    "policy": N_("everything else pyca/cryptography's verifier requires"),
 }
 
 #: pyca/cryptography's reasons for refusing, mapped to a named check and a fix (checked in order).
 _REASONS = (
     ("basicConstraints.cA must not be asserted in an EE", "leaf_ca_flag",
-     "issue the leaf with basicConstraints=critical,CA:FALSE; a CA certificate cannot be a server's or client's"),
-    ("incorrect criticality", "criticality", "mark the extension critical (or not) as RFC 5280 and the profile say"),
-    ("MUST be critical", "criticality", "mark the subjectAltName critical when the subject is empty"),
-    ("MUST NOT be critical", "criticality", "mark the subjectAltName not critical when the subject is not empty"),
-    ("name constraint", "name_constraints", "issue the leaf with names inside the CA's permitted subtrees"),
-    ("Forbidden public key algorithm", "key_algorithm", "use RSA (2048+ bits) or ECDSA P-256/P-384 keys"),
-    ("RSA key is too weak", "key_algorithm", "use an RSA key of at least 2048 bits"),
-    ("serial", "serial", "issue it with a random positive serial of at most 20 octets (pkilesson does by default)"),
-    ("non-empty Issuer", "names", "give the CA a non-empty subject name"),
-    ("missing required extension", "required_extensions", "add the extension the verifier names as missing"),
-    ("prohibited extension", "required_extensions", "remove the extension this certificate may not carry"),
+     N_("issue the leaf with basicConstraints=critical,CA:FALSE; a CA certificate cannot be a server's or client's")),
+    ("incorrect criticality", "criticality", N_("mark the extension critical (or not) as RFC 5280 and the profile say")),
+    ("MUST be critical", "criticality", N_("mark the subjectAltName critical when the subject is empty")),
+    ("MUST NOT be critical", "criticality", N_("mark the subjectAltName not critical when the subject is not empty")),
+    ("name constraint", "name_constraints", N_("issue the leaf with names inside the CA's permitted subtrees")),
+    ("Forbidden public key algorithm", "key_algorithm", N_("use RSA (2048+ bits) or ECDSA P-256/P-384 keys")),
+    ("RSA key is too weak", "key_algorithm", N_("use an RSA key of at least 2048 bits")),
+    ("serial", "serial", N_("issue it with a random positive serial of at most 20 octets (pkilesson does by default)")),
+    ("non-empty Issuer", "names", N_("give the CA a non-empty subject name")),
+    ("missing required extension", "required_extensions", N_("add the extension the verifier names as missing")),
+    ("prohibited extension", "required_extensions", N_("remove the extension this certificate may not carry")),
     ("unaccounted-for critical extensions", "required_extensions",
-     "remove the unknown critical extension, or mark it not critical"),
-    ("authorityKeyIdentifier must contain keyIdentifier", "key_id", "give the authorityKeyIdentifier a keyIdentifier"),
-    ("signature does not match", "signature", "issue it again with the key of its issuer"),
+     N_("remove the unknown critical extension, or mark it not critical")),
+    ("authorityKeyIdentifier must contain keyIdentifier", "key_id", N_("give the authorityKeyIdentifier a keyIdentifier")),
+    ("signature does not match", "signature", N_("issue it again with the key of its issuer")),
 )
 #: What pyca/cryptography's message says -> the checks that can be that refusal (checked in order).
 _VERIFIER_SAID = (
@@ -229,15 +231,18 @@ def explain(
     purpose = "client" if client else "server"
     checks = _parse_checks(chain) + _chain_checks(chain, roots, now) + _leaf_checks(certificate, purpose, host)
     if max_depth is not None and len(chain) - 2 > max_depth and chain[-1] in roots:
-        checks.append(Check("path_length", False, "chain length",
-                            f"{len(chain) - 2} intermediates, more than max_depth {max_depth}",
-                            f"allow a longer chain (--max-depth {len(chain) - 2})"))
+        checks.append(Check("path_length", False, Text(N_("chain length")),
+                            Text(N_("{count} intermediates, more than max_depth {most}"), count=len(chain) - 2,
+                                 most=max_depth),
+                            Text(N_("allow a longer chain (--max-depth {count})"), count=len(chain) - 2)))
     warnings = _profile_warnings(certificate, chain, purpose)
     failed = [c for c in checks if c.passed is False]
     if verdict.valid and failed:
         # Stricter than the verdict: report as warnings, so the explanation agrees with it.
-        warnings = tuple(f"{c.name} ({c.field}): {c.detail}" for c in failed) + warnings
-        checks = [Check(c.name, None, c.field, f"not required by this verifier: {c.detail}", "", c.link)
+        warnings = tuple(Text(N_("{check} ({field}): {detail}"), check=c.name, field=c.field, detail=c.detail)
+                         for c in failed) + warnings
+        checks = [Check(c.name, None, c.field, Text(N_("not required by this verifier: {detail}"), detail=c.detail),
+                        "", c.link)
                   if c.passed is False else c for c in checks]
     decisive = None
     if not verdict.valid:
@@ -271,12 +276,15 @@ def _unexplained(reason: str) -> Check:
     oid = next((o for o in _EXTENSION_NAMES if f"invalid extension: {o}:" in reason), None)
     if oid is not None and "missing required extension" in reason:
         name = _EXTENSION_NAMES[oid]
-        return Check("required_extensions", False, name, reason,
-                     f"add the missing {name} extension" + (" (authorityKeyIdentifier=keyid names the CA's "
-                                                            "subjectKeyIdentifier)" if oid == "2.5.29.35" else ""))
+        if oid == "2.5.29.35":
+            fix = Text(N_("add the missing {extension} extension (authorityKeyIdentifier=keyid names the CA's "
+                          "subjectKeyIdentifier)"), extension=name)
+        else:
+            fix = Text(N_("add the missing {extension} extension"), extension=name)
+        return Check("required_extensions", False, name, reason, fix)
     name, fix = next(((n, f) for text, n, f in _REASONS if text in reason),
-                     ("policy", "read the verifier's reason: the certificate breaks a rule of its profile"))
-    return Check(name, False, "pyca/cryptography", reason, fix)
+                     ("policy", N_("read the verifier's reason: the certificate breaks a rule of its profile")))
+    return Check(name, False, "pyca/cryptography", reason, Text(fix))
 
 
 def _build_chain(leaf, roots, intermediates) -> list:
