@@ -21,6 +21,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from . import _rebuild
+from .._catalog import N_, _
+from ._text import Text
 from ..pki._time import resolve_now
 from ..pki.authority import CertificateAuthority
 from ..pki.csr import create_csr
@@ -44,54 +46,56 @@ class _Defect:
 
 #: The defects of the lab: name -> title, what is wrong, the DER field to look at, the fix, and what
 #: differs from the control (as :func:`differences` names it), and which certificate holds the field.
+#: The title, what and fix are English (marked with N_): ``tr(DEFECTS[name].title)`` shows them in the
+#: messages' language; :class:`Broken`'s properties give them as :class:`~pkilesson.verify._text.Text`.
 DEFECTS = {
-    "none": _Defect("no defect (the control)", "A correct chain, made by pkilesson.", "", "", ()),
+    "none": _Defect(N_("no defect (the control)"), N_("A correct chain, made by pkilesson."), "", "", ()),
     "no-san": _Defect(
-        "no subjectAltName", "The server certificate has no subjectAltName: it names its host only in the CN, "
-        "as the source's does.", "tbsCertificate.subject", "add subjectAltName DNS:localhost (openssl: -addext / "
-        "-extfile)", ("leaf: extensions.subjectAltName",)),
+        N_("no subjectAltName"), N_("The server certificate has no subjectAltName: it names its host only in the CN, "
+        "as the source's does."), "tbsCertificate.subject", N_("add subjectAltName DNS:localhost (openssl: -addext / "
+        "-extfile)"), ("leaf: extensions.subjectAltName",)),
     "same-subject": _Defect(
-        "CA and leaf with the same subject", "The server certificate carries the CA's own subject name (the "
-        "source's classic trap); everything else, key identifiers included, is the control's.",
-        "tbsCertificate.subject", "give the server a CN of its own", ("leaf: subject",)),
+        N_("CA and leaf with the same subject"), N_("The server certificate carries the CA's own subject name (the "
+        "source's classic trap); everything else, key identifiers included, is the control's."),
+        "tbsCertificate.subject", N_("give the server a CN of its own"), ("leaf: subject",)),
     "reused-serial": _Defect(
-        "reused serial number", "Two different certificates from one CA both carry serial 01, as the source's fixed "
-        "-set_serial does when run twice.", "tbsCertificate.serialNumber",
-        "let the CA pick random serials (159 bits); never reuse one", ("leaf: serialNumber",)),
+        N_("reused serial number"), N_("Two different certificates from one CA both carry serial 01, as the source's fixed "
+        "-set_serial does when run twice."), "tbsCertificate.serialNumber",
+        N_("let the CA pick random serials (159 bits); never reuse one"), ("leaf: serialNumber",)),
     "v1-leaf": _Defect(
-        "version 1 leaf", "The server certificate is version 1, as openssl x509 -req without an extension file "
-        "makes it before OpenSSL 3.2. Version 1 cannot carry extensions, so it has none; its CA is the control's.",
-        "tbsCertificate.version", "sign with -extfile (or OpenSSL 3.2+), as pkilesson's corrected command does",
+        N_("version 1 leaf"), N_("The server certificate is version 1, as openssl x509 -req without an extension file "
+        "makes it before OpenSSL 3.2. Version 1 cannot carry extensions, so it has none; its CA is the control's."),
+        "tbsCertificate.version", N_("sign with -extfile (or OpenSSL 3.2+), as pkilesson's corrected command does"),
         ("leaf: version", "leaf: extensions")),
     "ca-no-key-usage": _Defect(
-        "CA without keyUsage", "The CA certificate has basicConstraints CA:TRUE but no keyUsage, as the source's "
-        "openssl req -x509 makes it; the server certificate is the control's.", "tbsCertificate.extensions",
-        "make the CA with keyUsage=critical,keyCertSign,cRLSign", ("trusted: extensions.keyUsage",), "trusted"),
+        N_("CA without keyUsage"), N_("The CA certificate has basicConstraints CA:TRUE but no keyUsage, as the source's "
+        "openssl req -x509 makes it; the server certificate is the control's."), "tbsCertificate.extensions",
+        N_("make the CA with keyUsage=critical,keyCertSign,cRLSign"), ("trusted: extensions.keyUsage",), "trusted"),
     "client-as-server": _Defect(
-        "client certificate used as a server's", "The server presents a certificate whose extendedKeyUsage is "
-        "clientAuth, a client's purpose, instead of serverAuth.", "tbsCertificate.extensions",
-        "use the server's certificate (EKU serverAuth)", ("leaf: extensions.extendedKeyUsage",)),
+        N_("client certificate used as a server's"), N_("The server presents a certificate whose extendedKeyUsage is "
+        "clientAuth, a client's purpose, instead of serverAuth."), "tbsCertificate.extensions",
+        N_("use the server's certificate (EKU serverAuth)"), ("leaf: extensions.extendedKeyUsage",)),
     "missing-eku": _Defect(
-        "no extendedKeyUsage", "The server certificate has no EKU, so RFC 5280 lets it serve any purpose.",
-        "tbsCertificate.extensions", "add extendedKeyUsage serverAuth (clientAuth for a client)",
+        N_("no extendedKeyUsage"), N_("The server certificate has no EKU, so RFC 5280 lets it serve any purpose."),
+        "tbsCertificate.extensions", N_("add extendedKeyUsage serverAuth (clientAuth for a client)"),
         ("leaf: extensions.extendedKeyUsage",)),
     "expired": _Defect(
-        "expired", "The certificate's notAfter is in the past at the time of the check.",
-        "tbsCertificate.validity.notAfter", "issue it again (renew)", ("leaf: validity",)),
+        N_("expired"), N_("The certificate's notAfter is in the past at the time of the check."),
+        "tbsCertificate.validity.notAfter", N_("issue it again (renew)"), ("leaf: validity",)),
     "not-yet-valid": _Defect(
-        "not yet valid", "The certificate's notBefore is in the future at the time of the check.",
-        "tbsCertificate.validity.notBefore", "check the clocks; wait until notBefore", ("leaf: validity",)),
+        N_("not yet valid"), N_("The certificate's notBefore is in the future at the time of the check."),
+        "tbsCertificate.validity.notBefore", N_("check the clocks; wait until notBefore"), ("leaf: validity",)),
     "other-ca": _Defect(
-        "signed by another CA", "The server certificate is the control's, but the verifier trusts another CA "
-        "(Other CA), not the one that signed it.", "tbsCertificate.issuer",
-        "trust the CA that signed it, or have the trusted CA sign it", ("trusted: another certificate",)),
+        N_("signed by another CA"), N_("The server certificate is the control's, but the verifier trusts another CA "
+        "(Other CA), not the one that signed it."), "tbsCertificate.issuer",
+        N_("trust the CA that signed it, or have the trusted CA sign it"), ("trusted: another certificate",)),
     "flipped-signature": _Defect(
-        "one flipped byte in the signature", "One bit of the signature value was changed after signing.",
-        "signatureValue", "use the certificate as the CA issued it", ("leaf: signatureValue",)),
+        N_("one flipped byte in the signature"), N_("One bit of the signature value was changed after signing."),
+        "signatureValue", N_("use the certificate as the CA issued it"), ("leaf: signatureValue",)),
     "missing-intermediate": _Defect(
-        "missing intermediate", "The server certificate was signed by an intermediate CA, and the intermediate is "
-        "not given (the control gives it).", "tbsCertificate.issuer",
-        "send the intermediate with the certificate (the chain file)", ("untrusted: 1 certificate(s) -> 0",)),
+        N_("missing intermediate"), N_("The server certificate was signed by an intermediate CA, and the intermediate is "
+        "not given (the control gives it)."), "tbsCertificate.issuer",
+        N_("send the intermediate with the certificate (the chain file)"), ("untrusted: 1 certificate(s) -> 0",)),
 }
 
 
@@ -108,7 +112,7 @@ class Broken:
         issuer: the certificate that really signed ``leaf`` (given to the verifier or not).
         others: extra certificates the lesson shows (the other one with the same serial).
         control: the correct case this defect was made from (None for ``"none"`` itself).
-        origin: how it was made.
+        origin: how it was made (English, marked with N_: ``tr(origin)`` shows it).
     """
 
     defect: str
@@ -122,15 +126,15 @@ class Broken:
     issuer: Optional[x509.Certificate] = field(default=None, repr=False)
     others: tuple[x509.Certificate, ...] = ()
     control: Optional["Broken"] = field(default=None, repr=False)
-    origin: str = "pkilesson"
+    origin: str = N_("pkilesson")
 
     @property
     def title(self) -> str:
-        return DEFECTS[self.defect].title
+        return Text(DEFECTS[self.defect].title)
 
     @property
     def what(self) -> str:
-        return DEFECTS[self.defect].what
+        return Text(DEFECTS[self.defect].what)
 
     @property
     def field(self) -> str:
@@ -138,7 +142,7 @@ class Broken:
 
     @property
     def fix(self) -> str:
-        return DEFECTS[self.defect].fix
+        return Text(DEFECTS[self.defect].fix)
 
     @property
     def at_fault(self) -> x509.Certificate:
@@ -158,7 +162,8 @@ def make_defect(defect: str, *, now: Optional[dt.datetime] = None) -> Broken:
     :data:`DEFECTS` says it changes (see :func:`differences`).
     """
     if defect not in DEFECTS:
-        raise PkiLessonError(f"There is no defect {defect!r} in the lab.", f"pick one of {', '.join(DEFECTS)}.")
+        raise PkiLessonError(_("There is no defect {defect} in the lab.").format(defect=repr(defect)),
+                             _("pick one of {names}.").format(names=", ".join(DEFECTS)))
     now = resolve_now(now)
     # Every defect is checked at ``now`` (so Python's ssl, which only knows the real clock, can
     # join in): the CA started 90 days ago, the leaf yesterday.
@@ -172,7 +177,7 @@ def make_defect(defect: str, *, now: Optional[dt.datetime] = None) -> Broken:
                                                          INTERMEDIATE_CA, now=start))
         leaf = inter.issue(csr, SERVER, now=start)
         control = Broken("none", leaf, key, (ca.certificate,), (inter.certificate,), "server", "localhost", now,
-                         issuer=inter.certificate, origin="pkilesson: a root, an intermediate given, a server")
+                         issuer=inter.certificate, origin=N_("pkilesson: a root, an intermediate given, a server"))
         return replace(control, defect=defect, intermediates=(), control=control)
     control = Broken("none", ca.issue(csr, SERVER, now=start), key, (ca.certificate,), (), "server", "localhost",
                      now, issuer=ca.certificate)
@@ -188,7 +193,7 @@ def _break(defect: str, control: Broken, ca: CertificateAuthority, now: dt.datet
 
     def changed(**kwargs) -> Broken:
         return replace(control, defect=defect, leaf=_rebuild.rebuild(leaf, signer, **kwargs),
-                       origin="pkilesson's control, signed again by its CA with one change")
+                       origin=N_("pkilesson's control, signed again by its CA with one change"))
 
     if defect == "no-san":
         return changed(drop=(x509.SubjectAlternativeName,))
@@ -201,11 +206,11 @@ def _break(defect: str, control: Broken, ca: CertificateAuthority, now: dt.datet
         return replace(changed(serial=1), others=(second,))
     if defect == "v1-leaf":
         return replace(control, defect=defect, leaf=_rebuild.as_version1(leaf, signer),
-                       origin="pkilesson's control cut to version 1 (no version field, no extensions), signed again")
+                       origin=N_("pkilesson's control cut to version 1 (no version field, no extensions), signed again"))
     if defect == "ca-no-key-usage":
         root = _rebuild.rebuild(ca.certificate, ca.key, drop=(x509.KeyUsage,))
         return replace(control, defect=defect, roots=(root,), issuer=root,
-                       origin="pkilesson's control; its CA certificate signed again without keyUsage")
+                       origin=N_("pkilesson's control; its CA certificate signed again without keyUsage"))
     if defect == "client-as-server":
         return changed(put=((x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), False),))
     if defect == "missing-eku":
@@ -217,12 +222,12 @@ def _break(defect: str, control: Broken, ca: CertificateAuthority, now: dt.datet
     if defect == "other-ca":
         other = CertificateAuthority.create(_name("Other CA"), key_type="p256", now=now - dt.timedelta(days=90))
         return replace(control, defect=defect, roots=(other.certificate,),
-                       origin="pkilesson's control; the verifier is given another CA to trust")
+                       origin=N_("pkilesson's control; the verifier is given another CA to trust"))
     # flipped-signature
     der = bytearray(leaf.public_bytes(serialization.Encoding.DER))
     der[-5] ^= 0x01  # inside the signature value: the last bytes of the certificate
     return replace(control, defect=defect, leaf=x509.load_der_x509_certificate(bytes(der)),
-                   origin="pkilesson's control with one bit of its signature flipped")
+                   origin=N_("pkilesson's control with one bit of its signature flipped"))
 
 
 def differences(broken: Broken, control: Optional[Broken] = None) -> tuple[str, ...]:

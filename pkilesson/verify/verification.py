@@ -17,7 +17,7 @@ from typing import Iterable, Optional, Sequence
 from cryptography import x509
 from cryptography.x509 import verification as pyca
 
-from .._catalog import _
+from .._catalog import N_, _
 from ..pki._time import resolve_now
 from ..pki.certificates import as_certificate, load_certificates
 from ..errors import PkiLessonError, argument_error, check_bool
@@ -30,15 +30,16 @@ __all__ = ["Verdict", "verify_certificate", "MAX_DEPTH", "CHAIN_CHECKS"]
 
 #: The checks a verifier makes on each link of a chain (a certificate and its issuer), in its order
 #: (the chain diagrams draw them on each link); each maps to what it checks. A check's result is True (passed),
-#: False (failed, drawn red) or None (not checked, drawn grey).
+#: False (failed, drawn red) or None (not checked, drawn grey). What it checks is English, marked with N_:
+#: ``tr(CHAIN_CHECKS[name])`` shows it in the messages' language.
 CHAIN_CHECKS = {
-    "signature": "the certificate's signature verifies with the issuer's public key",
-    "issuer_name": "the certificate's issuer name is the issuer's subject name",
-    "key_id": "the certificate's authorityKeyIdentifier is the issuer's subjectKeyIdentifier",
-    "validity": "both certificates are within their validity period at the time of the check",
-    "ca_flag": "the issuer's basicConstraints says CA:TRUE",
-    "key_usage": "the issuer's keyUsage includes keyCertSign",
-    "eku": "the leaf's extendedKeyUsage allows the purpose (first link only)",
+    "signature": N_("the certificate's signature verifies with the issuer's public key"),
+    "issuer_name": N_("the certificate's issuer name is the issuer's subject name"),
+    "key_id": N_("the certificate's authorityKeyIdentifier is the issuer's subjectKeyIdentifier"),
+    "validity": N_("both certificates are within their validity period at the time of the check"),
+    "ca_flag": N_("the issuer's basicConstraints says CA:TRUE"),
+    "key_usage": N_("the issuer's keyUsage includes keyCertSign"),
+    "eku": N_("the leaf's extendedKeyUsage allows the purpose (first link only)"),
 }
 
 
@@ -94,7 +95,7 @@ def _words(message: str) -> tuple[str, Optional[str]]:
 
 def _subject(host: str) -> pyca.Subject:
     if not isinstance(host, str):
-        raise argument_error("host", "a DNS name or an IP address (a str)", host)
+        raise argument_error("host", _("a DNS name or an IP address (a str)"), host)
     try:
         return x509.IPAddress(ipaddress.ip_address(host))  # type: ignore[return-value]
     except ValueError:
@@ -116,8 +117,8 @@ def _certificates(value, parameter: str) -> list:
             found.extend(load_certificates(item, to_verify=True))
         else:
             raise PkiLessonError(
-                f"Trusted roots and intermediates must be certificates, got {type(item).__name__}.",
-                "pass certificates (load_certificate / load_certificates).",
+                _("Trusted roots and intermediates must be certificates, got {type}.").format(type=type(item).__name__),
+                _("pass certificates (load_certificate / load_certificates)."),
             )
     return found
 
@@ -142,25 +143,26 @@ def verify_certificate(
     check_bool(client, "client")
     if (host is None) == (not client):
         raise PkiLessonError(
-            "Say what the certificate is for: a server's (host=...) or a client's (client=True).",
-            "pass host='localhost' for a server certificate, or client=True.",
+            _("Say what the certificate is for: a server's (host=...) or a client's (client=True)."),
+            _("pass host='localhost' for a server certificate, or client=True."),
         )
     if not isinstance(certificate, (x509.Certificate, str, bytes, bytearray, memoryview, os.PathLike)):
         raise PkiLessonError(
-            f"Expected a certificate to verify, got {type(certificate).__name__}.",
-            "pass a certificate (load_certificate('server-cert.pem')).",
+            _("Expected a certificate to verify, got {type}.").format(type=type(certificate).__name__),
+            _("pass a certificate (load_certificate('server-cert.pem'))."),
         )
     certificate = as_certificate(certificate, "certificate", to_verify=True)
     roots, intermediates = _certificates(roots, "roots"), _certificates(intermediates, "intermediates")
     if not roots:
-        raise PkiLessonError("No trusted CA certificate was given.", "pass roots=[ca_certificate].")
+        raise PkiLessonError(_("No trusted CA certificate was given."), _("pass roots=[ca_certificate]."))
     if max_depth is not None:
         if isinstance(max_depth, bool) or not isinstance(max_depth, int):
-            raise argument_error("max_depth", "a whole number of intermediates (or None)", max_depth)
+            raise argument_error("max_depth", _("a whole number of intermediates (or None)"), max_depth)
         if not 0 <= max_depth <= MAX_DEPTH:
             raise PkiLessonError(
-                f"max_depth={max_depth}: the number of intermediates must be between 0 and {MAX_DEPTH}.",
-                "give 0 when the leaf's issuer is the root, 1 for one intermediate...",
+                _("max_depth={depth}: the number of intermediates must be between 0 and {most}.").format(
+                    depth=max_depth, most=MAX_DEPTH),
+                _("give 0 when the leaf's issuer is the root, 1 for one intermediate..."),
             )
     now = resolve_now(now)
     builder = pyca.PolicyBuilder().store(pyca.Store(roots)).time(now)
@@ -172,7 +174,8 @@ def verify_certificate(
         else:
             verifier = builder.build_server_verifier(_subject(host))
     except ValueError as exc:
-        raise PkiLessonError(f"Cannot set up the verifier: {exc}.", "check the arguments.") from None
+        raise PkiLessonError(_("Cannot set up the verifier: {error}.").format(error=exc),
+                             _("check the arguments.")) from None
     purpose = "client" if client else "server"
     try:
         result = verifier.verify(certificate, intermediates)
