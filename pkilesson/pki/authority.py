@@ -23,6 +23,7 @@ from cryptography import x509
 from ._time import resolve_now, validity_window
 from .certificates import check_key_pair, load_certificate
 from .csr import as_csr, check_csr_signature, requested_sans
+from .._catalog import N_, _
 from ..errors import IssuanceError, argument_error, check_bool
 from .keys import (
     CA_KEY_TYPES,
@@ -51,31 +52,31 @@ def check_serial(serial: Optional[int]) -> int:
         return x509.random_serial_number()
     if isinstance(serial, bool) or not isinstance(serial, int):
         raise IssuanceError(
-            f"A serial number must be an integer, got {serial!r}.",
-            "pass serial=None for a random one, or an integer such as 1.",
+            _("A serial number must be an integer, got {serial!r}.").format(serial=serial),
+            _("pass serial=None for a random one, or an integer such as 1."),
         )
     if serial < 1:
         raise IssuanceError(
-            f"Serial number {serial} is not positive; RFC 5280 requires a positive integer.",
-            "pass serial=None for a random one, or a positive integer.",
+            _("Serial number {serial} is not positive; RFC 5280 requires a positive integer.").format(serial=serial),
+            _("pass serial=None for a random one, or a positive integer."),
         )
     if serial > _MAX_SERIAL:
         raise IssuanceError(
-            "The serial number is longer than the 20 octets RFC 5280 allows.",
-            "pass serial=None for a random one (159 bits).",
+            _("The serial number is longer than the 20 octets RFC 5280 allows."),
+            _("pass serial=None for a random one (159 bits)."),
         )
     return serial
 
 
 def _check_ca_key(key, allow_ed25519: bool) -> None:
-    key_type = key_type_of(require_private_key(key, "CA's key"))
+    key_type = key_type_of(require_private_key(key, N_("CA's key")))
     if key_type not in CA_KEY_TYPES and not allow_ed25519:
         raise IssuanceError(
-            f"The CA's key is {key_type}: pyca/cryptography's verifier, like browsers, refuses "
-            "certificates signed with Ed25519 (the CA/Browser Forum allows only RSA and ECDSA "
-            "signatures), though OpenSSL accepts them.",
-            "give the CA a p256 or rsa2048 key (leaves may keep Ed25519 keys), "
-            "or pass allow_ed25519=True to make such a CA for a lesson about it.",
+            _("The CA's key is {key_type}: pyca/cryptography's verifier, like browsers, refuses certificates signed "
+              "with Ed25519 (the CA/Browser Forum allows only RSA and ECDSA signatures), though OpenSSL accepts them."
+              ).format(key_type=key_type),
+            _("give the CA a p256 or rsa2048 key (leaves may keep Ed25519 keys), or pass allow_ed25519=True to make "
+              "such a CA for a lesson about it."),
         )
 
 
@@ -86,7 +87,8 @@ def _profile(profile) -> Profile:
     if isinstance(profile, str) and profile in PROFILES:
         return PROFILES[profile]
     if isinstance(profile, str):
-        raise IssuanceError(f"There is no profile {profile!r}.", f"use one of {', '.join(map(repr, PROFILES))}.")
+        raise IssuanceError(_("There is no profile {profile!r}.").format(profile=profile),
+                            _("use one of {names}.").format(names=", ".join(map(repr, PROFILES))))
     raise argument_error("profile", f"a Profile (SERVER, CLIENT...) or its name, one of {', '.join(PROFILES)}",
                          profile)
 
@@ -101,15 +103,15 @@ class CertificateAuthority:
     def __post_init__(self) -> None:
         if isinstance(self.key, (str, bytes, bytearray, os.PathLike)):
             object.__setattr__(self, "key", load_private_key(self.key))
-        require_private_key(self.key, "CA's key")
+        require_private_key(self.key, N_("CA's key"))
         if isinstance(self.certificate, (str, bytes, bytearray, os.PathLike)):
             object.__setattr__(self, "certificate", load_certificate(self.certificate))
         if not isinstance(self.certificate, x509.Certificate):
             raise IssuanceError(
-                f"The CA's certificate must be a certificate, got {type(self.certificate).__name__}.",
-                "pass the CA certificate (load_certificate('ca-cert.pem')).",
+                _("The CA's certificate must be a certificate, got {type}.").format(type=type(self.certificate).__name__),
+                _("pass the CA certificate (load_certificate('ca-cert.pem'))."),
             )
-        check_key_pair(self.key, self.certificate, "CA certificate")
+        check_key_pair(self.key, self.certificate, N_("CA certificate"))
 
     @classmethod
     def create(
@@ -135,7 +137,8 @@ class CertificateAuthority:
         check_bool(allow_ed25519, "allow_ed25519")
         if not profile.ca:
             raise IssuanceError(
-                f"The {profile.name!r} profile is not a CA profile.", "use ROOT_CA for a root CA."
+                _("The {profile!r} profile is not a CA profile.").format(profile=profile.name),
+                _("use ROOT_CA for a root CA."),
             )
         key = as_private_key(key, "key") if key is not None else generate_key(key_type)
         _check_ca_key(key, allow_ed25519)
@@ -192,8 +195,8 @@ class CertificateAuthority:
         """
         if isinstance(csr, (x509.Certificate, x509.CertificateRevocationList)) or hasattr(csr, "private_bytes"):
             raise IssuanceError(
-                f"The CA signs certificate signing requests; it was given a {type(csr).__name__}.",
-                "pass the request made with create_csr() or read with load_csr().",
+                _("The CA signs certificate signing requests; it was given a {type}.").format(type=type(csr).__name__),
+                _("pass the request made with create_csr() or read with load_csr()."),
             )
         csr = as_csr(csr)
         profile = _profile(profile)
@@ -203,20 +206,20 @@ class CertificateAuthority:
         subject = csr.subject
         if subject == self.subject and not allow_same_subject:
             raise IssuanceError(
-                f"The request's subject {format_subj(subject)} is the CA's own subject. "
-                "A certificate whose issuer equals its subject is 'self-issued' (RFC 5280 §6.1). OpenSSL "
-                "takes it for self-signed, without checking its signature, unless its authorityKeyIdentifier "
-                "names another key than its own subjectKeyIdentifier or its key type does not fit the CA's "
-                "signature algorithm; 'openssl verify' then fails with error 18, 'self-signed certificate', "
-                "as it does with the source's version 1 leaves (see pkilesson.verify.selfissued).",
-                "give the server or client another CN than the CA's.",
+                _("The request's subject {subject} is the CA's own subject. A certificate whose issuer equals its "
+                  "subject is 'self-issued' (RFC 5280 §6.1). OpenSSL takes it for self-signed, without checking its "
+                  "signature, unless its authorityKeyIdentifier names another key than its own subjectKeyIdentifier "
+                  "or its key type does not fit the CA's signature algorithm; 'openssl verify' then fails with error "
+                  "18, 'self-signed certificate', as it does with the source's version 1 leaves (see "
+                  "pkilesson.verify.selfissued).").format(subject=format_subj(subject)),
+                _("give the server or client another CN than the CA's."),
             )
         names = parse_general_names(sans) if sans is not None else requested_sans(csr)
         if profile.needs_san and not names:
             raise IssuanceError(
-                f"A {profile.name} certificate needs a subjectAltName and none was given "
-                "or requested: modern TLS clients ignore the CN.",
-                "pass sans=['localhost', '127.0.0.1'] (or put them in the CSR).",
+                _("A {profile} certificate needs a subjectAltName and none was given or requested: modern TLS clients "
+                  "ignore the CN.").format(profile=profile.name),
+                _("pass sans=['localhost', '127.0.0.1'] (or put them in the CSR)."),
             )
         now = resolve_now(now, IssuanceError)
         not_before, not_after = validity_window(now, profile.default_days if days is None else days, IssuanceError)
@@ -251,8 +254,9 @@ class CertificateAuthority:
             return  # a v1 CA certificate, as old recipes make: verifiers decide
         if not basic.ca:
             raise IssuanceError(
-                f"The certificate of {format_subj(self.subject)} says CA:FALSE: it may not sign certificates.",
-                "sign with the CA's certificate and key (ca-cert.pem, ca-key.pem).",
+                _("The certificate of {subject} says CA:FALSE: it may not sign certificates.").format(
+                    subject=format_subj(self.subject)),
+                _("sign with the CA's certificate and key (ca-cert.pem, ca-key.pem)."),
             )
 
     def _check_dates(self, not_before: dt.datetime, not_after: dt.datetime) -> None:
@@ -260,16 +264,18 @@ class CertificateAuthority:
         ca_end = self.certificate.not_valid_after_utc
         if not_before < ca_start:
             raise IssuanceError(
-                f"The CA is not valid yet at {not_before:%Y-%m-%d %H:%M:%S}Z (it starts {ca_start:%Y-%m-%d %H:%M:%S}Z).",
-                "issue at a later now=, or make the CA with an earlier now=.",
+                _("The CA is not valid yet at {time}Z (it starts {start}Z).").format(
+                    time=f"{not_before:%Y-%m-%d %H:%M:%S}", start=f"{ca_start:%Y-%m-%d %H:%M:%S}"),
+                _("issue at a later now=, or make the CA with an earlier now=."),
             )
         if not_before > ca_end:
             raise IssuanceError(
-                f"The CA certificate expired on {ca_end:%Y-%m-%d}.", "make a new CA (step 1)."
+                _("The CA certificate expired on {date}.").format(date=f"{ca_end:%Y-%m-%d}"), _("make a new CA (step 1).")
             )
         if not_after > ca_end:
             room = (ca_end - not_before).days
             raise IssuanceError(
-                f"The certificate would outlive its CA: it ends {not_after:%Y-%m-%d}, the CA ends {ca_end:%Y-%m-%d}.",
-                f"give at most {room} days, or make a CA that lasts longer.",
+                _("The certificate would outlive its CA: it ends {end}, the CA ends {ca_end}.").format(
+                    end=f"{not_after:%Y-%m-%d}", ca_end=f"{ca_end:%Y-%m-%d}"),
+                _("give at most {days} days, or make a CA that lasts longer.").format(days=room),
             )

@@ -7,6 +7,7 @@ import os
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from .._catalog import N_, _, tr
 from ..errors import InvalidCertificateError, argument_error, check_bool
 from .keys import PrivateKey, as_private_key, key_matches
 from .pem import Data, as_bytes, read_pem_blocks, single_pem_block
@@ -29,8 +30,8 @@ def _parse(der: bytes, whole: bool = True) -> x509.Certificate:
             cert.extensions, cert.public_key()
     except Exception as exc:  # any parser complaint means the bytes are not a certificate
         raise InvalidCertificateError(
-            f"The certificate's bytes are not a valid X.509 certificate ({_reason(exc)}).",
-            "the file is damaged or is another kind of file; make or copy it again.",
+            _("The certificate's bytes are not a valid X.509 certificate ({reason}).").format(reason=_reason(exc)),
+            _("the file is damaged or is another kind of file; make or copy it again."),
         ) from None
     return cert
 
@@ -50,7 +51,7 @@ def load_certificate(data: Data, *, to_verify: bool = False) -> x509.Certificate
     dates must parse.
     """
     check_bool(to_verify, "to_verify")
-    block = single_pem_block(data, "a certificate", ("CERTIFICATE",), InvalidCertificateError)
+    block = single_pem_block(data, N_("a certificate"), ("CERTIFICATE",), InvalidCertificateError)
     return _parse(block.der, whole=not to_verify)
 
 
@@ -58,10 +59,10 @@ def load_certificates(data: Data, *, to_verify: bool = False) -> list[x509.Certi
     """Read every certificate of a PEM bundle (a chain file, a CA bundle); ``to_verify`` as in
     :func:`load_certificate`."""
     check_bool(to_verify, "to_verify")
-    raw = as_bytes(data, "a certificate bundle", InvalidCertificateError)
+    raw = as_bytes(data, N_("a certificate bundle"), InvalidCertificateError)
     blocks = [
         b
-        for b in read_pem_blocks(raw, "a certificate bundle", InvalidCertificateError)
+        for b in read_pem_blocks(raw, N_("a certificate bundle"), InvalidCertificateError)
         if b.label == "CERTIFICATE"
     ]
     if not blocks:
@@ -88,14 +89,14 @@ def certificate_to_pem(certificate: x509.Certificate) -> bytes:
     return as_certificate(certificate).public_bytes(serialization.Encoding.PEM)
 
 
-def check_key_pair(key: PrivateKey, certificate: x509.Certificate, what: str = "certificate") -> None:
+def check_key_pair(key: PrivateKey, certificate: x509.Certificate, what: str = N_("certificate")) -> None:
     """Raise :class:`InvalidCertificateError` unless ``key`` is the private key of ``certificate``."""
     key, certificate = as_private_key(key), as_certificate(certificate)
     if not key_matches(key, certificate.public_key()):
         raise InvalidCertificateError(
-            f"The private key does not belong to the {what}: their public keys differ.",
-            "give the key file that was made together with this certificate (e.g. "
-            "server-key.pem with server-cert.pem).",
+            _("The private key does not belong to the {what}: their public keys differ.").format(what=tr(what)),
+            _("give the key file that was made together with this certificate (e.g. server-key.pem with "
+              "server-cert.pem)."),
         )
 
 

@@ -16,6 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from .certificates import _reason
+from .._catalog import N_, _
 from ..errors import InvalidRequestError, argument_error
 from .keys import PrivateKey, as_private_key, signature_hash
 from .names import parse_general_names, to_name
@@ -51,15 +52,15 @@ def load_csr(data: Data) -> x509.CertificateSigningRequest:
     The CSR's signature is not checked here (a lesson may want to look at a
     broken one); :func:`check_csr_signature` does that.
     """
-    block = single_pem_block(data, "a certificate signing request", _CSR_LABELS, InvalidRequestError)
+    block = single_pem_block(data, N_("a certificate signing request"), _CSR_LABELS, InvalidRequestError)
     try:
         csr = x509.load_der_x509_csr(block.der)
         csr.subject  # parse the body now, not later in a lesson
         csr.extensions
     except Exception as exc:  # any parser complaint means the bytes are not a CSR
         raise InvalidRequestError(
-            f"The CSR's bytes are not a valid PKCS#10 request ({_reason(exc)}).",
-            "make the request again with create_csr() or 'openssl req -new'.",
+            _("The CSR's bytes are not a valid PKCS#10 request ({reason}).").format(reason=_reason(exc)),
+            _("make the request again with create_csr() or 'openssl req -new'."),
         ) from None
     return csr
 
@@ -94,9 +95,9 @@ def check_csr_signature(csr: x509.CertificateSigningRequest) -> None:
         valid = False
     if not valid:
         raise InvalidRequestError(
-            "The CSR's signature does not verify with the public key inside it: "
-            "it was altered after signing or signed with another key.",
-            "make the request again, signing it with the subject's own private key.",
+            _("The CSR's signature does not verify with the public key inside it: it was altered after signing or "
+              "signed with another key."),
+            _("make the request again, signing it with the subject's own private key."),
         )
 
 

@@ -14,6 +14,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from .._catalog import N_, _, tr
 from ..errors import InvalidKeyError, argument_error
 from .pem import Data, single_pem_block
 
@@ -70,8 +71,8 @@ def _check_key_type(key_type: str) -> str:
     name = key_type.lower().replace("-", "").replace("_", "")
     if name not in KEY_TYPES:
         raise InvalidKeyError(
-            f"Unknown key type {key_type!r}.",
-            f"use one of {', '.join(KEY_TYPES)}.",
+            _("Unknown key type {key_type!r}.").format(key_type=key_type),
+            _("use one of {names}.").format(names=", ".join(KEY_TYPES)),
         )
     return name
 
@@ -103,8 +104,8 @@ def key_type_of(key: Union[PrivateKey, PublicKey]) -> str:
         name = type(key).__name__
     if name not in KEY_TYPES:
         raise InvalidKeyError(
-            f"Keys of type {name} are not used in these lessons.",
-            f"make a key of one of the types {', '.join(KEY_TYPES)}.",
+            _("Keys of type {name} are not used in these lessons.").format(name=name),
+            _("make a key of one of the types {types}.").format(types=", ".join(KEY_TYPES)),
         )
     return name
 
@@ -114,13 +115,13 @@ def require_private_key(key, what: str = "key") -> PrivateKey:
     if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey)):
         if isinstance(key, (rsa.RSAPublicKey, ec.EllipticCurvePublicKey, ed25519.Ed25519PublicKey)):
             raise InvalidKeyError(
-                f"The {what} is a public key; signing needs the private key.",
-                "pass the private key (generate_key() or load_private_key()).",
+                _("The {what} is a public key; signing needs the private key.").format(what=tr(what)),
+                _("pass the private key (generate_key() or load_private_key())."),
             )
         if not hasattr(key, "private_bytes"):
             raise InvalidKeyError(
-                f"The {what} must be a private key, got {type(key).__name__}.",
-                "pass a key from generate_key() or load_private_key().",
+                _("The {what} must be a private key, got {type}.").format(what=tr(what), type=type(key).__name__),
+                _("pass a key from generate_key() or load_private_key()."),
             )
     key_type_of(key)
     return key
@@ -161,8 +162,8 @@ def _passphrase_bytes(passphrase: Union[str, bytes, None]) -> Optional[bytes]:
     value = passphrase.encode("utf-8") if isinstance(passphrase, str) else bytes(passphrase)
     if not value:
         raise InvalidKeyError(
-            "The passphrase is empty.",
-            "give a non-empty passphrase, or passphrase=None for an unprotected key.",
+            _("The passphrase is empty."),
+            _("give a non-empty passphrase, or passphrase=None for an unprotected key."),
         )
     return value
 
@@ -201,30 +202,30 @@ def load_private_key(data: Data, passphrase: Union[str, bytes, None] = None) -> 
     data is not a key, the passphrase is wrong or missing, or the key type is
     not one we use.
     """
-    block = single_pem_block(data, "a private key", _PRIVATE_LABELS, InvalidKeyError)
+    block = single_pem_block(data, N_("a private key"), _PRIVATE_LABELS, InvalidKeyError)
     secret = _passphrase_bytes(passphrase)
     encrypted = block.label == "ENCRYPTED PRIVATE KEY"
     if encrypted and secret is None:
         raise InvalidKeyError(
-            "This private key is protected by a passphrase.",
-            "pass passphrase='...' (the one used when the key was written).",
+            _("This private key is protected by a passphrase."),
+            _("pass passphrase='...' (the one used when the key was written)."),
         )
     try:
         key = serialization.load_der_private_key(block.der, password=secret if encrypted else None)
     except UnsupportedAlgorithm:
         raise InvalidKeyError(
-            "This private key uses an algorithm these lessons do not support.",
-            f"make a key of one of the types {', '.join(KEY_TYPES)}.",
+            _("This private key uses an algorithm these lessons do not support."),
+            _("make a key of one of the types {types}.").format(types=", ".join(KEY_TYPES)),
         ) from None
     except Exception:  # any parser complaint: a wrong passphrase or damaged bytes
         if encrypted:
             raise InvalidKeyError(
-                "Cannot decrypt the private key: the passphrase is wrong.",
-                "give the passphrase that was used when the key was written.",
+                _("Cannot decrypt the private key: the passphrase is wrong."),
+                _("give the passphrase that was used when the key was written."),
             ) from None
         raise InvalidKeyError(
-            "The private key's bytes are not a valid key (damaged or cut file).",
-            "make the key again or restore it from a copy.",
+            _("The private key's bytes are not a valid key (damaged or cut file)."),
+            _("make the key again or restore it from a copy."),
         ) from None
     key_type_of(key)  # refuses DSA, Ed448, X25519, other curves
     return key

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from .._catalog import N_, _, tr
 from ..errors import InvalidNameError, argument_error
 
 __all__ = [
@@ -38,13 +39,13 @@ __all__ = [
 #: The DN fields of the lessons, in the order ``openssl req`` asks for them:
 #: short name -> (OID, longest value allowed by RFC 5280's upper bounds, meaning)
 NAME_FIELDS = {
-    "C": (NameOID.COUNTRY_NAME, 2, "country, two letters (ISO 3166)"),
-    "ST": (NameOID.STATE_OR_PROVINCE_NAME, 128, "state or province"),
-    "L": (NameOID.LOCALITY_NAME, 128, "locality (city)"),
-    "O": (NameOID.ORGANIZATION_NAME, 64, "organisation"),
-    "OU": (NameOID.ORGANIZATIONAL_UNIT_NAME, 64, "organisational unit"),
-    "CN": (NameOID.COMMON_NAME, 64, "common name"),
-    "emailAddress": (NameOID.EMAIL_ADDRESS, 255, "e-mail address (PKCS#9, legacy)"),
+    "C": (NameOID.COUNTRY_NAME, 2, N_("country, two letters (ISO 3166)")),
+    "ST": (NameOID.STATE_OR_PROVINCE_NAME, 128, N_("state or province")),
+    "L": (NameOID.LOCALITY_NAME, 128, N_("locality (city)")),
+    "O": (NameOID.ORGANIZATION_NAME, 64, N_("organisation")),
+    "OU": (NameOID.ORGANIZATIONAL_UNIT_NAME, 64, N_("organisational unit")),
+    "CN": (NameOID.COMMON_NAME, 64, N_("common name")),
+    "emailAddress": (NameOID.EMAIL_ADDRESS, 255, N_("e-mail address (PKCS#9, legacy)")),
 }
 _LONG_NAMES = {
     "countryname": "C",
@@ -55,13 +56,14 @@ _LONG_NAMES = {
     "commonname": "CN",
     "emailaddress": "emailAddress",
 }
-_SHORT_BY_OID = {oid: short for short, (oid, _, _) in NAME_FIELDS.items()}
+_SHORT_BY_OID = {oid: short for short, (oid, _longest, _meaning) in NAME_FIELDS.items()}
 
 
 def _field_short_name(field: str) -> str:
     if not isinstance(field, str):
         raise InvalidNameError(
-            f"A name field must be given by its name, got {field!r}.", f"use one of {', '.join(NAME_FIELDS)}."
+            _("A name field must be given by its name, got {field!r}.").format(field=field),
+            _("use one of {names}.").format(names=", ".join(NAME_FIELDS))
         )
     for short in NAME_FIELDS:
         if field.lower() == short.lower():
@@ -69,45 +71,45 @@ def _field_short_name(field: str) -> str:
     if field.lower() in _LONG_NAMES:
         return _LONG_NAMES[field.lower()]
     raise InvalidNameError(
-        f"Unknown name field {field!r}.",
-        f"use one of {', '.join(NAME_FIELDS)}.",
+        _("Unknown name field {field!r}.").format(field=field),
+        _("use one of {names}.").format(names=", ".join(NAME_FIELDS)),
     )
 
 
 def _attribute(field: str, value: str) -> x509.NameAttribute:
     short = _field_short_name(field)
-    oid, longest, meaning = NAME_FIELDS[short]
+    oid, longest, meaning = (*NAME_FIELDS[short][:2], tr(NAME_FIELDS[short][2]))
     if not isinstance(value, str):
         raise InvalidNameError(
-            f"The {short} field must be text, got {type(value).__name__}.",
-            f"give the {meaning} as a string.",
+            _("The {short} field must be text, got {type}.").format(short=short, type=type(value).__name__),
+            _("give the {meaning} as a string.").format(meaning=meaning),
         )
     if not value.strip():
         raise InvalidNameError(
-            f"The {short} ({meaning}) field is empty.",
-            f"give a value for {short}, or leave the field out.",
+            _("The {short} ({meaning}) field is empty.").format(short=short, meaning=meaning),
+            _("give a value for {short}, or leave the field out.").format(short=short),
         )
     if value != value.strip():
         raise InvalidNameError(
-            f"The {short} field {value!r} starts or ends with spaces.",
-            "remove the spaces around the value.",
+            _("The {short} field {value!r} starts or ends with spaces.").format(short=short, value=value),
+            _("remove the spaces around the value."),
         )
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise InvalidNameError(
-            f"The {short} field {value!r} contains a control character.",
-            "use printable characters only.",
+            _("The {short} field {value!r} contains a control character.").format(short=short, value=value),
+            _("use printable characters only."),
         )
     if short == "C" and not re.fullmatch(r"[A-Za-z]{2}", value):
         raise InvalidNameError(
-            f"The country (C) must be two letters, got {value!r}.",
-            "use an ISO 3166 code such as FR, DE or US.",
+            _("The country (C) must be two letters, got {value!r}.").format(value=value),
+            _("use an ISO 3166 code such as FR, DE or US."),
         )
     if short == "emailAddress":
         _check_email(value)
     if len(value) > longest:
         raise InvalidNameError(
-            f"The {short} field is {len(value)} characters long; RFC 5280 allows {longest}.",
-            f"shorten the {meaning}.",
+            _("The {short} field is {length} characters long; RFC 5280 allows {longest}.").format(
+                short=short, length=len(value), longest=longest), _("shorten the {meaning}.").format(meaning=meaning),
         )
     return x509.NameAttribute(oid, value)
 
@@ -130,8 +132,8 @@ def make_name(
             values[_field_short_name(field)] = value
     if "CN" not in values:
         raise InvalidNameError(
-            "The name has no common name (CN).",
-            "give CN='...': the CA's name, the server's host name or the client's name.",
+            _("The name has no common name (CN)."),
+            _("give CN='...': the CA's name, the server's host name or the client's name."),
         )
     return x509.Name(
         [_attribute(short, values[short]) for short in NAME_FIELDS if short in values]
@@ -168,22 +170,22 @@ def parse_subj(subj: str) -> x509.Name:
     """
     if not isinstance(subj, str) or not subj.startswith("/"):
         raise InvalidNameError(
-            f"{subj!r} is not in the -subj form.",
-            "write it as /C=FR/O=Lab/CN=server (it starts with '/').",
+            _("{subj!r} is not in the -subj form.").format(subj=subj),
+            _("write it as /C=FR/O=Lab/CN=server (it starts with '/')."),
         )
     rdns = []
     for part in _split_unescaped(subj[1:], "/"):
         if not part:
             raise InvalidNameError(
-                f"{subj!r} has an empty part between two '/'.",
-                "remove the doubled '/', or escape a '/' inside a value as '\\/'.",
+                _("{subj!r} has an empty part between two '/'.").format(subj=subj),
+                _("remove the doubled '/', or escape a '/' inside a value as '\\/'."),
             )
         attributes = []
         for item in _split_unescaped(part, "+"):
             if "=" not in item:
                 raise InvalidNameError(
-                    f"{item!r} in {subj!r} has no '='.",
-                    "write each field as TYPE=value, e.g. CN=server.",
+                    _("{item!r} in {subj!r} has no '='.").format(item=item, subj=subj),
+                    _("write each field as TYPE=value, e.g. CN=server."),
                 )
             field, value = item.split("=", 1)
             attributes.append(_attribute(field, _unescape(value)))
@@ -235,23 +237,25 @@ def check_dns_name(name: str, *, allow_wildcard: bool = True) -> str:
     leftmost label. International names must be given in their ``xn--`` form.
     """
     if not isinstance(name, str) or not name:
-        raise InvalidNameError("The DNS name is empty.", "give a host name such as server.example.")
+        raise InvalidNameError(_("The DNS name is empty."), _("give a host name such as server.example."))
     if not name.isascii():
         try:
             suggestion = name.encode("idna").decode("ascii")
-            hint = f"write it in its ASCII (IDNA) form {suggestion!r}."
+            hint = _("write it in its ASCII (IDNA) form {suggestion!r}.").format(suggestion=suggestion)
         except UnicodeError:
-            hint = "use ASCII letters, digits and hyphens."
-        raise InvalidNameError(f"{name!r} is not an ASCII DNS name.", hint)
+            hint = _("use ASCII letters, digits and hyphens.")
+        raise InvalidNameError(_("{name!r} is not an ASCII DNS name.").format(name=name), hint)
     if not name.strip("."):
-        raise InvalidNameError(f"{name!r} is not a host name.", "give a host name such as server.example.")
+        raise InvalidNameError(_("{name!r} is not a host name.").format(name=name),
+                               _("give a host name such as server.example."))
     if name.endswith("."):
         raise InvalidNameError(
-            f"{name!r} ends with a dot.", f"write it without the final dot: {name.rstrip('.')!r}."
+            _("{name!r} ends with a dot.").format(name=name),
+            _("write it without the final dot: {name!r}.").format(name=name.rstrip("."))
         )
     if len(name) > 253:
         raise InvalidNameError(
-            f"The DNS name is {len(name)} characters long; the limit is 253.", "shorten it."
+            _("The DNS name is {length} characters long; the limit is 253.").format(length=len(name)), _("shorten it.")
         )
     labels = name.split(".")
     for index, label in enumerate(labels):
@@ -259,23 +263,24 @@ def check_dns_name(name: str, *, allow_wildcard: bool = True) -> str:
             continue
         if not _LABEL.match(label):
             if label == "*" and index == 0 and not allow_wildcard:
-                fix = ("a wildcard names many hosts; here one host name is needed, the one a client connects "
-                       f"to, e.g. {'www' + name[1:]!r}.")
+                fix = _("a wildcard names many hosts; here one host name is needed, the one a client connects to, "
+                        "e.g. {example!r}.").format(example="www" + name[1:])
             elif label == "*" and index == 0:
-                fix = "a wildcard needs at least two labels after it, as in *.example.com (not *.com)."
+                fix = _("a wildcard needs at least two labels after it, as in *.example.com (not *.com).")
             elif "*" in label:
-                fix = "a wildcard must be the whole leftmost label, as in *.example.com."
+                fix = _("a wildcard must be the whole leftmost label, as in *.example.com.")
             elif "_" in label:
-                fix = "replace '_' with '-': host names cannot contain underscores."
+                fix = _("replace '_' with '-': host names cannot contain underscores.")
             elif not label:
-                fix = "remove the empty label (two dots in a row)."
+                fix = _("remove the empty label (two dots in a row).")
             else:
-                fix = "use letters, digits and inner hyphens, at most 63 per label."
-            raise InvalidNameError(f"{name!r} is not a valid DNS name (label {label!r}).", fix)
+                fix = _("use letters, digits and inner hyphens, at most 63 per label.")
+            raise InvalidNameError(_("{name!r} is not a valid DNS name (label {label!r}).").format(
+                name=name, label=label), fix)
     if labels[-1].isdigit():
         raise InvalidNameError(
-            f"{name!r} looks like an IP address but is not a valid one.",
-            "give a valid IPv4/IPv6 address, or a host name.",
+            _("{name!r} looks like an IP address but is not a valid one.").format(name=name),
+            _("give a valid IPv4/IPv6 address, or a host name."),
         )
     return name
 
@@ -284,12 +289,12 @@ def _check_email(address: str) -> str:
     local, at, domain = address.rpartition("@")
     if not at or not local or not domain:
         raise InvalidNameError(
-            f"{address!r} is not an e-mail address.", "write it as name@domain.example."
+            _("{address!r} is not an e-mail address.").format(address=address), _("write it as name@domain.example.")
         )
     if not address.isascii() or any(ch.isspace() for ch in local):
         raise InvalidNameError(
-            f"{address!r} is not a plain ASCII e-mail address.",
-            "use ASCII characters without spaces.",
+            _("{address!r} is not a plain ASCII e-mail address.").format(address=address),
+            _("use ASCII characters without spaces."),
         )
     check_dns_name(domain, allow_wildcard=False)
     return address
@@ -310,7 +315,7 @@ def parse_general_name(text: Union[str, x509.GeneralName]) -> x509.GeneralName:
         return text
     if not isinstance(text, str) or not text.strip():
         raise InvalidNameError(
-            "A subjectAltName entry is empty.", "give a DNS name or an IP address, e.g. localhost."
+            _("A subjectAltName entry is empty."), _("give a DNS name or an IP address, e.g. localhost.")
         )
     text = text.strip()
     kind = None
@@ -323,8 +328,8 @@ def parse_general_name(text: Union[str, x509.GeneralName]) -> x509.GeneralName:
         except ValueError:
             if kind == "IP":
                 raise InvalidNameError(
-                    f"{text!r} is not an IP address.",
-                    "write an IPv4 address like 127.0.0.1 or an IPv6 address like ::1.",
+                    _("{text!r} is not an IP address.").format(text=text),
+                    _("write an IPv4 address like 127.0.0.1 or an IPv6 address like ::1."),
                 ) from None
     if kind == "email" or (kind is None and "@" in text):
         return x509.RFC822Name(_check_email(text))
@@ -332,7 +337,7 @@ def parse_general_name(text: Union[str, x509.GeneralName]) -> x509.GeneralName:
         parts = urlsplit(text)
         if not parts.scheme or not (parts.netloc or parts.path) or not text.isascii():
             raise InvalidNameError(
-                f"{text!r} is not an absolute URI.", "write it as scheme://authority/path."
+                _("{text!r} is not an absolute URI.").format(text=text), _("write it as scheme://authority/path.")
             )
         return x509.UniformResourceIdentifier(text)
     return x509.DNSName(check_dns_name(text))
@@ -347,8 +352,8 @@ def parse_general_names(values: Union[str, Iterable]) -> list[x509.GeneralName]:
         values = [v for v in values.split(",") if v.strip()]
     elif isinstance(values, x509.GeneralName) or not isinstance(values, Iterable):
         raise InvalidNameError(
-            f"Expected a list of subjectAltName entries, got {type(values).__name__}.",
-            "pass a list such as ['localhost', '127.0.0.1'] or a comma-separated string.",
+            _("Expected a list of subjectAltName entries, got {type}.").format(type=type(values).__name__),
+            _("pass a list such as ['localhost', '127.0.0.1'] or a comma-separated string."),
         )
     result: list[x509.GeneralName] = []
     for value in values:
@@ -382,12 +387,12 @@ def to_name(value: Union[x509.Name, str, Mapping[str, str]]) -> x509.Name:
         if value.startswith("/"):
             return parse_subj(value)
         raise InvalidNameError(
-            f"{value!r} is not a distinguished name.",
-            f"write it in the -subj form, e.g. '/O=Lab/CN={value}', or as a mapping of fields.",
+            _("{value!r} is not a distinguished name.").format(value=value),
+            _("write it in the -subj form, e.g. '/O=Lab/CN={value}', or as a mapping of fields.").format(value=value),
         )
     if isinstance(value, Mapping):
         return make_name(value)
     raise InvalidNameError(
-        f"Cannot make a name from {type(value).__name__}.",
-        "give '/C=FR/O=Lab/CN=server' or {'O': 'Lab', 'CN': 'server'}.",
+        _("Cannot make a name from {type}.").format(type=type(value).__name__),
+        _("give {subj} or {fields}.").format(subj="'/C=FR/O=Lab/CN=server'", fields="{'O': 'Lab', 'CN': 'server'}"),
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
+from .._catalog import N_, _, tr
 from ..errors import PkiLessonError, argument_error
 
 __all__ = ["PemBlock", "read_pem_blocks", "as_bytes", "single_pem_block", "to_pem", "read_regular_file", "file_kind",
@@ -33,35 +34,35 @@ _BLOCK = re.compile(rb"-----BEGIN " + _LABEL + rb"-----\r?\n(.*?)-----END " + _L
 
 #: What each PEM label holds, in words a learner knows.
 LABEL_MEANINGS = {
-    "CERTIFICATE": "a certificate",
-    "CERTIFICATE REQUEST": "a certificate signing request (CSR)",
-    "NEW CERTIFICATE REQUEST": "a certificate signing request (CSR)",
-    "PRIVATE KEY": "a private key (PKCS#8)",
-    "ENCRYPTED PRIVATE KEY": "a passphrase-protected private key (PKCS#8)",
-    "RSA PRIVATE KEY": "an RSA private key (PKCS#1, as OpenSSL 1.x wrote it)",
-    "EC PRIVATE KEY": "an EC private key (SEC 1)",
-    "PUBLIC KEY": "a public key",
-    "X509 CRL": "a certificate revocation list (CRL)",
-    "EC PARAMETERS": "the parameters of an elliptic curve (openssl ecparam)",
-    "DH PARAMETERS": "Diffie-Hellman parameters (openssl dhparam)",
-    "X9.42 DH PARAMETERS": "X9.42 Diffie-Hellman parameters (openssl genpkey -genparam)",
-    "PKCS7": "a PKCS#7 bundle",
+    "CERTIFICATE": N_("a certificate"),
+    "CERTIFICATE REQUEST": N_("a certificate signing request (CSR)"),
+    "NEW CERTIFICATE REQUEST": N_("a certificate signing request (CSR)"),
+    "PRIVATE KEY": N_("a private key (PKCS#8)"),
+    "ENCRYPTED PRIVATE KEY": N_("a passphrase-protected private key (PKCS#8)"),
+    "RSA PRIVATE KEY": N_("an RSA private key (PKCS#1, as OpenSSL 1.x wrote it)"),
+    "EC PRIVATE KEY": N_("an EC private key (SEC 1)"),
+    "PUBLIC KEY": N_("a public key"),
+    "X509 CRL": N_("a certificate revocation list (CRL)"),
+    "EC PARAMETERS": N_("the parameters of an elliptic curve (openssl ecparam)"),
+    "DH PARAMETERS": N_("Diffie-Hellman parameters (openssl dhparam)"),
+    "X9.42 DH PARAMETERS": N_("X9.42 Diffie-Hellman parameters (openssl genpkey -genparam)"),
+    "PKCS7": N_("a PKCS#7 bundle"),
 }
 
 _KINDS = {
-    stat.S_IFDIR: "a folder",
-    stat.S_IFLNK: "a symbolic link",
-    stat.S_IFIFO: "a FIFO (named pipe)",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFREG: "a regular file",
+    stat.S_IFDIR: N_("a folder"),
+    stat.S_IFLNK: N_("a symbolic link"),
+    stat.S_IFIFO: N_("a FIFO (named pipe)"),
+    stat.S_IFCHR: N_("a character device"),
+    stat.S_IFBLK: N_("a block device"),
+    stat.S_IFSOCK: N_("a socket"),
+    stat.S_IFREG: N_("a regular file"),
 }
 
 
 def file_kind(mode: int) -> str:
     """What a file of this ``st_mode`` is, in words: "a regular file", "a FIFO (named pipe)"..."""
-    return _KINDS.get(stat.S_IFMT(mode), "a special file")
+    return tr(_KINDS[stat.S_IFMT(mode)]) if stat.S_IFMT(mode) in _KINDS else _("a special file")
 
 
 def _short(path: object) -> str:
@@ -71,26 +72,31 @@ def _short(path: object) -> str:
 
 def os_problem(exc: OSError, path: object, verb: str) -> tuple[str, str]:
     """(problem, fix) for an OSError met while ``verb``-ing ``path``, in words a learner can act on."""
-    where = _short(path)
+    where, verb = _short(path), tr(verb)
     code = exc.errno
     if code == errno.ENAMETOOLONG:
-        return (f"Cannot {verb} {where}: the name is too long for the file system.",
-                "choose a shorter name (at most 255 characters for each folder or file name).")
+        return (_("Cannot {verb} {where}: the name is too long for the file system.").format(verb=verb, where=where),
+                _("choose a shorter name (at most 255 characters for each folder or file name)."))
     if code in (errno.EACCES, errno.EPERM):
-        return (f"Cannot {verb} {where}: permission denied.",
-                "check that you may enter every folder on the path and read the file (ls -ld each folder).")
+        return (_("Cannot {verb} {where}: permission denied.").format(verb=verb, where=where),
+                _("check that you may enter every folder on the path and read the file (ls -ld each folder)."))
     if code == errno.ELOOP:
-        return f"Cannot {verb} {where}: too many symbolic links.", "give the path of the file itself."
+        return (_("Cannot {verb} {where}: too many symbolic links.").format(verb=verb, where=where),
+                _("give the path of the file itself."))
     if code == errno.ENOSPC:
-        return f"Cannot {verb} {where}: no space left on the device.", "free some disk space, then run again."
+        return (_("Cannot {verb} {where}: no space left on the device.").format(verb=verb, where=where),
+                _("free some disk space, then run again."))
     if code == errno.EDQUOT:
-        return f"Cannot {verb} {where}: the disk quota is exceeded.", "free some space, then run again."
+        return (_("Cannot {verb} {where}: the disk quota is exceeded.").format(verb=verb, where=where),
+                _("free some space, then run again."))
     if code == errno.EROFS:
-        return f"Cannot {verb} {where}: the file system is read-only.", "choose a folder on a writable disk."
+        return (_("Cannot {verb} {where}: the file system is read-only.").format(verb=verb, where=where),
+                _("choose a folder on a writable disk."))
     if code == errno.ENXIO:
-        return f"Cannot {verb} {where}: it is a socket or a device with nothing behind it.", \
-            "give the path of a regular file."
-    return f"Cannot {verb} {where}: {exc.strerror or exc}.", "check the path and its permissions."
+        return (_("Cannot {verb} {where}: it is a socket or a device with nothing behind it.").format(
+            verb=verb, where=where), _("give the path of a regular file."))
+    return (_("Cannot {verb} {where}: {reason}.").format(verb=verb, where=where, reason=exc.strerror or exc),
+            _("check the path and its permissions."))
 
 
 def read_regular_file(path: Union[str, os.PathLike], what: str,
@@ -101,25 +107,25 @@ def read_regular_file(path: Union[str, os.PathLike], what: str,
     on), as is a file larger than :data:`MAX_FILE_SIZE`; every OS error
     becomes one ``error`` saying what is wrong and how to fix it.
     """
-    where = _short(path)
+    where, what = _short(path), tr(what)
     try:
         # O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        problem, fix = os_problem(exc, path, f"read {what} from")
+        problem, fix = os_problem(exc, path, _("read {what} from").format(what=what))
         if exc.errno == errno.ENOENT:
-            problem, fix = f"Cannot read {what} from {where}: there is no such file.", \
-                "check the path and that the file is readable."
+            problem = _("Cannot read {what} from {where}: there is no such file.").format(what=what, where=where)
+            fix = _("check the path and that the file is readable.")
         raise error(problem, fix) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise error(f"{where} is {file_kind(info.st_mode)}, not a regular file: pkilesson reads only "
-                        "regular files (it never waits on a pipe or a device).",
-                        f"give the path of a .pem (or DER) file holding {what}.")
+            raise error(_("{where} is {kind}, not a regular file: pkilesson reads only regular files (it never waits "
+                          "on a pipe or a device).").format(where=where, kind=file_kind(info.st_mode)),
+                        _("give the path of a .pem (or DER) file holding {what}.").format(what=what))
         if info.st_size > MAX_FILE_SIZE:
-            raise error(f"{where} is {info.st_size // (1024 * 1024)} MB: too large to be {what}.",
-                        "check that you gave the right file.")
+            raise error(_("{where} is {size} MB: too large to be {what}.").format(
+                where=where, size=info.st_size // (1024 * 1024), what=what), _("check that you gave the right file."))
         chunks = []
         while True:
             chunk = os.read(fd, 1 << 20)
@@ -127,13 +133,19 @@ def read_regular_file(path: Union[str, os.PathLike], what: str,
                 break
             chunks.append(chunk)
             if sum(map(len, chunks)) > MAX_FILE_SIZE:
-                raise error(f"{where} is larger than {MAX_FILE_SIZE // (1024 * 1024)} MB: too large to be {what}.",
-                            "check that you gave the right file.")
+                raise error(_("{where} is larger than {size} MB: too large to be {what}.").format(
+                    where=where, size=MAX_FILE_SIZE // (1024 * 1024), what=what),
+                    _("check that you gave the right file."))
         return b"".join(chunks)
     except OSError as exc:
-        raise error(*os_problem(exc, path, f"read {what} from")) from None
+        raise error(*os_problem(exc, path, _("read {what} from").format(what=what))) from None
     finally:
         os.close(fd)
+
+
+def _upper(sentence: str) -> str:
+    """``sentence`` with a capital first letter (the message may begin with a placeholder, "a private key ...")."""
+    return sentence[:1].upper() + sentence[1:]
 
 
 def _names_a_file(text: str) -> bool:
@@ -154,12 +166,15 @@ class PemBlock:
 
     @property
     def meaning(self) -> str:
-        return LABEL_MEANINGS.get(self.label, f"a PEM block labelled {self.label!r}")
+        if self.label in LABEL_MEANINGS:
+            return tr(LABEL_MEANINGS[self.label])
+        return _("a PEM block labelled {label!r}").format(label=self.label)
 
 
 def as_bytes(data: Data, what: str, error: type[PkiLessonError] = PkiLessonError) -> bytes:
     """Return ``data`` as bytes; a path (:class:`~pathlib.Path` or any ``os.PathLike``), or a one-line
     string naming a file, is read from disk (regular files only: see :func:`read_regular_file`)."""
+    what = tr(what)
     if isinstance(data, os.PathLike):
         return read_regular_file(data, what, error)
     if isinstance(data, str):
@@ -168,15 +183,15 @@ def as_bytes(data: Data, what: str, error: type[PkiLessonError] = PkiLessonError
             if _names_a_file(data):
                 return read_regular_file(data, what, error)
             raise error(
-                f"There is no file named {data!r} here, and the text is not PEM either.",
-                "check the file name (and the folder the notebook runs in), or give the PEM text.",
+                _("There is no file named {name!r} here, and the text is not PEM either.").format(name=data),
+                _("check the file name (and the folder the notebook runs in), or give the PEM text."),
             )
         return data.encode("utf-8", "surrogateescape")
     if isinstance(data, (bytes, bytearray, memoryview)):
         return bytes(data)
     raise error(
-        f"Expected {what} as PEM text, bytes or a Path, got {type(data).__name__}.",
-        "pass the file's contents (or a pathlib.Path to it).",
+        _("Expected {what} as PEM text, bytes or a Path, got {type}.").format(what=what, type=type(data).__name__),
+        _("pass the file's contents (or a pathlib.Path to it)."),
     )
 
 
@@ -198,41 +213,41 @@ def read_pem_blocks(
         raise argument_error("data", "bytes (the contents of a PEM file)", data)
     if not isinstance(what, str):
         raise argument_error("what", "text naming what the data should hold", what)
-    data = bytes(data)
+    data, what = bytes(data), tr(what)
     blocks = []
     for match in _BLOCK.finditer(data):
         label, body, end_label = match.group(1), match.group(2), match.group(3)
         name = label.decode("ascii")  # the label pattern allows ASCII only
         if end_label != label:
             raise error(
-                f"The PEM block of {what} begins with {name!r} but ends with "
-                f"{end_label.decode('ascii')!r}.",
-                "the file was cut or two files were pasted together; export it again.",
+                _("The PEM block of {what} begins with {begin!r} but ends with {end!r}.").format(
+                    what=what, begin=name, end=end_label.decode("ascii")),
+                _("the file was cut or two files were pasted together; export it again."),
             )
         lines = [line.strip() for line in body.splitlines() if line.strip()]
         if any(b":" in line for line in lines):
             raise error(
-                f"The PEM block of {what} has headers (like 'Proc-Type:'): it is a "
-                "legacy encrypted key format.",
-                "convert it with 'openssl pkcs8 -topk8' and load that instead.",
+                _("The PEM block of {what} has headers (like 'Proc-Type:'): it is a legacy encrypted key format."
+                  ).format(what=what),
+                _("convert it with 'openssl pkcs8 -topk8' and load that instead."),
             )
         try:
             der = base64.b64decode(b"".join(lines), validate=True)
         except (binascii.Error, ValueError):
             raise error(
-                f"The PEM block of {what} ({name}) is not valid base64.",
-                "the file was damaged or edited; make or copy it again.",
+                _("The PEM block of {what} ({label}) is not valid base64.").format(what=what, label=name),
+                _("the file was damaged or edited; make or copy it again."),
             ) from None
         if not der:
             raise error(
-                f"The PEM block of {what} ({name}) is empty.",
-                "the file was cut; make or copy it again.",
+                _("The PEM block of {what} ({label}) is empty.").format(what=what, label=name),
+                _("the file was cut; make or copy it again."),
             )
         blocks.append(PemBlock(name, der))
     if not blocks and b"-----BEGIN" in data:
         raise error(
-            f"{what.capitalize()} has a '-----BEGIN' line but no matching '-----END' line.",
-            "the file was cut short; make or copy it again.",
+            _upper(_("{what} has a '-----BEGIN' line but no matching '-----END' line.").format(what=what)),
+            _("the file was cut short; make or copy it again."),
         )
     return blocks
 
@@ -254,37 +269,36 @@ def single_pem_block(
         raise argument_error("labels", "a tuple of PEM labels such as ('CERTIFICATE',)", labels)
     if not isinstance(what, str):
         raise argument_error("what", "text naming what the data should hold", what)
+    what = tr(what)
     raw = as_bytes(data, what, error)
     if not raw.strip():
-        raise error(
-            f"{what.capitalize()} is empty.", "give the contents of a PEM file."
-        )
+        raise error(_upper(_("{what} is empty.").format(what=what)), _("give the contents of a PEM file."))
     blocks = read_pem_blocks(raw, what, error)
     if not blocks:
         if is_pkcs12(raw):
             raise error(
-                f"Expected {what}, but the data is a PKCS#12 bundle (.p12/.pfx: a key and certificates "
-                "together, usually protected by a password).",
-                "extract the part you need first, e.g. 'openssl pkcs12 -in FILE -nocerts -nodes -out key.pem' "
-                "for the key, or '-nokeys -out cert.pem' for the certificates.",
+                _("Expected {what}, but the data is a PKCS#12 bundle (.p12/.pfx: a key and certificates together, "
+                  "usually protected by a password).").format(what=what),
+                _("extract the part you need first, e.g. 'openssl pkcs12 -in FILE -nocerts -nodes -out key.pem' "
+                  "for the key, or '-nokeys -out cert.pem' for the certificates."),
             )
         if raw[:1] == b"\x30":
             return PemBlock(labels[0], raw)
         raise error(
-            f"{what.capitalize()} is neither PEM (no '-----BEGIN' line) nor DER.",
-            "give the contents of a .pem file, starting with '-----BEGIN'.",
+            _upper(_("{what} is neither PEM (no '-----BEGIN' line) nor DER.").format(what=what)),
+            _("give the contents of a .pem file, starting with '-----BEGIN'."),
         )
     wanted = [b for b in blocks if b.label in labels]
     if not wanted:
         found = ", ".join(b.meaning for b in blocks)
         raise error(
-            f"Expected {what}, but the data holds {found}.",
-            "check that you opened the right file.",
+            _("Expected {what}, but the data holds {found}.").format(what=what, found=found),
+            _("check that you opened the right file."),
         )
     if len(wanted) > 1:
         raise error(
-            f"The data holds {len(wanted)} PEM blocks of {what}, expected one.",
-            "split the bundle into one file per item.",
+            _("The data holds {count} PEM blocks of {what}, expected one.").format(count=len(wanted), what=what),
+            _("split the bundle into one file per item."),
         )
     return wanted[0]
 
@@ -293,7 +307,8 @@ def to_pem(label: str, der: bytes) -> bytes:
     """Wrap DER bytes in PEM armour, 64 base64 characters a line."""
     if not isinstance(label, str) or not re.fullmatch(_LABEL.decode("ascii"), label):
         raise argument_error("label", "a PEM label such as 'CERTIFICATE'", label) if not isinstance(label, str) \
-            else PkiLessonError(f"{label!r} is not a PEM label.", "use a label such as 'CERTIFICATE' or 'PRIVATE KEY'.")
+            else PkiLessonError(_("{label!r} is not a PEM label.").format(label=label),
+                                _("use a label such as 'CERTIFICATE' or 'PRIVATE KEY'."))
     if not isinstance(der, (bytes, bytearray, memoryview)):
         raise argument_error("der", "bytes", der)
     b64 = base64.b64encode(der)
