@@ -6,9 +6,10 @@ import html
 import sys
 from dataclasses import dataclass
 
+from .._catalog import _, ngettext, tr
 from ._doctor_lessons import Lesson, Use
 
-__all__ = ["LessonStatus", "Report", "Tool"]
+__all__ = ["LessonStatus", "Report", "Tool", "Words", "worded"]
 
 _APT = "sudo apt-get install"
 
@@ -24,6 +25,8 @@ class Tool:
         detail: its version and path when present; why not, when absent.
         install: the command that installs it ("" when present or when no package fixes it).
         required: False for advice only (a font): its absence skips nothing.
+        said: the message ``detail`` was made from and its values, to show it in the current language
+            (``detail`` itself, in English, is what ``--json`` gives); empty when ``detail`` is shown as it is.
     """
 
     key: str
@@ -32,6 +35,22 @@ class Tool:
     detail: str
     install: str = ""
     required: bool = True
+    said: tuple = ()
+
+    @property
+    def shown_detail(self) -> str:
+        """``detail`` in the current language."""
+        if not self.said:
+            return self.detail
+        message, values = self.said
+        return tr(message).format(**{name: tr(v) if isinstance(v, Words) else v for name, v in values})
+
+    @property
+    def shown_name(self) -> str:
+        """``name`` in the current language."""
+        if self.key.startswith("checker:"):
+            return _("lab checker {name}").format(name=self.key.split(":", 1)[1])
+        return tr(self.name)
 
     def to_dict(self) -> dict:
         return {"key": self.key, "name": self.name, "present": self.present, "detail": self.detail,
@@ -62,24 +81,34 @@ class LessonStatus:
                              "what": use.without, "install": tool.install or None} for tool, use in self.missing]}
 
 
+class Words(str):
+    """A value of a Tool's ``said`` that is itself a message marked with N_: shown translated too."""
+
+
+def worded(message: str, **values) -> dict:
+    """A Tool's ``detail`` (``message``, marked with N_, filled in English) and ``said`` (to show it translated)."""
+    return {"detail": message.format(**values), "said": (message, tuple(values.items()))}
+
+
 def _names(tools: list) -> str:
     """``openssl command``, or ``lab checkers gnutls, nss`` for several columns of the lab."""
     checkers = [t.key.split(":", 1)[1] for t in tools if t.key.startswith("checker:")]
-    others = [t.name for t in tools if not t.key.startswith("checker:")]
-    if len(checkers) > 1:
-        others.append(f"lab checkers {', '.join(checkers)}")
-    elif checkers:
-        others.append(f"lab checker {checkers[0]}")
+    others = [t.shown_name for t in tools if not t.key.startswith("checker:")]
+    if checkers:
+        others.append(ngettext("lab checker {names}", "lab checkers {names}", len(checkers)).format(
+            names=", ".join(checkers)))
     return ", ".join(others)
 
 
-def _install_line(tools) -> str:
+def _install_line(tools, shown=False) -> str:
     apt, other = [], []
     for tool in tools:
         if tool.install.startswith(_APT + " "):
             apt += [p for p in tool.install[len(_APT) + 1:].split() if p not in apt]
         elif tool.install and tool.install not in other:
             other.append(tool.install)
+    if shown:  # an install that is words ("install Python 3.11 or newer"), in the current language
+        other = [tr(words) for words in other]
     return "; ".join(([f"{_APT} {' '.join(apt)}"] if apt else []) + other)
 
 
@@ -117,33 +146,40 @@ class Report:
     def summary(self) -> str:
         skipping = [s.lesson.number for s in self.lessons if not s.runs_fully]
         if not skipping:
-            return "Every lesson runs fully on this machine."
-        return (f"{len(skipping)} of {len(self.lessons)} lessons skip something here ({', '.join(skipping)}); "
-                f"to run them all: {self.install or 'see each tool above'}.")
+            return _("Every lesson runs fully on this machine.")
+        install = _install_line((t for t in self.tools if not t.present and t.required), shown=True)
+        return _("{count} of {total} lessons skip something here ({lessons}); to run them all: {install}.").format(
+            count=len(skipping), total=len(self.lessons), lessons=", ".join(skipping),
+            install=install or _("see each tool above"))
 
     def __str__(self) -> str:
-        lines = ["The tools (what the lessons find here):"]
-        width = max(len(t.name) for t in self.tools)
+        lines = [_("The tools (what the lessons find here):")]
+        width = max(len(t.shown_name) for t in self.tools)
+        marks = {"ok": _("ok"), "missing": _("MISSING"), "advised": _("advised")}
+        mark_width = max(8, *(len(m) for m in marks.values()))
         for tool in self.tools:
-            mark = "ok" if tool.present else ("MISSING" if tool.required else "advised")
-            lines.append(f"  {mark:8s} {tool.name:{width}s}  {tool.detail}")
+            mark = marks["ok" if tool.present else ("missing" if tool.required else "advised")]
+            lines.append(f"  {mark:{mark_width}s} {tool.shown_name:{width}s}  {tool.shown_detail}")
             if not tool.present and tool.install:
-                lines.append(f"  {'':8s} {'':{width}s}  install: {tool.install}")
+                lines.append(f"  {'':{mark_width}s} {'':{width}s}  " + _("install: {command}").format(command=tr(tool.install)))
         lines.append("")
-        lines.append("The lessons:")
+        lines.append(_("The lessons:"))
         for status in self.lessons:
-            head = f"  {status.lesson.number} {status.lesson.title}"
+            head = f"  {status.lesson.number} {tr(status.lesson.title)}"
             if status.runs_fully:
-                lines.append(f"{head}: runs fully")
+                lines.append(_("{lesson}: runs fully").format(lesson=head))
                 continue
-            lines.append(f"{head}: skips")
+            lines.append(_("{lesson}: skips").format(lesson=head))
             for use, tools in status.grouped():
-                where = f" in {', '.join(f'‘{s}’' for s in use.sections)}" if use.sections else ""
-                lines.append(f"    - without {_names(tools)}{where}: {use.without}")
+                where = (" " + _("in {sections}").format(sections=", ".join(f"‘{tr(s)}’" for s in use.sections))
+                         if use.sections else "")
+                lines.append("    - " + _("without {tools}{where}: {what}").format(tools=_names(tools), where=where,
+                                                                                    what=tr(use.without)))
         lines.append("")
         lines.append(self.summary())
         if self.advice:
-            lines.append(f"Advised: {self.advice} (the diagrams' text fits its boxes in a Linux browser).")
+            lines.append(_("Advised: {command} (the diagrams' text fits its boxes in a Linux browser).").format(
+                command=self.advice))
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle) -> None:  # the text a notebook keeps beside the table: the report
@@ -155,33 +191,37 @@ class Report:
         rows = []
         for status in self.lessons:
             if status.runs_fully:
-                what = f'<span style="color: {good}">runs fully</span>'
+                what = f'<span style="color: {good}">' + _("runs fully") + "</span>"
             else:
                 what = "<ul style='margin: 0; padding-left: 1.2em'>" + "".join(
-                    f"<li>without <b>{html.escape(_names(tools))}</b>"
-                    + (" in " + ", ".join(f"<i>{html.escape(s)}</i>" for s in use.sections) if use.sections else "")
-                    + f": {html.escape(use.without)}</li>" for use, tools in status.grouped()) + "</ul>"
-            rows.append(f"<tr><th scope='row' {cell}>{status.lesson.number} {html.escape(status.lesson.title)}</th>"
-                        f"<td {cell}>{what}</td></tr>")
+                    "<li>" + _("without {tools}{where}: {what}").format(
+                        tools=f"<b>{html.escape(_names(tools))}</b>",
+                        where=(" " + _("in {sections}").format(
+                            sections=", ".join(f"<i>{html.escape(tr(s))}</i>" for s in use.sections))
+                            if use.sections else ""),
+                        what=html.escape(tr(use.without))) + "</li>" for use, tools in status.grouped()) + "</ul>"
+            rows.append(f"<tr><th scope='row' {cell}>{status.lesson.number} {html.escape(tr(status.lesson.title))}"
+                        f"</th><td {cell}>{what}</td></tr>")
         tools = []
+        marks = {"ok": _("ok"), "missing": _("missing"), "advised": _("advised")}
         for tool in self.tools:
-            mark = "ok" if tool.present else ("missing" if tool.required else "advised")
+            mark = marks["ok" if tool.present else ("missing" if tool.required else "advised")]
             colour = good if tool.present else bad
-            fix = f"<br><code>{html.escape(tool.install)}</code>" if not tool.present and tool.install else ""
-            tools.append(f"<tr><th scope='row' {cell}>{html.escape(tool.name)}</th>"
+            fix = f"<br><code>{html.escape(tr(tool.install))}</code>" if not tool.present and tool.install else ""
+            tools.append(f"<tr><th scope='row' {cell}>{html.escape(tool.shown_name)}</th>"
                          f"<td {cell}><b style='color: {colour}'>{mark}</b></td>"
-                         f"<td {cell}>{html.escape(tool.detail)}{fix}</td></tr>")
+                         f"<td {cell}>{html.escape(tool.shown_detail)}{fix}</td></tr>")
         colour = good if self.ok else bad
         return (
             "<div class='pkilesson-doctor' style='max-width: 100%'>"
             f"<p><b style='color: {colour}'>{html.escape(self.summary())}</b></p>"
-            f"<details{'' if self.ok else ' open'}><summary>The lessons on this machine</summary>"
+            f"<details{'' if self.ok else ' open'}><summary>" + _("The lessons on this machine") + "</summary>"
             "<table style='table-layout: fixed; width: 100%'><tr><th scope='col' style='width: 16em; "
-            f"text-align: left'>lesson</th><th scope='col' style='text-align: left'>here</th></tr>{''.join(rows)}"
-            "</table></details>"
-            f"<details{'' if self.ok else ' open'}><summary>The tools: what the lessons find here</summary>"
+            "text-align: left'>" + _("lesson") + "</th><th scope='col' style='text-align: left'>" + _("here")
+            + f"</th></tr>{''.join(rows)}</table></details>"
+            f"<details{'' if self.ok else ' open'}><summary>" + _("The tools: what the lessons find here") + "</summary>"
             "<table style='table-layout: fixed; width: 100%'><tr><th scope='col' style='width: 16em; "
-            "text-align: left'>tool</th><th scope='col' style='width: 5em; text-align: left'>here</th>"
-            f"<th scope='col' style='text-align: left'>version, path or why not</th></tr>{''.join(tools)}</table>"
-            "</details></div>"
+            "text-align: left'>" + _("tool") + "</th><th scope='col' style='width: 5em; text-align: left'>" + _("here")
+            + "</th><th scope='col' style='text-align: left'>" + _("version, path or why not")
+            + f"</th></tr>{''.join(tools)}</table></details></div>"
         )

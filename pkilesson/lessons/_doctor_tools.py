@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from ._doctor_report import _APT, Tool
+from .._catalog import N_
+from ._doctor_report import _APT, Tool, Words, worded
 
 __all__ = ["LIBERATION", "server_path"]
 
@@ -29,8 +30,9 @@ def _first_line(argv: list, *, stderr: bool = False) -> str:
 def _python() -> Tool:
     version = sys.version.split()[0]
     present = sys.version_info >= (3, 11)
-    return Tool("python", "Python", present, f"Python {version} ({sys.executable}); pkilesson needs 3.11 or newer "
-                "(CI tests 3.11 and 3.13)", "" if present else "install Python 3.11 or newer")
+    return Tool("python", "Python", present, install="" if present else N_("install Python 3.11 or newer"),
+                **worded(N_("Python {version} ({path}); pkilesson needs 3.11 or newer (CI tests 3.11 and 3.13)"),
+                         version=version, path=sys.executable))
 
 
 def _package(module: str, distribution: str, what: str) -> Tool:
@@ -40,10 +42,11 @@ def _package(module: str, distribution: str, what: str) -> Tool:
         __import__(module)
         version = metadata.version(distribution)
     except ImportError:
-        return Tool(module, module, False, f"the Python package {distribution} is not installed ({what})",
-                    f"pip install {distribution}")
+        return Tool(module, module, False, install=f"pip install {distribution}",
+                    **worded(N_("the Python package {package} is not installed ({what})"), package=distribution,
+                             what=Words(what)))
     except metadata.PackageNotFoundError:
-        version = "(version unknown)"
+        return Tool(module, module, True, **worded(N_("{package} (version unknown)"), package=distribution))
     return Tool(module, module, True, f"{distribution} {version}")
 
 
@@ -52,16 +55,19 @@ def _openssl() -> Tool:
 
     path = openssl_path()
     if path is None:
-        return Tool("openssl", "openssl command", False, "the openssl command is not on the PATH",
-                    f"{_APT} openssl")
-    return Tool("openssl", "openssl command", True, f"{openssl_version() or 'openssl (version unknown)'} ({path})")
+        return Tool("openssl", N_("openssl command"), False, install=f"{_APT} openssl",
+                    **worded(N_("the openssl command is not on the PATH")))
+    version = openssl_version()
+    if not version:
+        return Tool("openssl", N_("openssl command"), True, **worded(N_("openssl (version unknown) ({path})"), path=path))
+    return Tool("openssl", N_("openssl command"), True, f"{version} ({path})")
 
 
 def _renderer() -> Tool:
     from ..errors import RenderError
     from ..draw.render import find_renderer, render_svg
 
-    name = "Graphviz renderer"
+    name = N_("Graphviz renderer")
     try:
         renderer = find_renderer()
         svg = render_svg("digraph doctor { a -> b }")
@@ -69,7 +75,8 @@ def _renderer() -> Tool:
         return Tool("renderer", name, False, exc.problem,
                     f"pip install graphviz-pure==0.2.2 (or {_APT} graphviz)")
     if "<svg" not in svg:
-        return Tool("renderer", name, False, f"the {renderer} drew no SVG", f"{_APT} graphviz")
+        return Tool("renderer", name, False, install=f"{_APT} graphviz",
+                    **worded(N_("the {renderer} drew no SVG"), renderer=renderer))
     return Tool("renderer", name, True, str(renderer))
 
 
@@ -82,8 +89,8 @@ def _checkers() -> list[Tool]:
     try:
         cells = verdict_matrix(make_defect("none")).cells
     except (PkiLessonError, OSError) as exc:  # the lab itself cannot run here: every column says so
-        return [Tool(f"checker:{name}", f"lab checker {name}", False, f"the lab could not run here: {exc}")
-                for name in CHECKERS]
+        return [Tool(f"checker:{name}", f"lab checker {name}", False, **worded(N_("the lab could not run here: {error}"),
+                                                                              error=exc)) for name in CHECKERS]
     tools = []
     for cell in cells:
         name = f"lab checker {cell.checker}"
@@ -91,8 +98,8 @@ def _checkers() -> list[Tool]:
         if cell.accepted is True:
             tools.append(Tool(key, name, True, cell.version))
         elif cell.accepted is False:
-            tools.append(Tool(key, name, False, f"it ran but refused a correct certificate ({cell.version}): "
-                                                f"{cell.words}"))
+            tools.append(Tool(key, name, False, **worded(N_("it ran but refused a correct certificate ({version}): "
+                                                            "{words}"), version=cell.version, words=cell.words)))
         else:
             absent = "not installed" in cell.words
             if cell.checker in PACKAGES and absent:
@@ -110,7 +117,8 @@ def _curl() -> Tool:
 
     path = curl_path()
     if path is None:
-        return Tool("curl", "curl", False, "the curl command is not on the PATH", f"{_APT} {CURL_PACKAGE}")
+        return Tool("curl", "curl", False, install=f"{_APT} {CURL_PACKAGE}",
+                    **worded(N_("the curl command is not on the PATH")))
     version = " ".join(_first_line([path, "--version"]).split()[:2]) or "curl"
     return Tool("curl", "curl", True, f"{version} ({path})")
 
@@ -118,11 +126,11 @@ def _curl() -> Tool:
 def _font() -> Tool:
     name = "fonts-liberation"
     if LIBERATION.is_file():
-        return Tool("font", name, True, f"{LIBERATION} (Helvetica's metrics, which the diagrams are laid out with)",
-                    required=False)
-    return Tool("font", name, False, f"{LIBERATION} is missing: in a Linux browser on this machine the diagrams' text "
-                "may overflow its boxes (the browser tests need it too); no lesson skips anything",
-                f"{_APT} fonts-liberation", required=False)
+        return Tool("font", name, True, required=False,
+                    **worded(N_("{file} (Helvetica's metrics, which the diagrams are laid out with)"), file=LIBERATION))
+    return Tool("font", name, False, install=f"{_APT} fonts-liberation", required=False,
+                **worded(N_("{file} is missing: in a Linux browser on this machine the diagrams' text may overflow its "
+                            "boxes (the browser tests need it too); no lesson skips anything"), file=LIBERATION))
 
 
 def server_path(program: str) -> Optional[str]:
@@ -134,8 +142,8 @@ def server_path(program: str) -> Optional[str]:
 
 #: Lesson 07's servers: the programs each start needs (pkilesson.tls.mariadb, pkilesson.tls.nginx).
 _SERVERS = {
-    "mariadb": ("MariaDB server", ("mariadbd", "mariadb-install-db", "mariadb")),
-    "nginx": ("nginx web server", ("nginx",)),
+    "mariadb": (N_("MariaDB server"), ("mariadbd", "mariadb-install-db", "mariadb")),
+    "nginx": (N_("nginx web server"), ("nginx",)),
 }
 
 
@@ -146,8 +154,9 @@ def _server(kind: str) -> Tool:
     found = {name: server_path(name) for name in programs}
     absent = [name for name, path in found.items() if path is None]
     if absent:
-        return Tool(kind, what, False, f"{', '.join(absent)} not installed (its start needs {', '.join(programs)}; "
-                    "looked on the PATH, then in the sbin folders)", install_command(kind))
+        return Tool(kind, what, False, install=install_command(kind),
+                    **worded(N_("{absent} not installed (its start needs {programs}; looked on the PATH, then in the "
+                                "sbin folders)"), absent=", ".join(absent), programs=", ".join(programs)))
     if kind == "mariadb":
         from ..tls.mariadb import mariadb_version as version_of
     else:
@@ -158,14 +167,15 @@ def _server(kind: str) -> Tool:
 def _pymysql() -> Tool:
     from ..tls.mariadb import missing_pymysql
 
-    tool = _package("pymysql", "PyMySQL", "lesson 07's Python client of MariaDB")
-    return tool if tool.present else Tool(tool.key, tool.name, False, tool.detail, missing_pymysql().install)
+    tool = _package("pymysql", "PyMySQL", N_("lesson 07's Python client of MariaDB"))
+    return tool if tool.present else Tool(tool.key, tool.name, False, tool.detail, missing_pymysql().install,
+                                          said=tool.said)
 
 
 def _tools() -> list[Tool]:
     return [
         _python(),
-        _package("ipywidgets", "ipywidgets", "the lessons' panels and the Download/Restore widget"),
+        _package("ipywidgets", "ipywidgets", N_("the lessons' panels and the Download/Restore widget")),
         _openssl(),
         _renderer(),
         *_checkers(),

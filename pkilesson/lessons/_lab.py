@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .._catalog import _
 from ..errors import PkiLessonError
 
 __all__ = ["LAB", "ROLE_OF_STEP"]
@@ -18,5 +19,6 @@ ROLE_OF_STEP = {1: "ca", 2: "server", 3: "client"}
 
 def _check_step(step: int, allowed=(1, 2, 3)) -> str:
     if step not in allowed:
-        raise PkiLessonError(f"There is no step {step!r} here.", f"use one of {', '.join(map(str, allowed))}.")
+        raise PkiLessonError(_("There is no step {step!r} here.").format(step=step),
+                             _("use one of {steps}.").format(steps=", ".join(map(str, allowed))))
     return ROLE_OF_STEP.get(step, "")

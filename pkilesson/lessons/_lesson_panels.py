@@ -11,12 +11,21 @@ import html
 
 import ipywidgets as w
 
+from .._catalog import _, tr
 from ..decoding.decode import decode
 from ..draw.diagrams import chain_diagram
 from ..errors import PkiLessonError
 from ._panel_parts import _STYLE, _Panel, _at_fault_html, _error_html, _stale, _svg_html
 
 __all__ = ["BreakItPanel", "ScenarioPanel", "ChainPanel"]
+
+
+def _h3(text: str) -> str:
+    return f"<h3>{html.escape(text, quote=False)}</h3>"
+
+
+def _p(text: str) -> str:
+    return f"<p>{html.escape(text, quote=False)}</p>"
 
 
 class BreakItPanel(_Panel):
@@ -32,16 +41,16 @@ class BreakItPanel(_Panel):
     def __init__(self, defect: str = "no-san") -> None:
         from ..verify.defects import DEFECTS
 
-        self.picker = w.Dropdown(options=[(d.title, name) for name, d in DEFECTS.items()], value=defect,
-                                 description="defect", style=_STYLE, layout=w.Layout(width="40em"))
-        self.button = w.Button(description="Break it", button_style="danger", icon="bolt")
+        self.picker = w.Dropdown(options=[(tr(d.title), name) for name, d in DEFECTS.items()], value=defect,
+                                 description=_("defect"), style=_STYLE, layout=w.Layout(width="40em"))
+        self.button = w.Button(description=_("Break it"), button_style="danger", icon="bolt")
         self.button.on_click(self.run)
         self.matrix_view, self.field_view, self.diagram_view, self.status = w.HTML(), w.HTML(), w.HTML(), w.HTML()
         self.matrix = None
         self.widget = w.VBox([
-            w.HTML("<h3>Break it: one defect, every checker on this machine</h3>"),
+            w.HTML(_h3(_("Break it: one defect, every checker on this machine"))),
             w.HBox([self.picker, self.button]), self.status, self.matrix_view,
-            w.Accordion(children=[self.diagram_view, self.field_view], titles=("chain", "the field at fault"),
+            w.Accordion(children=[self.diagram_view, self.field_view], titles=(_("chain"), _("the field at fault")),
                         selected_index=0),
         ])
         self.run()
@@ -60,7 +69,8 @@ class BreakItPanel(_Panel):
                 _stale(view)
             return
         self.matrix = matrix
-        self.status.value = f'<div class="pkilesson-status">Made from: {html.escape(broken.origin)}</div>'
+        made = html.escape(_("Made from: {origin}").format(origin=tr(broken.origin)))
+        self.status.value = f'<div class="pkilesson-status">{made}</div>'
         self.matrix_view.value = matrix._repr_html_()
         report = matrix.explanation
         chain = list(report.chain) if len(report.chain) > 1 else [broken.leaf]
@@ -68,12 +78,12 @@ class BreakItPanel(_Panel):
             diagram = chain_diagram(chain, purpose=broken.purpose, checks=report.link_checks(), now=broken.at)
             self.diagram_view.value = _svg_html(diagram)
         else:
-            self.diagram_view.value = "<p>No chain could be built: the issuer is not among the trusted certificates.</p>"
+            self.diagram_view.value = _p(_("No chain could be built: the issuer is not among the trusted certificates."))
         if broken.field:
             decoded = decode(broken.at_fault, now=broken.at)
             self.field_view.value = _at_fault_html(decoded, broken.field) + decoded.highlight(broken.field)
         else:
-            self.field_view.value = "<p>Nothing is wrong with this certificate.</p>"
+            self.field_view.value = _p(_("Nothing is wrong with this certificate."))
 
 
 class ScenarioPanel(_Panel):
@@ -93,18 +103,19 @@ class ScenarioPanel(_Panel):
         from .scenarios import SCENARIOS
 
         if start not in SCENARIOS:
-            raise PkiLessonError(f"There is no scenario {start!r}.", f"pick one of {', '.join(SCENARIOS)}.")
+            raise PkiLessonError(_("There is no scenario {name!r}.").format(name=start),
+                                 _("pick one of {names}.").format(names=", ".join(SCENARIOS)))
         self.artifacts = artifacts
-        self.scenario = w.Dropdown(options=[(s.title, name) for name, s in SCENARIOS.items()], value=start,
-                                   description="scenario", style=_STYLE, layout=w.Layout(width="40em"))
-        self.button = w.Button(description="Run the handshake", button_style="primary", icon="play",
+        self.scenario = w.Dropdown(options=[(tr(s.title), name) for name, s in SCENARIOS.items()], value=start,
+                                   description=_("scenario"), style=_STYLE, layout=w.Layout(width="40em"))
+        self.button = w.Button(description=_("Run the handshake"), button_style="primary", icon="play",
                                layout=w.Layout(width="14em"))
         self.button.on_click(self.run)
         self.status = w.HTML()
         self.view = w.HTML()
         self.report = None
         self.widget = w.VBox([
-            w.HTML("<h3>Mutual TLS: pick a scenario, then press Run</h3>"),
+            w.HTML(_h3(_("Mutual TLS: pick a scenario, then press Run"))),
             self.scenario, self.button, self.status, self.view,
         ])
         self.run()
@@ -121,8 +132,10 @@ class ScenarioPanel(_Panel):
             return
         self.report = report
         self.status.value = (
-            f'<div class="pkilesson-status"><b>{html.escape(SCENARIOS[name].title)}</b>: '
-            f"{html.escape(SCENARIOS[name].shows)}</div>"
+            '<div class="pkilesson-status">'
+            + _("<b>{title}</b>: {shows}").format(title=html.escape(tr(SCENARIOS[name].title)),
+                                                  shows=html.escape(tr(SCENARIOS[name].shows)))
+            + "</div>"
         )
         self.view.value = both_sides(report)._repr_html_()
 
@@ -152,17 +165,17 @@ class ChainPanel(_Panel):
                                        layout=wide) for part in CHAIN_PARTS}
         self.trusts = {part: w.Checkbox(value=part == "root", description=f"{part}-cert.pem", indent=False,
                                         layout=wide) for part in CHAIN_PARTS}
-        self.button = w.Button(description="Run the handshake", button_style="primary", icon="play",
+        self.button = w.Button(description=_("Run the handshake"), button_style="primary", icon="play",
                                layout=w.Layout(width="14em"))
         self.button.on_click(self.run)
         self.status = w.HTML()
         self.view = w.HTML()
         self.report = None
         self.widget = w.VBox([
-            w.HTML("<h3>Chains: what the server sends, what the client trusts</h3>"),
-            w.HBox([w.HTML("<b>the server sends</b> server-cert.pem, then:", layout=w.Layout(width="22em")),
+            w.HTML(_h3(_("Chains: what the server sends, what the client trusts"))),
+            w.HBox([w.HTML(_("<b>the server sends</b> server-cert.pem, then:"), layout=w.Layout(width="22em")),
                     *self.sends.values()]),
-            w.HBox([w.HTML("<b>the client trusts</b>:", layout=w.Layout(width="22em")), *self.trusts.values()]),
+            w.HBox([w.HTML(_("<b>the client trusts</b>:"), layout=w.Layout(width="22em")), *self.trusts.values()]),
             self.button, self.status, self.view,
         ])
         self.run()
@@ -182,8 +195,6 @@ class ChainPanel(_Panel):
         self.report = report
         sent = ", ".join(["server-cert.pem", *(f"{p}-cert.pem" for p in sends)])
         trusted = ", ".join(f"{p}-cert.pem" for p in trusts)
-        self.status.value = (
-            f'<div class="pkilesson-status">Just now: the server sent {html.escape(sent)}; the client trusts '
-            f"{html.escape(trusted)}.</div>"
-        )
+        said = _("Just now: the server sent {sent}; the client trusts {trusted}.").format(sent=sent, trusted=trusted)
+        self.status.value = f'<div class="pkilesson-status">{html.escape(said)}</div>'
         self.view.value = both_sides(report)._repr_html_()

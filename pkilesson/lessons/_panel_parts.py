@@ -25,15 +25,16 @@ def _error_html(exc: PkiLessonError) -> str:
     )
 
 
-_STALE = ('<div class="pkilesson-stale-note" style="font-weight: bold">✗ Not updated: the last choices failed '
-          "(the error above). Greyed below: the result of the choices before.</div>")
+def _stale_note() -> str:
+    note = _("✗ Not updated: the last choices failed (the error above). Greyed below: the result of the choices before.")
+    return f'<div class="pkilesson-stale-note" style="font-weight: bold">{html.escape(note, quote=False)}</div>'
 
 
 def _stale(view: w.HTML) -> None:
     """A view a failed click did not update: greyed, and saying so in words (colour is never the only sign)."""
     if not view.value or view.value.startswith('<div class="pkilesson-stale"'):
         return
-    view.value = (f'<div class="pkilesson-stale">{_STALE}<div style="opacity: 0.5; filter: grayscale(1)" '
+    view.value = (f'<div class="pkilesson-stale">{_stale_note()}<div style="opacity: 0.5; filter: grayscale(1)" '
                   f'aria-disabled="true">{view.value}</div></div>')
 
 

@@ -13,6 +13,7 @@ from typing import Optional, Union
 
 from cryptography import x509
 
+from .._catalog import _
 from ..pki.certificates import load_certificate
 from ..pki.csr import load_csr
 from ..pki.keys import PrivateKey, load_private_key
@@ -75,7 +76,7 @@ def run_source_step(step: int, folder: Union[str, Path] = LAB / "source") -> Sou
     parts = {1: recipe[0:2], 2: recipe[2:4], 3: recipe[4:6], 4: recipe[6:8]}
     commands = "\n".join(str(s) for s in parts[step])
     if openssl_path() is None:
-        note = "(The openssl command is not installed here: these commands were shown, not run.)"
+        note = _("(The openssl command is not installed here: these commands were shown, not run.)")
         return SourceStep(step, commands, folder, False, (), note)
     folder.mkdir(parents=True, exist_ok=True)
     for earlier in range(1, step):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
+from .._catalog import _
 from ..pki.openssl import openssl_path
 from ._lab import LAB
 
@@ -40,10 +41,13 @@ class Transcript:
     def __str__(self) -> str:
         lines = [f"$ {self.command}", *self.output.rstrip().splitlines()]
         if not self.ran:
-            lines.append("(The openssl command is not installed here: this command was shown, not run.)")
+            lines.append(_not_run())
         else:
-            lines.append(f"(exit status {self.returncode}: {'success' if self.ok else 'failure'})")
+            lines.append(_("(exit status {code}: {outcome})").format(code=self.returncode, outcome=self._outcome()))
         return "\n".join(lines)
+
+    def _outcome(self) -> str:
+        return _("success") if self.ok else _("failure")
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython shows the transcript, not the dataclass
         printer.text(str(self))
@@ -59,14 +63,20 @@ class Transcript:
             (stack if _ERROR_STACK.match(line) else said).append(line)
         lines = [f"$ {self.command}", *said]
         if not self.ran:
-            lines.append("(The openssl command is not installed here: this command was shown, not run.)")
+            lines.append(_not_run())
         else:
-            lines.append(f"{'✓' if self.ok else '✗'} exit status {self.returncode}: {'success' if self.ok else 'failure'}")
+            lines.append(_("{mark} exit status {code}: {outcome}").format(mark="✓" if self.ok else "✗", code=self.returncode,
+                                                                          outcome=self._outcome()))
         page = f'<pre class="pkilesson-transcript">{_html.escape(chr(10).join(lines))}</pre>'
         if stack:
-            page += (f"<details><summary>OpenSSL's own error stack ({len(stack)} lines: where inside OpenSSL it "
-                     f'stopped)</summary><pre>{_html.escape(chr(10).join(stack))}</pre></details>')
+            summary = _("OpenSSL's own error stack ({count} lines: where inside OpenSSL it stopped)").format(count=len(stack))
+            page += (f"<details><summary>{_html.escape(summary, quote=False)}</summary>"
+                     f'<pre>{_html.escape(chr(10).join(stack))}</pre></details>')
         return page
+
+
+def _not_run() -> str:
+    return _("(The openssl command is not installed here: this command was shown, not run.)")
 
 
 #: A line of OpenSSL's error stack: thread id, "error", code, library, function, reason, file:line.
@@ -105,12 +115,12 @@ def openssl_config_section(section: str = "v3_ca") -> str:
         version = run_openssl("openssl version -d", ".")
         found = re.search(r'OPENSSLDIR: "([^"]*)"', version.output)
         if not found:
-            return "(The openssl command is not installed here: there is no configuration file to show.)"
+            return _("(The openssl command is not installed here: there is no configuration file to show.)")
         path = os.path.join(found.group(1), "openssl.cnf")
     try:
         text = Path(path).read_text(errors="replace")
     except OSError as exc:
-        return f"(Cannot read {path}: {exc.strerror}.)"
+        return _("(Cannot read {path}: {reason}.)").format(path=path, reason=exc.strerror)
     lines, inside = [], False
     for line in text.splitlines():
         header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
@@ -120,5 +130,5 @@ def openssl_config_section(section: str = "v3_ca") -> str:
         if inside and line.strip():
             lines.append(line.rstrip())
     if not lines:
-        return f"({path} has no section [ {section} ].)"
-    return "\n".join([f"# {path}, section [ {section} ]", *lines])
+        return _("({path} has no section [ {section} ].)").format(path=path, section=section)
+    return "\n".join([_("# {path}, section [ {section} ]").format(path=path, section=section), *lines])

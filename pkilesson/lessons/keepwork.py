@@ -30,7 +30,7 @@ import re
 from pathlib import Path
 from typing import Optional, Union
 
-from .._catalog import _
+from .._catalog import _, ngettext
 from ..errors import PkiLessonError
 
 __all__ = ["KeepWork", "keep_work"]
@@ -44,12 +44,22 @@ def _error_html(exc: PkiLessonError) -> str:
     return f"<div style='color: {_ERROR}; font-weight: bold'>{html.escape(exc.problem)}</div>{fix}"
 
 
-def _count(number: int, thing: str) -> str:
-    return f"{number} {thing}{'' if number == 1 else 's'}"
+def _files(number: int) -> str:
+    return ngettext("{count} file", "{count} files", number).format(count=number)
+
+
+def _notebooks(number: int) -> str:
+    return ngettext("{count} notebook", "{count} notebooks", number).format(count=number)
+
+
+def _keys(number: int) -> str:
+    return ngettext("{count} private key", "{count} private keys", number).format(count=number)
 
 
 def _size(count: int) -> str:
-    return f"{count / 1024:.0f} KB" if count < 1024 * 1024 else f"{count / 1024 / 1024:.1f} MB"
+    if count < 1024 * 1024:
+        return _("{size} KB").format(size=f"{count / 1024:.0f}")
+    return _("{size} MB").format(size=f"{count / 1024 / 1024:.1f}")
 
 
 class KeepWork:
@@ -68,17 +78,19 @@ class KeepWork:
         import ipywidgets as w
 
         self.workspace, self.notebooks = Path(workspace), Path(notebooks)
-        self.download = w.Button(description="Download my lab", icon="download",
-                                 tooltip=f"pack {self.workspace}/ and the notebooks here into one .zip file",
+        self.download = w.Button(description=_("Download my lab"), icon="download",
+                                 tooltip=_("pack {folder}/ and the notebooks here into one .zip file").format(
+                                     folder=self.workspace),
                                  layout=w.Layout(width="auto"))
-        self.upload = w.FileUpload(accept=".zip", multiple=False, description="Restore my lab", icon="upload",
-                                   tooltip="give the .zip file saved with Download my lab",
+        self.upload = w.FileUpload(accept=".zip", multiple=False, description=_("Restore my lab"), icon="upload",
+                                   tooltip=_("give the .zip file saved with Download my lab"),
                                    layout=w.Layout(width="auto"))
         intro = w.HTML(
-            "<div class='pkilesson-keepwork'><b>Keep your work.</b> <i>Download my lab</i> puts "
-            f"<code>{html.escape(str(self.workspace))}/</code> (your keys included) and these notebooks, as last "
-            "saved (save with Ctrl+S first), in one .zip file; <i>Restore my lab</i> brings them back in a new "
-            "session. A Binder session forgets everything after some idle minutes.</div>")
+            "<div class='pkilesson-keepwork'>"
+            + _("<b>Keep your work.</b> <i>Download my lab</i> puts <code>{folder}/</code> (your keys included) and "
+                "these notebooks, as last saved (save with Ctrl+S first), in one .zip file; <i>Restore my lab</i> "
+                "brings them back in a new session. A Binder session forgets everything after some idle minutes.")
+            .format(folder=html.escape(str(self.workspace))) + "</div>")
         self.link, self.status = w.HTML(), w.HTML()
         self.download.on_click(self.make_link)
         self.upload.observe(self._uploaded, names="value")
@@ -99,14 +111,18 @@ class KeepWork:
             return
         name = f"{self.workspace.absolute().name}-{dt.datetime.now():%Y%m%d-%H%M}.zip"
         address = "data:application/zip;base64," + base64.b64encode(packed.data).decode("ascii")
-        warning = (f"<div><b>Careful:</b> {html.escape(packed.warning)}.</div>" if packed.warning else "")
-        left = (f"<div>Left out: {html.escape('; '.join(packed.skipped))}.</div>" if packed.skipped else "")
+        warning = ("<div>" + _("<b>Careful:</b> {warning}.").format(warning=html.escape(packed.warning)) + "</div>"
+                   if packed.warning else "")
+        left = ("<div>" + _("Left out: {files}.").format(files=html.escape("; ".join(packed.skipped))) + "</div>"
+                if packed.skipped else "")
+        save = _("Save {name}").format(name=html.escape(name))
+        what = _("({size}: {files} of {folder}/, {notebooks})").format(
+            size=_size(len(packed.data)), files=_files(len(packed.files)), folder=html.escape(str(self.workspace)),
+            notebooks=_notebooks(len(packed.notebooks)))
         self.link.value = (
             f"<div class='pkilesson-download'><a download='{html.escape(name, quote=True)}' href='{address}' "
             f"style='color: var(--jp-content-link-color, #0d47a1); text-decoration: underline; font-weight: bold'>"
-            f"Save {html.escape(name)}</a> ({_size(len(packed.data))}: {_count(len(packed.files), 'file')} of "
-            f"{html.escape(str(self.workspace))}/, {_count(len(packed.notebooks), 'notebook')})"
-            f"{warning}{left}</div>")
+            f"{save}</a> {what}{warning}{left}</div>")
 
     def _uploaded(self, change) -> None:
         files = change["new"]
@@ -128,23 +144,23 @@ class KeepWork:
             there = []
         if there:  # unpack refuses too; here, the fix in the file browser's words
             self.status.value = _error_html(PkiLessonError(
-                f"{self.workspace}/ already holds files ({', '.join(there[:3])}{', ...' if len(there) > 3 else ''}): "
-                "restoring never overwrites them; nothing was written.",
-                f"rename {self.workspace} in the file browser (right-click, Rename; e.g. to "
-                f"{self.workspace.name}-new), then give the archive to Restore my lab again."))
+                _("{folder}/ already holds files ({files}): restoring never overwrites them; nothing was written.")
+                .format(folder=self.workspace, files=", ".join(there[:3]) + (", ..." if len(there) > 3 else "")),
+                _("rename {folder} in the file browser (right-click, Rename; e.g. to {new}), then give the archive "
+                  "to Restore my lab again.").format(folder=self.workspace, new=f"{self.workspace.name}-new")))
             return None
         try:
             done = unpack(data, self.workspace, notebooks=books)
         except PkiLessonError as exc:
             self.status.value = _error_html(exc)
             return None
-        notebooks = (f" Your notebooks, as you saved them, are in <code>{html.escape(str(books))}/</code>: open "
-                     "one there to see your answers." if done.notebooks else "")
+        notebooks = (" " + _("Your notebooks, as you saved them, are in <code>{folder}/</code>: open one there to "
+                             "see your answers.").format(folder=html.escape(str(books))) if done.notebooks else "")
+        restored = _("<b>Restored</b> {files} into <code>{folder}/</code> ({keys}, mode 0600).").format(
+            files=_files(len(done.files)), folder=html.escape(str(self.workspace)), keys=_keys(len(done.keys)))
         self.status.value = (
-            f"<div style='color: {_GOOD}'><b>Restored</b> {_count(len(done.files), 'file')} into "
-            f"<code>{html.escape(str(self.workspace))}/</code> ({_count(len(done.keys), 'private key')}, "
-            "mode 0600).</div>"
-            f"<div>The lessons go on from them.{notebooks}</div>")
+            f"<div style='color: {_GOOD}'>{restored}</div>"
+            "<div>" + _("The lessons go on from them.") + f"{notebooks}</div>")
         return done
 
 
@@ -155,9 +171,9 @@ class _NoWidgets:
         self.workspace = workspace
 
     def __str__(self) -> str:
-        return (f"ipywidgets is not installed, so there is no Download button here: in a terminal, "
-                f"'pkilesson pack {self.workspace} -o lab.zip' keeps your work and "
-                f"'pkilesson unpack lab.zip {self.workspace}' restores it (pip install ipywidgets for the buttons).")
+        return _("ipywidgets is not installed, so there is no Download button here: in a terminal, "
+                 "'pkilesson pack {folder} -o lab.zip' keeps your work and 'pkilesson unpack lab.zip {folder}' "
+                 "restores it (pip install ipywidgets for the buttons).").format(folder=self.workspace)
 
     def _repr_html_(self) -> str:
         return f"<p>{html.escape(str(self))}</p>"

@@ -24,6 +24,7 @@ from typing import Mapping, Optional, Union
 
 from cryptography import x509
 
+from .._catalog import N_, _, tr
 from ..pki._time import resolve_now
 from ..pki.authority import CertificateAuthority
 from ..pki.csr import create_csr
@@ -132,17 +133,15 @@ class StepResult:
         names = [n for n in FILE_NAMES if n.startswith(f"{self.role}-")]
         taken = workspace.existing(names)
         if taken and not overwrite:
-            return (
-                f"Kept {', '.join(taken)} already in {workspace.path}/ (made earlier); "
-                "nothing was written. Pass overwrite=True to replace them."
-            )
+            return _("Kept {files} already in {folder}/ (made earlier); nothing was written. "
+                     "Pass overwrite=True to replace them.").format(files=", ".join(taken), folder=workspace.path)
         items = {(self.role, "key"): self.key}
         if self.csr is not None:
             items[(self.role, "req")] = self.csr
         items[(self.role, "cert")] = self.certificate
         # All or nothing, under the workspace's lock (a check then a write, never half a step on disk).
         written = workspace.save_files(items, overwrite=overwrite)
-        return f"Wrote {', '.join(p.name for p in written)} in {workspace.path}/."
+        return _("Wrote {files} in {folder}/.").format(files=", ".join(p.name for p in written), folder=workspace.path)
 
 
 def make_step(
@@ -162,7 +161,8 @@ def make_step(
     _check_step(step)
     choices = choices or DEFAULT_CHOICES[step]
     if not isinstance(choices, Choices):
-        raise PkiLessonError(f"Expected Choices, got {type(choices).__name__}.", "build them with Choices(...).")
+        raise PkiLessonError(_("Expected Choices, got {type}.").format(type=type(choices).__name__),
+                             _("build them with Choices(...)."))
     now = resolve_now(now)
     key = key if key is not None else generate_key(choices.key_type)
     if step == 1:
@@ -171,7 +171,8 @@ def make_step(
         )
         return StepResult(1, choices, key, None, authority.certificate, authority)
     if ca is None:
-        raise PkiLessonError(f"Step {step} needs the CA that signs.", "pass ca=... (prepare(step) gives it).")
+        raise PkiLessonError(_("Step {step} needs the CA that signs.").format(step=step),
+                             _("pass ca=... (prepare(step) gives it)."))
     csr = create_csr(key, choices.subject, parse_general_names(list(choices.sans)))
     profile = SERVER if step == 2 else CLIENT
     certificate = ca.issue(csr, profile, days=choices.days, serial=choices.serial, now=now)
@@ -226,15 +227,16 @@ def prepare(step: int, directory: Union[str, Path] = LAB, *, now: Optional[dt.da
             continue
         if present:
             raise WorkspaceError(
-                f"{workspace.path}/ holds {', '.join(present)} but not the rest of the {role}'s files.",
-                f"delete {', '.join(present)} (or the whole folder) to start that step again.",
+                _("{folder}/ holds {files} but not the rest of {whose} files.").format(
+                    folder=workspace.path, files=", ".join(present), whose=tr(_WHOSE[role])),
+                _("delete {files} (or the whole folder) to start that step again.").format(files=", ".join(present)),
             )
         if role != "ca" and ca is None:
-            raise WorkspaceError("No CA to sign with.", f"delete {workspace.path}/ to start again.")
+            raise WorkspaceError(_("No CA to sign with."), _("delete {folder}/ to start again.").format(folder=workspace.path))
         if role == "ca" and any(_role_files(workspace, r) for r in ("server", "client")):
             raise WorkspaceError(
-                f"{workspace.path}/ holds server or client files but no CA: they cannot be checked.",
-                f"delete {workspace.path}/ to start again from step 1.",
+                _("{folder}/ holds server or client files but no CA: they cannot be checked.").format(folder=workspace.path),
+                _("delete {folder}/ to start again from step 1.").format(folder=workspace.path),
             )
         result = make_step(1 if role == "ca" else (2 if role == "server" else 3), ca=ca, now=now)
         result.save(workspace.path)
@@ -244,16 +246,21 @@ def prepare(step: int, directory: Union[str, Path] = LAB, *, now: Optional[dt.da
             ca = result.ca
     parts = []
     if loaded:
-        parts.append(f"Loaded the files of {_roles(loaded)} from {workspace.path}/.")
+        parts.append(_("Loaded the files of {roles} from {folder}/.").format(roles=_roles(loaded), folder=workspace.path))
     if made:
-        parts.append(f"Made {_roles(made)} with default settings and wrote them to {workspace.path}/.")
-    message = " ".join(parts) or f"Step {step} starts from nothing: no earlier files are needed."
+        parts.append(_("Made {roles} with default settings and wrote them to {folder}/.").format(
+            roles=_roles(made), folder=workspace.path))
+    message = " ".join(parts) or _("Step {step} starts from nothing: no earlier files are needed.").format(step=step)
     return Prepared(workspace.path, ca, items, message)
 
 
+#: Each role in a sentence (prepare's message), and whose files (its errors).
+_ROLE_NAMES = {"ca": N_("the CA (step 1)"), "server": N_("the server (step 2)"), "client": N_("the client (step 3)")}
+_WHOSE = {"ca": N_("the ca's"), "server": N_("the server's"), "client": N_("the client's")}
+
+
 def _roles(roles: list[str]) -> str:
-    names = {"ca": "the CA (step 1)", "server": "the server (step 2)", "client": "the client (step 3)"}
-    return ", ".join(names[r] for r in roles)
+    return ", ".join(tr(_ROLE_NAMES[r]) for r in roles)
 
 
 # -- small helpers lessons 01 and 02 call -------------------------------------------------------
@@ -269,8 +276,8 @@ def write_pem(artifact: Union[x509.Certificate, x509.CertificateSigningRequest],
 
     if not isinstance(artifact, (x509.Certificate, x509.CertificateSigningRequest)):
         raise PkiLessonError(
-            f"write_pem writes certificates and CSRs, not a {type(artifact).__name__}.",
-            "save a private key with Workspace(...).save_key(role, key), which keeps it owner-only (0600).",
+            _("write_pem writes certificates and CSRs, not a {type}.").format(type=type(artifact).__name__),
+            _("save a private key with Workspace(...).save_key(role, key), which keeps it owner-only (0600)."),
         )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -310,12 +317,12 @@ def default_context_verdicts(trusted: x509.Certificate, server: StepResult, host
     from ..tls.wire import observe
 
     if not isinstance(server, StepResult) or not isinstance(trusted, x509.Certificate):
-        raise PkiLessonError("default_context_verdicts takes a CA certificate and a StepResult.",
-                             "pass source_ca.certificate and the result of lesson.make_probe(...).")
+        raise PkiLessonError(_("default_context_verdicts takes a CA certificate and a StepResult."),
+                             _("pass source_ca.certificate and the result of lesson.make_probe(...)."))
     host = host or (server.choices.sans[0] if server.choices.sans else server.choices.common_name)
     default_on = bool(ssl.create_default_context().verify_flags & ssl.VERIFY_X509_STRICT)
-    lines = [versions(), f"this Python's create_default_context() sets VERIFY_X509_STRICT: {default_on}"]
-    for strict, label in ((False, "off (as Python 3.12 and earlier)"), (True, "on (as Python 3.13 makes it)")):
+    lines = [versions(), _("this Python's create_default_context() sets VERIFY_X509_STRICT: {on}").format(on=default_on)]
+    for strict, label in ((False, _("off (as Python 3.12 and earlier)")), (True, _("on (as Python 3.13 makes it)"))):
         seen = observe(server=Party((server.certificate,), server.key, ()), client=Party((), None, (trusted,)),
                        host=host, default_context=True, strict=strict, partial_chain=None)
         lines.append(f"  VERIFY_X509_STRICT {label}: {seen.verdict()}")

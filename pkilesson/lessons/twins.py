@@ -14,6 +14,7 @@ import html
 from dataclasses import dataclass
 from typing import Optional, Union
 
+from .._catalog import _
 from ..decoding.compare import Comparison, compare
 from ..decoding.decode import Decoded, decode
 from .lesson import SourceStep, file_mode
@@ -28,8 +29,8 @@ class NotRun:
     name: str
 
     def __str__(self) -> str:
-        return (f"(No {self.name} from the source's commands: the openssl command is not installed here, "
-                "so they were shown, not run.)")
+        return _("(No {file} from the source's commands: the openssl command is not installed here, "
+                 "so they were shown, not run.)").format(file=self.name)
 
     def _repr_html_(self) -> str:
         return f'<div class="pkilesson-not-run" style="color: #757575; font-style: italic">{html.escape(str(self))}</div>'
@@ -40,8 +41,8 @@ def _path(source: SourceStep, name: str):
         from ..errors import PkiLessonError
 
         raise PkiLessonError(
-            f"Expected the result of lesson.run_source_step(...), got {type(source).__name__}.",
-            "pass source = lesson.run_source_step(step).",
+            _("Expected the result of lesson.run_source_step(...), got {type}.").format(type=type(source).__name__),
+            _("pass source = lesson.run_source_step(step)."),
         )
     path = source.folder / name
     return path if source.ran and path.is_file() else None

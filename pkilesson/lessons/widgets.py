@@ -29,6 +29,7 @@ from typing import Mapping, Optional
 
 import ipywidgets as w
 
+from .._catalog import N_, _, tr
 from ..pki.authority import CertificateAuthority
 from ..decoding.decode import Decoded, decode
 from ..draw.diagrams import chain_diagram, workspace_diagram
@@ -41,9 +42,9 @@ from ._panel_parts import _STYLE, _WIDE, _Panel, _error_html, _stale, _svg_html
 
 __all__ = ["StepPanel", "VerifyPanel", "BreakItPanel", "ScenarioPanel", "ChainPanel"]
 
-_TITLES = {1: "Step 1: the CA", 2: "Step 2: the server", 3: "Step 3: the client"}
-_CN_EXAMPLES = {1: "the CA's name, e.g. Lab Root CA", 2: "the server's host name, e.g. localhost",
-                3: "the client's name, e.g. client.localhost"}
+_TITLES = {1: N_("Step 1: the CA"), 2: N_("Step 2: the server"), 3: N_("Step 3: the client")}
+_CN_EXAMPLES = {1: N_("the CA's name, e.g. Lab Root CA"), 2: N_("the server's host name, e.g. localhost"),
+                3: N_("the client's name, e.g. client.localhost")}
 
 
 class StepPanel(_Panel):
@@ -69,47 +70,53 @@ class StepPanel(_Panel):
         now: Optional[dt.datetime] = None,
     ) -> None:
         if step not in _TITLES:
-            raise PkiLessonError(f"There is no step {step!r} panel.", "use StepPanel(1), (2) or (3).")
+            raise PkiLessonError(_("There is no step {step!r} panel.").format(step=step),
+                                 _("use StepPanel(1), (2) or (3)."))
         if step != 1 and ca is None:
-            raise PkiLessonError(f"The step {step} panel needs the CA that signs.", "pass ca=prepare(step).ca.")
+            raise PkiLessonError(_("The step {step} panel needs the CA that signs.").format(step=step),
+                                 _("pass ca=prepare(step).ca."))
         self.step, self.ca, self.earlier, self.now = step, ca, dict(earlier or {}), now
         start = choices or DEFAULT_CHOICES[step]
         types = CA_KEY_TYPES if step == 1 else KEY_TYPES
         self.controls = {
             "key_type": w.Dropdown(
                 options=[(describe_key_type(t), t) for t in types], value=start.key_type,
-                description="key type", style=_STYLE, layout=_WIDE,
+                description=_("key type"), style=_STYLE, layout=_WIDE,
             ),
-            "country": w.Text(value=start.country, description="C (country)", style=_STYLE, layout=_WIDE),
-            "organization": w.Text(value=start.organization, description="O (organisation)", style=_STYLE, layout=_WIDE),
-            "common_name": w.Text(value=start.common_name, description="CN (common name)", style=_STYLE, layout=_WIDE),
+            "country": w.Text(value=start.country, description=_("C (country)"), style=_STYLE, layout=_WIDE),
+            "organization": w.Text(value=start.organization, description=_("O (organisation)"), style=_STYLE,
+                                   layout=_WIDE),
+            "common_name": w.Text(value=start.common_name, description=_("CN (common name)"), style=_STYLE,
+                                  layout=_WIDE),
             "sans": w.Text(value=", ".join(start.sans), description="subjectAltName", style=_STYLE, layout=_WIDE,
                            placeholder="localhost, 127.0.0.1"),
-            "days": w.BoundedIntText(value=start.days, min=1, max=36500, description="valid (days)", style=_STYLE),
-            "serial_mode": w.ToggleButtons(options=["random", "fixed"], value="random" if start.serial is None else "fixed",
-                                           description="serial", style=_STYLE),
-            "serial": w.BoundedIntText(value=start.serial or 1, min=1, max=2**63 - 1, description="fixed serial",
+            "days": w.BoundedIntText(value=start.days, min=1, max=36500, description=_("valid (days)"), style=_STYLE),
+            "serial_mode": w.ToggleButtons(options=[(_("random"), "random"), (_("fixed"), "fixed")],
+                                           value="random" if start.serial is None else "fixed",
+                                           description=_("serial"), style=_STYLE),
+            "serial": w.BoundedIntText(value=start.serial or 1, min=1, max=2**63 - 1, description=_("fixed serial"),
                                        style=_STYLE),
         }
         if step == 1:  # its own Layout: the shared _WIDE one would hide every control that uses it
             self.controls["sans"].layout = w.Layout(width="28em", display="none")
-        self.button = w.Button(description="Generate", button_style="primary", icon="refresh")
+        self.button = w.Button(description=_("Generate"), button_style="primary", icon="refresh")
         self.button.on_click(self.generate)
         self.status = w.HTML()
         self.decoded_view = w.HTML()
-        self.field = w.Dropdown(description="show bytes of", style=_STYLE, layout=w.Layout(width="40em"))
+        self.field = w.Dropdown(description=_("show bytes of"), style=_STYLE, layout=w.Layout(width="40em"))
         self.field.observe(self._show_bytes, names="value")
         self.bytes_view = w.HTML()
         self.diagram_view = w.HTML()
         self.result: Optional[StepResult] = None
         self.decoded: Optional[Decoded] = None
         self.widget = w.VBox([
-            w.HTML(f"<h3>{_TITLES[step]}: choose, then press Generate</h3>"),
+            w.HTML("<h3>" + html.escape(_("{title}: choose, then press Generate").format(title=tr(_TITLES[step])),
+                                        quote=False) + "</h3>"),
             w.VBox(list(self.controls.values())),
             self.button,
             self.status,
             w.Accordion(children=[self.diagram_view, self.decoded_view, w.VBox([self.field, self.bytes_view])],
-                        titles=("diagram", "decoded certificate", "bytes"), selected_index=0),
+                        titles=(_("diagram"), _("decoded certificate"), _("bytes")), selected_index=0),
         ])
         self.generate()
 
@@ -133,8 +140,8 @@ class StepPanel(_Panel):
         """Make the step from the controls and update every view (an error goes to ``status``)."""
         try:
             if not self.controls["common_name"].value.strip():  # the panel cannot leave the CN out: say what to do
-                raise PkiLessonError("The CN (common name) box is empty.",
-                                     f"type a name in it: {_CN_EXAMPLES[self.step]}.")
+                raise PkiLessonError(_("The CN (common name) box is empty."),
+                                     _("type a name in it: {example}.").format(example=tr(_CN_EXAMPLES[self.step])))
             result = make_step(self.step, self.choices(), ca=self.ca, now=self.now)
             decoded = decode(result.certificate, now=self.now, issuer=result.ca.certificate)
         except PkiLessonError as exc:
@@ -143,12 +150,11 @@ class StepPanel(_Panel):
                 _stale(view)
             return
         self.result, self.decoded = result, decoded
-        self.status.value = (
-            f'<div class="pkilesson-status">Made {html.escape(result.role)}-key.pem'
-            + (f", {html.escape(result.role)}-req.pem" if result.csr is not None else "")
-            + f", {html.escape(result.role)}-cert.pem in memory: serial {result.certificate.serial_number:x}. "
-            "(The files in lab/ are unchanged.)</div>"
-        )
+        role = result.role
+        files = f"{role}-key.pem" + (f", {role}-req.pem" if result.csr is not None else "") + f", {role}-cert.pem"
+        made = _("Made {files} in memory: serial {serial}. (The files in lab/ are unchanged.)").format(
+            files=files, serial=f"{result.certificate.serial_number:x}")
+        self.status.value = f'<div class="pkilesson-status">{html.escape(made, quote=False)}</div>'
         self.decoded_view.value = decoded._repr_html_()
         options = [(f"{f.label}", f.path) for f in decoded.fields if f.path]
         self.field.unobserve(self._show_bytes, names="value")
@@ -173,19 +179,19 @@ class VerifyPanel(_Panel):
     def __init__(self, items: Mapping, *, now: Optional[dt.datetime] = None) -> None:
         self.items, self.now = dict(items), now
         self.controls = {
-            "which": w.ToggleButtons(options=["server", "client"], value="server", description="certificate",
-                                     style=_STYLE),
-            "host": w.Text(value="localhost", description="host name", style=_STYLE, layout=_WIDE),
-            "days_later": w.BoundedIntText(value=0, min=-36500, max=36500, description="days from now",
+            "which": w.ToggleButtons(options=[(_("server"), "server"), (_("client"), "client")], value="server",
+                                     description=_("certificate"), style=_STYLE),
+            "host": w.Text(value="localhost", description=_("host name"), style=_STYLE, layout=_WIDE),
+            "days_later": w.BoundedIntText(value=0, min=-36500, max=36500, description=_("days from now"),
                                            style=_STYLE),
         }
-        self.button = w.Button(description="Verify", button_style="primary", icon="check")
+        self.button = w.Button(description=_("Verify"), button_style="primary", icon="check")
         self.button.on_click(self.verify)
         self.status = w.HTML()
         self.diagram_view = w.HTML()
         self.verdict: Optional[Verdict] = None
         self.widget = w.VBox([
-            w.HTML("<h3>Step 4: verify a certificate against ca-cert.pem</h3>"),
+            w.HTML("<h3>" + html.escape(_("Step 4: verify a certificate against ca-cert.pem"), quote=False) + "</h3>"),
             w.VBox(list(self.controls.values())), self.button, self.status, self.diagram_view,
         ])
         self.verify()
@@ -207,13 +213,16 @@ class VerifyPanel(_Panel):
             _stale(self.diagram_view)
             return
         except KeyError as exc:
-            self.status.value = _error_html(PkiLessonError(f"No {exc.args[0][0]} certificate here.", "run prepare(4) first."))
+            self.status.value = _error_html(PkiLessonError(_("No {role} certificate here.").format(role=exc.args[0][0]),
+                                                           _("run prepare(4) first.")))
             _stale(self.diagram_view)
             return
         self.verdict = verdict
         colour = "var(--jp-success-color1, #2e7d32)" if verdict.valid else "var(--jp-error-color1, #c62828)"
         self.status.value = (
             f'<div class="pkilesson-verdict" style="color: {colour}; font-weight: bold">'
-            f"{'✓' if verdict.valid else '✗'} {which}-cert.pem at {at:%Y-%m-%d}: {html.escape(str(verdict))}</div>"
+            + _("{mark} {file} at {date}: {verdict}").format(mark="✓" if verdict.valid else "✗", file=f"{which}-cert.pem",
+                                                             date=f"{at:%Y-%m-%d}", verdict=html.escape(str(verdict)))
+            + "</div>"
         )
         self.diagram_view.value = _svg_html(diagram)
