@@ -34,26 +34,32 @@ from typing import Any, Iterable, Optional
 
 from cryptography import x509
 
+from .._catalog import _
 from ._vocabularies import EKU, EXTENSION, FIELD, KEY_USAGE, Term, Vocabulary, kind_of, squash
 
 __all__ = [
     "squash", "a_kind", "Term", "Vocabulary", "Reading", "read_set", "read_one", "read_letters", "read_date",
-    "read_file_names", "read_host_names", "read_whole_number", "read_booleans", "listed", "kind_of",
+    "read_file_names", "read_host_names", "read_whole_number", "read_booleans", "listed", "kind_of", "NONE_WORDS",
     "KEY_USAGE", "EKU", "EXTENSION", "FIELD",
 ]
 
 #: Quotes and brackets a learner may leave around a name, e.g. when pasting a Python literal as text.
 _WRAPPING = "'\"`{}[]()<>"
-#: Words between the items of a list written as text ("issuer and serial number").
-FILLERS = frozenset({"and", "or", "the", "a", "an", "its", "of", "&", "+"})
+#: Words between the items of a list written as text ("issuer and serial number", "l'émetteur et le numéro").
+FILLERS = frozenset({"and", "or", "the", "a", "an", "its", "of", "&", "+",
+                     "et", "ou", "le", "la", "les", "l", "un", "une", "du", "des", "de", "d", "sa", "son", "ses"})
+#: Fillers that may also be an answer's letters ("d", "de" for (d) and (e)): read_letters keeps them.
+_LETTER_WORDS = frozenset({"a", "d", "de"})
 #: What separates the items of a list written as text.
-_SEPARATORS = re.compile(r"[,;\n|+&]|\band\b", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[,;\n|+&]|\band\b|\bet\b", re.IGNORECASE)
+#: The words that say "no item" (squashed): English, and French.
+NONE_WORDS = frozenset({"none", "aucun", "aucune", "rien"})
 
 
 def a_kind(value: Any) -> str:
     """``a list``, ``an int``: the type of ``value`` with its article, for format hints."""
     name = type(value).__name__
-    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+    return (_("an {name}") if name[:1] in "aeiou" else _("a {name}")).format(name=name)
 
 
 # -- reading answers -------------------------------------------------------------------------------------
@@ -132,15 +138,15 @@ def _segment(piece: str, vocabulary: Vocabulary, reading: Reading) -> None:
         start = end
 
 
-def read_set(answer: Any, vocabulary: Vocabulary, *, none_words: Iterable[str] = ("none",)) -> Reading:
+def read_set(answer: Any, vocabulary: Vocabulary, *, none_words: Iterable[str] = NONE_WORDS) -> Reading:
     """Read an answer that names several terms: a set, a list, a tuple, or one string.
 
-    Words of ``none_words`` ("none") stand for the empty answer and are dropped.
+    Words of ``none_words`` ("none", or French "aucun") stand for the empty answer and are dropped.
     """
     reading = Reading()
     pieces = _pieces(answer)
     if pieces is None:
-        reading.problem = f"{a_kind(answer)} is not a collection of names"
+        reading.problem = _("{kind} is not a collection of names").format(kind=a_kind(answer))
         return reading
     nothing = {squash(w) for w in none_words}
     for piece in pieces:
@@ -157,13 +163,13 @@ def read_one(answer: Any, vocabulary: Vocabulary) -> Reading:
     if isinstance(answer, _COLLECTIONS):
         reading = read_set(answer, vocabulary)
         if len(reading.found) + len(reading.strangers) + len(reading.unknown) > 1:
-            reading.problem = f"{len(answer)} items where one is asked"
+            reading.problem = _("{count} items where one is asked").format(count=len(answer))
         return reading
     if isinstance(answer, x509.ObjectIdentifier):
         answer = answer.dotted_string
     if isinstance(answer, bool) or not isinstance(answer, (str, int)):
         reading = Reading()
-        reading.problem = f"{a_kind(answer)} is not a name"
+        reading.problem = _("{kind} is not a name").format(kind=a_kind(answer))
         return reading
     reading = Reading()
     text = str(answer).strip().strip(_WRAPPING)
@@ -184,13 +190,13 @@ def read_letters(answer: Any, choices: str) -> tuple[set[str], list[str], str]:
         words = re.split(r"[^0-9A-Za-z]+", answer)
     elif isinstance(answer, _COLLECTIONS):
         if not all(isinstance(item, str) for item in answer):
-            return set(), [], "letters are strings, e.g. \"a\""
+            return set(), [], _("letters are strings, e.g. \"a\"")
         words = [w for item in answer for w in re.split(r"[^0-9A-Za-z]+", item)]
     else:
-        return set(), [], f"{a_kind(answer)} is not a set of letters"
+        return set(), [], _("{kind} is not a set of letters").format(kind=a_kind(answer))
     letters, stray = set(), []
     for word in (w.lower() for w in words if w):
-        if word in FILLERS - {"a"}:
+        if word in FILLERS - _LETTER_WORDS:
             continue
         if word.isalpha() and len(set(word)) == len(word):
             for letter in word:
@@ -312,15 +318,18 @@ def read_whole_number(answer: Any) -> Optional[int]:
     if isinstance(answer, float) and answer.is_integer():
         return int(answer)
     if isinstance(answer, str):
-        match = re.fullmatch(r"\s*([-+]?\d+)(?:\.0*)?\s*(days?|d)?\s*\.?\s*", answer, flags=re.IGNORECASE)
+        match = re.fullmatch(r"\s*([-+]?\d+)(?:\.0*)?\s*(days?|d|jours?|j)?\s*\.?\s*", answer, flags=re.IGNORECASE)
         if match:
             return int(match[1])
     return None
 
 
-_TRUE = {"true", "ok", "yes", "y", "accept", "accepts", "accepted", "pass", "passes", "passed", "valid", "1"}
+_TRUE = {"true", "ok", "yes", "y", "accept", "accepts", "accepted", "pass", "passes", "passed", "valid", "1",
+         "vrai", "oui", "o", "accepte", "accepté", "acceptée", "acceptés", "passe", "réussi", "réussit", "valide"}
 _FALSE = {"false", "no", "n", "refuse", "refuses", "refused", "reject", "rejects", "rejected", "fail", "fails",
-          "failed", "invalid", "error", "0"}
+          "failed", "invalid", "error", "0",
+          "faux", "non", "refusé", "refusée", "refusés", "rejette", "rejeté", "rejetée", "échoue", "échec", "échoué",
+          "invalide", "nonvalide", "erreur"}
 
 
 def read_boolean(value: Any) -> Optional[bool]:
@@ -347,8 +356,8 @@ def read_booleans(answer: Any) -> Optional[list[Optional[bool]]]:
 
 
 def listed(items: Iterable[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``: items in the order given."""
+    """``a``, ``a and b``, ``a, b and c``: items in the order given (``a, b et c`` in French)."""
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])

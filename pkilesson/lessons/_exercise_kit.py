@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path as _Path
 from typing import Callable, Optional
 
+from .._catalog import N_, _, ngettext, tr
 from ._answers import Reading, Term, Vocabulary, listed, read_letters, squash
 from ..errors import PkiLessonError
 
@@ -28,6 +29,8 @@ def exercise(exercise_id: str, question: str, format: str = ""):
     """Register a checking function ``f(answer, **context) -> (correct, why)`` under ``exercise_id``.
 
     ``format`` is the answer's expected format (:data:`FORMATS`); ``check`` never calls ``f`` with None.
+    ``question`` and ``format`` are marked with ``N_`` where they are written: :func:`format_of` gives the
+    format in the current language.
     """
 
     def register(function):
@@ -38,12 +41,43 @@ def exercise(exercise_id: str, question: str, format: str = ""):
     return register
 
 
+def format_of(exercise_id: str) -> str:
+    """The format :data:`FORMATS` gives for ``exercise_id``, in the current language."""
+    return tr(FORMATS[exercise_id]) if FORMATS[exercise_id] else ""
+
+
 # -- wording the hints -----------------------------------------------------------------------------------
 
 
 def _wrong_format(exercise_id: str, detail: str = "") -> tuple[bool, str]:
     """A format problem: what is wrong with the answer's shape, and the shape expected."""
-    return False, f"wrong format{f' ({detail})' if detail else ''}: give {FORMATS[exercise_id]}."
+    if detail:
+        return False, _("wrong format ({detail}): give {format}.").format(detail=detail, format=format_of(exercise_id))
+    return False, _("wrong format: give {format}.").format(format=format_of(exercise_id))
+
+
+#: Each kind of name the checks read, with its article ("a keyUsage bit"), and as a heading ("keyUsage bit"),
+#: in the current language with tr. A kind not listed is worded in English.
+_KINDS = {
+    "keyUsage bit": (N_("a keyUsage bit"), N_("keyUsage bit")),
+    "extendedKeyUsage purpose": (N_("an extendedKeyUsage purpose"), N_("extendedKeyUsage purpose")),
+    "extension": (N_("an extension"), N_("extension")),
+    "certificate field": (N_("a certificate field"), N_("certificate field")),
+    "answer": (N_("an answer"), N_("answer")),
+    "key": (N_("a key"), N_("key")),
+    "TLS alert": (N_("a TLS alert"), N_("TLS alert")),
+    "handshake message": (N_("a handshake message"), N_("handshake message")),
+}
+
+
+def _a(kind: str) -> str:
+    """``kind`` with its article: 'an extension', 'un bit keyUsage'."""
+    return tr(_KINDS[kind][0]) if kind in _KINDS else f"{_article(kind)} {kind}"
+
+
+def _kind(kind: str) -> str:
+    """``kind`` as is: 'extension', 'bit keyUsage'."""
+    return tr(_KINDS[kind][1]) if kind in _KINDS else kind
 
 
 def _as_written(written: str, term: Term) -> str:
@@ -53,13 +87,15 @@ def _as_written(written: str, term: Term) -> str:
 
 def _misplaced(reading: Reading, vocabulary: Vocabulary) -> list[str]:
     """Hints for the words that are no term of ``vocabulary``: another kind's terms, then unknown words."""
-    hints = [f"{_as_written(written, term)} is {_article(term.kind)} {term.kind}, not {_article(vocabulary.kind)} "
-             f"{vocabulary.kind}" for written, term in reading.strangers]
+    hints = [_("{term} is {a_kind}, not {a_wanted}").format(term=_as_written(written, term), a_kind=_a(term.kind),
+                                                              a_wanted=_a(vocabulary.kind))
+             for written, term in reading.strangers]
     if reading.unknown:
         names = ", ".join(t.name for t in vocabulary.terms)
-        words = listed(f'"{w}"' for w in reading.unknown)
-        hints.append(f"{words} {'is' if len(reading.unknown) == 1 else 'are'} no {vocabulary.kind} name "
-                     f"(the names: {names}; the decoded view's labels count too)")
+        words = listed(_("\"{word}\"").format(word=w) for w in reading.unknown)
+        hints.append(ngettext("{words} is no {kind} name (the names: {names}; the decoded view's labels count too)",
+                              "{words} are no {kind} name (the names: {names}; the decoded view's labels count too)",
+                              len(reading.unknown)).format(words=words, kind=_kind(vocabulary.kind), names=names))
     return hints
 
 
@@ -72,7 +108,13 @@ def _extra(reading: Reading, names: set[str], vocabulary: Vocabulary) -> list[st
     return [_as_written(reading.found[name], vocabulary[name]) for name in sorted(names)]
 
 
+def _joined(hints: list[str]) -> str:
+    """The hints in one sentence: 'a; b.' ('a ; b.' in French)."""
+    return _("; ").join(hints) + "."
+
+
 def _is(items: list) -> str:
+    """'is' or 'are' (English hints only: a translated hint words its verb with ngettext)."""
     return "is" if len(items) == 1 else "are"
 
 
@@ -80,8 +122,10 @@ def _one_letter(exercise_id: str, answer, choices: str) -> tuple[Optional[str], 
     """(the letter, None), or (None, the format hint)."""
     letters, stray, problem = read_letters(answer, choices)
     if problem or stray or len(letters) != 1:
-        detail = problem or (f"{listed(repr(s) for s in stray)} {'is' if len(stray) == 1 else 'are'} not one of "
-                             f"the choices" if stray else f"{len(letters)} letters where one is asked")
+        detail = problem or (ngettext("{stray} is not one of the choices", "{stray} are not one of the choices",
+                                      len(stray)).format(stray=listed(repr(s) for s in stray)) if stray
+                             else ngettext("{count} letter where one is asked", "{count} letters where one is asked",
+                                           len(letters)).format(count=len(letters)))
         return None, _wrong_format(exercise_id, detail)
     return letters.pop(), None
 
@@ -107,4 +151,4 @@ def _label(path: _Path, *keys: str) -> str:
         return repr(keys[-1])
     rows = (*getattr(view, "summary", ()), *view.fields)
     labels = list(dict.fromkeys(f.label for k in keys for f in rows if f.key == k))
-    return " or ".join(f"'{label}'" for label in labels) or repr(keys[-1])
+    return _(" or ").join(f"'{label}'" for label in labels) or repr(keys[-1])

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
+from .._catalog import _translations
 from ..decoding._fields import _EKU, _KEY_USAGE, _PLAIN_PURPOSE, _PLAIN_USAGE
 from ..decoding.meanings import EXTENSIONS, oid_name
 from ..pki.profiles import KEY_USAGE_OPENSSL
@@ -91,6 +92,81 @@ class Vocabulary:
 
 # -- the vocabularies ---------------------------------------------------------------------------------
 
+
+def _in_french(*texts: str) -> tuple[str, ...]:
+    """The French catalogue's translations of ``texts`` (a decoded view's labels, its plain words), where it
+    has one: a French learner may type what the French edition showed, whatever the current language."""
+    french = _translations("fr")
+    return tuple(t for t in (french.gettext(text) for text in texts if text) if t not in texts)
+
+
+#: French names a French learner may write (the glossary's terms, and the labels of Windows' French dialogs),
+#: by the RFC name. They add to the English spellings, never replace one.
+_FRENCH = {
+    # keyUsage bits
+    "digitalSignature": ("signature numérique", "signature électronique", "signer"),
+    "nonRepudiation": ("non-répudiation", "non répudiation", "engagement de contenu", "signer pour la non-répudiation"),
+    "keyEncipherment": ("chiffrement de clé", "chiffrement de clés", "chiffrement de la clé", "chiffrer des clés",
+                        "chiffrer les clés"),
+    "dataEncipherment": ("chiffrement de données", "chiffrement des données", "chiffrer des données",
+                         "chiffrer les données"),
+    "keyAgreement": ("accord de clé", "accord de clés", "s'accorder sur des clés", "convenir de clés"),
+    "keyCertSign": ("signature de certificat", "signature de certificats", "signature des certificats",
+                    "signer des certificats", "signer les certificats"),
+    "cRLSign": ("signature de CRL", "signature des CRL", "signature de la CRL", "signer des CRL", "signer les CRL",
+                "signature de listes de révocation", "signer des listes de révocation",
+                "signer les listes de révocation", "signature de la liste de révocation de certificats",
+                "signature de la liste de révocation de certificats (CRL)", "signature CRL hors connexion"),
+    "encipherOnly": ("chiffrement seul", "chiffrement uniquement", "chiffrer seulement"),
+    "decipherOnly": ("déchiffrement seul", "déchiffrement uniquement", "déchiffrer seulement"),
+    # extendedKeyUsage purposes
+    "serverAuth": ("authentification du serveur", "authentification de serveur", "authentification serveur",
+                   "authentification du serveur TLS", "authentification de serveur web", "serveur TLS",
+                   "un serveur TLS"),
+    "clientAuth": ("authentification du client", "authentification de client", "authentification client",
+                   "authentification du client TLS", "authentification de client web", "client TLS",
+                   "un client TLS"),
+    "codeSigning": ("signature de code", "signature du code", "signer du code", "signer le code"),
+    "emailProtection": ("protection du courrier électronique", "protection de la messagerie",
+                        "protection des courriels", "courrier électronique", "courriel"),
+    "timeStamping": ("horodatage", "horodater"),
+    "OCSPSigning": ("signature OCSP", "signer les réponses OCSP", "réponses de révocation (OCSP)"),
+    "anyExtendedKeyUsage": ("tout usage étendu", "tout usage étendu de la clé", "n'importe quel usage"),
+    # extensions
+    "basicConstraints": ("contraintes de base",),
+    "keyUsage": ("usage de la clé", "usage de clé", "usages de la clé"),
+    "extendedKeyUsage": ("usage étendu de la clé", "usage étendu de clé", "usages étendus de la clé", "usage étendu"),
+    "subjectAltName": ("nom alternatif du sujet", "noms alternatifs du sujet", "nom alternatif", "noms alternatifs"),
+    "subjectKeyIdentifier": ("identifiant de la clé du sujet", "identifiant de clé du sujet"),
+    "authorityKeyIdentifier": ("identifiant de la clé de l'autorité", "identifiant de clé de l'autorité"),
+    "cRLDistributionPoints": ("points de distribution de la CRL", "points de distribution des CRL",
+                              "points de distribution de CRL"),
+    "authorityInfoAccess": ("accès aux informations de l'autorité",),
+    "certificatePolicies": ("politiques de certificat", "politiques de certification"),
+    "nameConstraints": ("contraintes de nom", "contraintes de noms"),
+    "cRLNumber": ("numéro de CRL", "numéro de la CRL"),
+    "cRLReason": ("motif de révocation", "code de raison", "raison de la révocation"),
+    # certificate fields
+    "version": ("numéro de version",),
+    "serialNumber": ("numéro de série", "numéro de série du certificat", "série"),
+    "signatureAlgorithm": ("algorithme de signature",),
+    "issuer": ("émetteur", "l'émetteur", "nom de l'émetteur", "nom distinctif de l'émetteur", "signé par",
+               "émis par", "délivré par"),
+    "validity": ("validité", "période de validité", "durée de validité"),
+    "notBefore": ("pas avant", "valide à partir du", "valide à partir de", "début de validité", "date de début"),
+    "notAfter": ("pas après", "valide jusqu'au", "valide jusqu'à", "fin de validité", "expiration",
+                 "date d'expiration", "date de fin"),
+    "subject": ("sujet", "le sujet", "nom du sujet", "nom distinctif du sujet", "objet", "délivré à", "pour qui"),
+    "subjectPublicKeyInfo": ("clé publique", "la clé publique", "informations sur la clé publique du sujet"),
+    "signatureValue": ("valeur de la signature", "valeur de signature"),
+}
+
+
+def _french(name: str, *shown: str) -> tuple[str, ...]:
+    """The French spellings of the term ``name``: its own, and the French catalogue's for what ``shown`` is."""
+    return (*_FRENCH.get(name, ()), *_in_french(*shown))
+
+
 _KU_LABELS = dict(_KEY_USAGE)
 _KU_EXTRA = {
     "key_cert_sign": ("Certificate Signing", "Cert Sign", "certSign", "Key Cert Sign", "sign certificates"),
@@ -102,7 +178,8 @@ _KU_PLAIN = dict(_PLAIN_USAGE)
 #: The keyUsage bits (RFC 5280 §4.2.1.3): decoded view's labels, cryptography's arguments, OpenSSL's names.
 KEY_USAGE = Vocabulary("keyUsage bit", [
     Term(rfc, "keyUsage bit", _KU_LABELS.get(arg, rfc),
-         (arg, *_KU_EXTRA.get(arg, ()), *((_KU_PLAIN[arg],) if arg in _KU_PLAIN else ())))
+         (arg, *_KU_EXTRA.get(arg, ()), *((_KU_PLAIN[arg],) if arg in _KU_PLAIN else ()),
+          *_french(rfc, _KU_LABELS.get(arg, ""), _KU_PLAIN.get(arg, ""))))
     for arg, rfc in KEY_USAGE_OPENSSL.items()
 ])
 
@@ -117,9 +194,11 @@ _EKU_PLAIN = _PLAIN_PURPOSE
 EKU = Vocabulary("extendedKeyUsage purpose", [
     Term(oid_name(oid.dotted_string), "extendedKeyUsage purpose", label,
          (oid.dotted_string, "id-kp-" + oid_name(oid.dotted_string), *_EKU_EXTRA.get(oid_name(oid.dotted_string), ()),
-          *((_EKU_PLAIN[oid], _EKU_PLAIN[oid].removeprefix("a ")) if oid in _EKU_PLAIN else ())))
+          *((_EKU_PLAIN[oid], _EKU_PLAIN[oid].removeprefix("a ")) if oid in _EKU_PLAIN else ()),
+          *_french(oid_name(oid.dotted_string), label, _EKU_PLAIN.get(oid, ""))))
     for oid, label in _EKU.items()
-] + [Term("anyExtendedKeyUsage", "extendedKeyUsage purpose", "Any Extended Key Usage", ("2.5.29.37.0",))])
+] + [Term("anyExtendedKeyUsage", "extendedKeyUsage purpose", "Any Extended Key Usage",
+          ("2.5.29.37.0", *_french("anyExtendedKeyUsage")))])
 
 #: The labels ``openssl x509 -text`` gives extensions (after "X509v3 "), and their usual abbreviations.
 _EXTENSION_LABELS = {
@@ -141,12 +220,16 @@ _EXTENSION_LABELS = {
 EXTENSION = Vocabulary("extension", [
     Term(oid_name(dotted), "extension", _EXTENSION_LABELS.get(dotted, ("", ()))[0],
          (dotted, f"ext:{dotted}", "X509v3 " + _EXTENSION_LABELS.get(dotted, (oid_name(dotted), ()))[0],
-          *_EXTENSION_LABELS.get(dotted, ("", ()))[1]))
+          *_EXTENSION_LABELS.get(dotted, ("", ()))[1], *_french(oid_name(dotted))))
     for dotted in EXTENSIONS
 ])
 
+def _with_french(term: Term) -> Term:
+    return Term(term.name, term.kind, term.label, (*term.spellings, *_french(term.name, term.label)))
+
+
 #: The fields of a certificate (RFC 5280 §4.1): the RFC's names, and the decoded view's and compare()'s labels.
-FIELD = Vocabulary("certificate field", [
+FIELD = Vocabulary("certificate field", [_with_french(term) for term in (
     Term("version", "certificate field", "Version"),
     Term("serialNumber", "certificate field", "Serial number",
          ("serial", "serial_number", "serial no", "certificate serial number", "CertificateSerialNumber",
@@ -165,7 +248,7 @@ FIELD = Vocabulary("certificate field", [
     Term("subjectPublicKeyInfo", "certificate field", "Public key",
          ("public_key", "SPKI", "public key info", "subject public key info", "subjectPublicKey")),
     Term("signatureValue", "certificate field", "Signature", ("signature value",)),
-])
+)])
 
 #: Every vocabulary, for hints that say what kind of name a misplaced word is.
 _ALL = (KEY_USAGE, EKU, EXTENSION, FIELD)

@@ -18,7 +18,8 @@ Each lesson's checks live in their own module (``_exercises_01`` ... ``_exercise
 (:mod:`pkilesson.lessons._exercise_kit`); importing this module registers them.
 
 :data:`FORMATS` gives the format each exercise expects, in words a question
-can quote; ``check(id, None)`` says it too.
+can quote (written in English, marked for the catalogue: the hints give it in the current
+language); ``check(id, None)`` says it too.
 
 >>> check("01.ca-key-usage", {"keyCertSign", "cRLSign"}).correct
 True
@@ -33,7 +34,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _exercises_01, _exercises_02, _exercises_03, _exercises_04, _exercises_05, _exercises_06
-from ._exercise_kit import EXERCISES, FORMATS, exercise
+from ._exercise_kit import EXERCISES, FORMATS, exercise, format_of
+from .._catalog import _
 from ..errors import PkiLessonError
 
 __all__ = ["Feedback", "check", "exercise", "EXERCISES", "FORMATS"]
@@ -54,11 +56,11 @@ class Feedback:
         return self.correct
 
     def __str__(self) -> str:
-        return f"{'Right' if self.correct else 'Not yet'}: {self.why}"
+        return (_("Right: {why}") if self.correct else _("Not yet: {why}")).format(why=self.why)
 
     def _repr_html_(self) -> str:
         colour = "var(--jp-success-color1, #2e7d32)" if self.correct else "var(--jp-warn-color1, #e65100)"
-        mark = "✔ Right" if self.correct else "✘ Not yet"
+        mark = _("✔ Right") if self.correct else _("✘ Not yet")
         return (
             f'<div class="pkilesson-feedback"><b style="color: {colour}">{mark}</b>: '
             f"{html.escape(self.why)}</div>"
@@ -69,14 +71,15 @@ def check(exercise_id: str, answer: Any, **context) -> Feedback:
     """Check ``answer`` to exercise ``exercise_id``; ``context`` passes e.g. ``directory=``."""
     if exercise_id not in EXERCISES:
         raise PkiLessonError(
-            f"There is no exercise {exercise_id!r}.", f"use one of {', '.join(sorted(EXERCISES))}."
+            _("There is no exercise {exercise!r}.").format(exercise=exercise_id),
+            _("use one of {names}.").format(names=", ".join(sorted(EXERCISES)))
         )
-    _, function = EXERCISES[exercise_id]
+    function = EXERCISES[exercise_id][1]
     if answer is None:
-        return Feedback(exercise_id, False, f"replace None with your answer ({FORMATS[exercise_id]}), "
-                                            "then run the cell again.")
+        return Feedback(exercise_id, False, _("replace None with your answer ({format}), then run the cell again.")
+                        .format(format=format_of(exercise_id)))
     try:
         correct, why = function(answer, **context)
     except PkiLessonError as error:  # e.g. a file the check needs is missing or damaged: say so, do not raise
-        return Feedback(exercise_id, False, f"the check could not run: {error}")
+        return Feedback(exercise_id, False, _("the check could not run: {error}").format(error=error))
     return Feedback(exercise_id, bool(correct), why)
