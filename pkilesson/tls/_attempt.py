@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .._catalog import N_, _, tr
+
 __all__ = ["Attempt", "settle", "strip_stamp"]
 
 
@@ -108,7 +110,7 @@ class Attempt:
 
     def server_says(self, text: str) -> bool:
         """Whether one of the server's lines contains ``text``."""
-        return any(text in line for _, line in self.server_words)
+        return any(text in line for _log, line in self.server_words)
 
     def to_dict(self) -> dict:
         return {"server": self.server, "setting": self.setting, "client": self.client, "scenario": self.scenario,
@@ -123,17 +125,24 @@ class Attempt:
     def _header(self) -> str:
         return f"{self.scenario}: {self.verdict.upper()}"
 
+    def _verdict_word(self) -> str:
+        """:attr:`verdict` (data: always English) as a learner reads it."""
+        return _("accepted") if self.accepted else _("refused")
+
     def __str__(self) -> str:
         lines = []
         if self.recorded:
-            lines.append(f"RECORDED, not run here: {self.recorded}")
-        lines += [self._header(), f"  server: {self.server}", f"  its rule: {self.setting}",
-                  f"  client: {self.client}", f"  $ {self.command}",
-                  f"  the client said (its own words): {self.client_words}"]
+            lines.append(_("RECORDED, not run here: {recorded}").format(recorded=self.recorded))
+        lines += [_("{scenario}: {verdict}").format(scenario=self.scenario, verdict=self._verdict_word().upper()),
+                  "  " + _("server: {server}").format(server=self.server),
+                  "  " + _("its rule: {setting}").format(setting=self.setting),
+                  "  " + _("client: {client}").format(client=self.client), f"  $ {self.command}",
+                  "  " + _("the client said (its own words): {words}").format(words=self.client_words)]
         if self.server_words:
-            lines += [f"  the server said ({log}): {line}" for log, line in self.server_words]
+            lines += ["  " + _("the server said ({log}): {line}").format(log=_log_name(log), line=line)
+                      for log, line in self.server_words]
         else:
-            lines.append("  the server said: nothing in its logs")
+            lines.append("  " + _("the server said: nothing in its logs"))
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle) -> None:
@@ -142,20 +151,29 @@ class Attempt:
     def _repr_html_(self) -> str:
         colour = "var(--jp-success-color1, #2e7d32)" if self.accepted else "var(--jp-error-color1, #c62828)"
         e = html.escape
-        rows = [("server", e(self.server)), ("its rule", f"<code>{e(self.setting)}</code>"),
-                ("client", e(self.client)), ("command", f"<code>$ {e(self.command)}</code>"),
-                ("the client said (its own words)", f"<code>{e(self.client_words)}</code>")]
-        said = "<br>".join(f"<i>{e(log)}</i>: <code>{e(line)}</code>" for log, line in self.server_words)
-        rows.append(("the server said", said or "nothing in its logs"))
+        rows = [(_("server"), e(self.server)), (_("its rule"), f"<code>{e(self.setting)}</code>"),
+                (_("client"), e(self.client)), (_("command"), f"<code>$ {e(self.command)}</code>"),
+                (_("the client said (its own words)"), f"<code>{e(self.client_words)}</code>")]
+        said = "<br>".join(f"<i>{e(_log_name(log))}</i>{e(_(': '))}<code>{e(line)}</code>"
+                           for log, line in self.server_words)
+        rows.append((_("the server said"), said or e(_("nothing in its logs"))))
         banner = ""
         if self.recorded:
             banner = (f"<p style='border: 2px dashed var(--jp-warn-color1, #e65100); padding: 4px'>"
-                      f"<b>RECORDED, not run here</b>: {e(self.recorded)}</p>")
+                      f"<b>{e(_('RECORDED, not run here'))}</b>{e(_(': '))}{e(self.recorded)}</p>")
         cell = "style='text-align: left; vertical-align: top; overflow-wrap: anywhere; word-break: break-word'"
         table = "".join(f"<tr><th {cell}>{k}</th><td {cell}>{v}</td></tr>" for k, v in rows)
-        return (f"<div class='pkilesson-attempt'>{banner}<p><b>{e(self.scenario)}</b>: "
-                f"<b style='color: {colour}'>{self.verdict}</b></p><table style='table-layout: fixed; width: 100%'>"
+        return (f"<div class='pkilesson-attempt'>{banner}<p><b>{e(self.scenario)}</b>{e(_(': '))}"
+                f"<b style='color: {colour}'>{e(self._verdict_word())}</b></p><table style='table-layout: fixed; width: 100%'>"
                 f"<colgroup><col style='width: 25%'><col style='width: 75%'></colgroup>{table}</table></div>")
+
+
+#: The servers' logs, by the name an attempt records (data: always English).
+_LOGS = {"error log": N_("error log"), "general log": N_("general log"), "access log": N_("access log")}
+
+
+def _log_name(log: str) -> str:
+    return tr(_LOGS[log]) if log in _LOGS else log
 
 
 def strip_stamp(line: str) -> str:

@@ -11,6 +11,7 @@ and alert as it crosses the wire, by name (``_HANDSHAKE``, ``_ALERTS``).
 from __future__ import annotations
 
 import os
+import re
 import ssl
 import tempfile
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Optional
 
 from cryptography.hazmat.primitives import serialization
 
+from .._catalog import N_, _, tr
 from ..pki.certificates import certificate_to_pem
 from ..errors import PkiLessonError, check_bool
 from ..pki.keys import private_key_to_pem
@@ -46,6 +48,41 @@ _ALERTS = {
     51: "decrypt_error", 70: "protocol_version", 80: "internal_error", 86: "inappropriate_fallback",
     90: "user_canceled", 109: "missing_extension", 112: "unrecognized_name", 116: "certificate_required",
 }
+
+
+# -- what a report shows of each side: its name, its error, its messages --------------------------
+
+#: A side's name as a report shows it.
+_SIDES = {"server": N_("server"), "client": N_("client")}
+#: Who refused, and what the other side was told: (the deciding side, told) -> the line.
+_REFUSED = {("server", False): N_("the server refused: {error}"),
+            ("client", False): N_("the client refused: {error}"),
+            ("server", True): N_("the server refused: {error}; the client was told {told}"),
+            ("client", True): N_("the client refused: {error}; the server was told {told}")}
+#: pkilesson's own words in a side's error (the rest is ssl's or OpenSSL's, quoted as they give it).
+_OWN_ERRORS = {"no connection seen": N_("no connection seen"),
+               "the server closed the connection": N_("the server closed the connection")}
+
+
+def shown_error(error: str) -> str:
+    """A side's ``error`` as a learner reads it: pkilesson's own words translated, ssl's left as they are."""
+    if error in _OWN_ERRORS:
+        return tr(_OWN_ERRORS[error])
+    closed = re.fullmatch(r"connection closed by the peer \((\w+)\)", error)
+    if closed:
+        return _("connection closed by the peer ({exception})").format(exception=closed.group(1))
+    # Translators: ssl's or OpenSSL's own words, in English: show them as a quote.
+    return _("{tool_words}").format(tool_words=error) if error else error
+
+
+def shown_message(message: str) -> str:
+    """A recorded message, ``sent X`` or ``received X``, as a learner reads it (X, TLS's name, stays as it is)."""
+    direction, _space, name = message.partition(" ")
+    if direction == "sent":
+        return _("sent {message}").format(message=name)
+    if direction == "received":
+        return _("received {message}").format(message=name)
+    return message
 
 
 # -- files for ssl: it reads certificates and keys from paths ---------------------------------------
@@ -101,7 +138,7 @@ class _Files(MemoryFiles):
         try:
             if party.chain:
                 if party.key is None:
-                    raise PkiLessonError("A certificate was given without its private key.", "give the key too.")
+                    raise PkiLessonError(_("A certificate was given without its private key."), _("give the key too."))
                 self.chain = self.add("chain.pem", b"".join(certificate_to_pem(c) for c in party.chain))
                 self.key = self.add("key.pem", private_key_to_pem(party.key), private=True)
             if party.trusts:
@@ -141,12 +178,12 @@ _MEMFD = _memfd_works()
 def _check_client_context(client_context: str, check_hostname: bool) -> None:
     check_bool(check_hostname, "check_hostname")
     if not isinstance(client_context, str) or client_context not in CLIENT_CONTEXTS:
-        raise PkiLessonError(f"Unknown client context {client_context!r}.",
-                             f"use one of {', '.join(map(repr, CLIENT_CONTEXTS))}.")
+        raise PkiLessonError(_("Unknown client context {context!r}.").format(context=client_context),
+                             _("use one of {names}.").format(names=", ".join(map(repr, CLIENT_CONTEXTS))))
     if client_context != "pkilesson" and not check_hostname:
-        raise PkiLessonError(f"The {client_context!r} client context checks the host name: "
-                             "its defaults stay as they are.",
-                             "use client_context='pkilesson' with check_hostname=False.")
+        raise PkiLessonError(_("The {context!r} client context checks the host name: its defaults stay as they are.")
+                             .format(context=client_context),
+                             _("use client_context='pkilesson' with check_hostname=False."))
 
 
 def _context(side: str, files: _Files, *, strict: bool, require_client_certificate: bool, check_hostname: bool,
@@ -174,8 +211,10 @@ def _context(side: str, files: _Files, *, strict: bool, require_client_certifica
         if files.chain:
             context.load_cert_chain(files.chain, files.key)
     except ssl.SSLError as exc:
-        raise PkiLessonError(f"The {side}'s files do not load into ssl: {exc.reason or exc}.",
-                             "check that each key belongs to its certificate.") from None
+        problem = {"server": N_("The server's files do not load into ssl: {reason}."),
+                   "client": N_("The client's files do not load into ssl: {reason}.")}[side]
+        raise PkiLessonError(tr(problem).format(reason=exc.reason or exc),
+                             _("check that each key belongs to its certificate.")) from None
     if client_context == "default-strict" and side == "client":
         context.verify_flags |= ssl.VERIFY_X509_STRICT
     elif not default:

@@ -22,6 +22,7 @@ from typing import Optional, Union
 
 from cryptography.x509.oid import NameOID
 
+from .._catalog import _
 from ..errors import PkiLessonError, WorkspaceError, argument_error
 from ..pki.workspace import Workspace
 from ._attempt import _Log
@@ -60,8 +61,9 @@ def install_command(kind: str) -> str:
 
 
 def missing(kind: str, what: str) -> ServerMissing:
-    return ServerMissing(f"{what} is not installed here.",
-                         f"install it ({install_command(kind)} on Debian or Ubuntu), then run again.",
+    return ServerMissing(_("{what} is not installed here.").format(what=what),
+                         _("install it ({command} on Debian or Ubuntu), then run again.").format(
+                             command=install_command(kind)),
                          install_command(kind))
 
 
@@ -78,7 +80,8 @@ def _server_files(directory: Path) -> dict:
     """The files mariadbd and nginx read, checked first: one error with a fix instead of a server's."""
     workspace = Workspace(directory)
     if not directory.is_dir():
-        raise WorkspaceError(f"{directory} is not a folder.", f"make it first: pkilesson workflow {directory}.")
+        raise WorkspaceError(_("{folder} is not a folder.").format(folder=directory),
+                             _("make it first: pkilesson workflow {folder}.").format(folder=directory))
     workspace.load_certificate("ca")
     workspace.load_certificate("server")
     workspace.load_key("server")
@@ -166,12 +169,14 @@ class Server:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 text = (log.text() + "\n" + _read(output)).strip()
                 said = [line for line in text.splitlines() if re.search(r"ERROR|\[emerg\]|\[crit\]|\[alert\]", line)]
-                status = "exited" if self.process.poll() is not None else "did not answer"
+                exited = self.process.poll() is not None
                 stop_process(self.process)
-                error = ServerFailed(f"{what} {status} (exit status {self.process.returncode}); its words: "
-                                     + " | ".join((said or text.splitlines())[-4:]),
-                                     "read its words: another program may hold the port, or the workspace's "
-                                     "files may not suit the server.")
+                problem = _("{program} exited (exit status {status}); its words: {words}") if exited else \
+                    _("{program} did not answer (exit status {status}); its words: {words}")
+                error = ServerFailed(problem.format(program=what, status=self.process.returncode,
+                                                    words=" | ".join((said or text.splitlines())[-4:])),
+                                     _("read its words: another program may hold the port, or the workspace's "
+                                       "files may not suit the server."))
                 error.log = text
                 raise error
             time.sleep(0.05)
@@ -203,8 +208,8 @@ def check_port(port) -> Optional[int]:
     if isinstance(port, bool) or not isinstance(port, int):
         raise argument_error("port", "a whole number from 1024 to 65535, or None", port)
     if not 1024 <= port <= 65535:
-        raise PkiLessonError(f"Port {port} is out of range for a server started as a user.",
-                             "give a port from 1024 to 65535, or none: a free one is picked.")
+        raise PkiLessonError(_("Port {port} is out of range for a server started as a user.").format(port=port),
+                             _("give a port from 1024 to 65535, or none: a free one is picked."))
     return port
 
 

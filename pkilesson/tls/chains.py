@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ssl
 
+from .._catalog import _
 from ..errors import PkiLessonError
 from ..pki.hierarchy import CHAIN_PARTS, Hierarchy, _check_hierarchy, _check_parts
 from ..pki.running import versions
@@ -30,9 +31,10 @@ def chain_handshake(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("intermed
     _check_parts(sends, "sends"), _check_parts(trusts, "trusts")
     for part in (*sends, *trusts):
         if part not in CHAIN_PARTS:
-            raise PkiLessonError(f"Unknown part {part!r}.", f"use {' or '.join(CHAIN_PARTS)}.")
+            raise PkiLessonError(_("Unknown part {part!r}.").format(part=part),
+                                 _("use {parts}.").format(parts=_(" or ").join(CHAIN_PARTS)))
     if not trusts:
-        raise PkiLessonError("The client trusts nothing: it can accept no server.", "trust the root, at least.")
+        raise PkiLessonError(_("The client trusts nothing: it can accept no server."), _("trust the root, at least."))
     server, client = _chain_parties(hierarchy, sends, trusts)
     return handshake(server=server, client=client)
 
@@ -60,12 +62,17 @@ def partial_chain_verdicts(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("i
     _check_parts(sends, "sends"), _check_parts(trusts, "trusts")
     for part in (*sends, *trusts):
         if part not in CHAIN_PARTS:
-            raise PkiLessonError(f"Unknown part {part!r}.", f"use {' or '.join(CHAIN_PARTS)}.")
+            raise PkiLessonError(_("Unknown part {part!r}.").format(part=part),
+                                 _("use {parts}.").format(parts=_(" or ").join(CHAIN_PARTS)))
     server, client = _chain_parties(hierarchy, sends, trusts)
     default = bool(ssl.create_default_context().verify_flags & ssl.VERIFY_X509_PARTIAL_CHAIN)
-    lines = [versions(), f"this Python's create_default_context() sets VERIFY_X509_PARTIAL_CHAIN: {default}"]
+    lines = [versions(), _("this Python's create_default_context() sets VERIFY_X509_PARTIAL_CHAIN: {set}").format(
+        set=default)]
     for flag in (False, True):
         seen = observe(server=server, client=client, require_client_certificate=True, partial_chain=flag)
-        lines.append(f"  the server sends its certificate + {' + '.join(sends) or 'nothing'}, the client trusts "
-                     f"{' + '.join(trusts)}, VERIFY_X509_PARTIAL_CHAIN {'on' if flag else 'off'}: {seen.verdict()}")
+        line = _("the server sends its certificate + {sends}, the client trusts {trusts}, VERIFY_X509_PARTIAL_CHAIN "
+                 "on: {verdict}") if flag else _("the server sends its certificate + {sends}, the client trusts "
+                                                 "{trusts}, VERIFY_X509_PARTIAL_CHAIN off: {verdict}")
+        lines.append("  " + line.format(sends=" + ".join(sends) or _("nothing"), trusts=" + ".join(trusts),
+                                        verdict=seen.verdict()))
     return "\n".join(lines)

@@ -32,11 +32,13 @@ from typing import Optional
 
 from cryptography import x509
 
+from .._catalog import _, tr
 from ..errors import PkiLessonError, argument_error, check_bool
 from ..pki.names import check_dns_name
 from ..pki.party import Party
 from ._contexts import CLIENT_CONTEXTS, _check_client_context, _context, _Files
 from ._contexts import MemoryFiles, _ALERTS  # noqa: F401 (read here: verify's HTTPS server, lessons.exercises)
+from ._contexts import _REFUSED, _SIDES, shown_error, shown_message
 
 __all__ = ["CLIENT_CONTEXTS", "Party", "SideReport", "HandshakeReport", "LoopbackServer", "handshake", "party_of"]
 
@@ -64,7 +66,7 @@ def party_of(artifacts, role: str, *, with_certificate: bool = True) -> Party:
     _check_artifacts(artifacts)
     check_bool(with_certificate, "with_certificate")
     if role not in ("server", "client"):
-        raise PkiLessonError(f"Unknown role {role!r}.", "use 'server' or 'client'.")
+        raise PkiLessonError(_("Unknown role {role!r}.").format(role=role), _("use 'server' or 'client'."))
     certificate = getattr(artifacts, f"{role}_certificate")
     key = getattr(artifacts, f"{role}_key")
     trust = (artifacts.ca.certificate,)
@@ -88,10 +90,13 @@ class SideReport:
     received: bytes = b""
 
     def __str__(self) -> str:
+        role = tr(_SIDES.get(self.role, self.role))
         if self.ok:
-            peer = f"peer {self.peer_subject}" if self.peer_subject else "no peer certificate"
-            return f"{self.role}: accepted ({self.version}, {self.cipher}); {peer}"
-        return f"{self.role}: refused: {self.error}"
+            peer = _("peer {subject}").format(subject=self.peer_subject) if self.peer_subject else \
+                _("no peer certificate")
+            return _("{role}: accepted ({version}, {cipher}); {peer}").format(
+                role=role, version=self.version, cipher=self.cipher, peer=peer)
+        return _("{role}: refused: {error}").format(role=role, error=shown_error(self.error))
 
 
 @dataclass(frozen=True)
@@ -108,15 +113,21 @@ class HandshakeReport:
 
     def reason(self) -> str:
         """One line: who refused the handshake and why, and what the other side was told
-        (empty when both sides accepted)."""
+        (empty when both sides accepted), in the messages' language."""
+        return self._reason(translate=True)
+
+    def _reason(self, *, translate: bool) -> str:
+        """:meth:`reason`, translated or in English (``to_dict``'s, which never changes with the language)."""
         refused = [s for s in (self.client, self.server) if not s.ok]
         if not refused:
             return ""
         # The side that decided reports its own reason; the other one only received an alert.
         deciding = next((s for s in refused if "ALERT" not in s.error), refused[0])
         other = next((s for s in refused if s is not deciding), None)
-        told = f"; the {other.role} was told {other.error}" if other is not None else ""
-        return f"the {deciding.role} refused: {deciding.error}{told}"
+        line = _REFUSED[(deciding.role, other is not None)]
+        show = shown_error if translate else str
+        return (tr(line) if translate else line).format(error=show(deciding.error),
+                                                       told=show(other.error) if other is not None else "")
 
     def to_dict(self) -> dict:
         def side(s: SideReport) -> dict:
@@ -124,11 +135,11 @@ class HandshakeReport:
                     "peer_subject": s.peer_subject, "peer_sans": list(s.peer_sans), "messages": list(s.messages)}
 
         return {"result": "accepted" if self.ok else "refused", "host": self.host,
-                "server": side(self.server), "client": side(self.client), "reason": self.reason() or None}
+                "server": side(self.server), "client": side(self.client), "reason": self._reason(translate=False) or None}
 
     def __str__(self) -> str:
         lines = [str(self.client), str(self.server)]
-        lines += ["messages seen by the client:"] + [f"  {m}" for m in self.client.messages]
+        lines += [_("messages seen by the client:")] + [f"  {shown_message(m)}" for m in self.client.messages]
         return "\n".join(lines)
 
 
@@ -169,12 +180,13 @@ class LoopbackServer:
     def __init__(self, party: Party, *, require_client_certificate: bool = True, strict: bool = True,
                  lifetime: float = 60.0) -> None:
         if not isinstance(party, Party):
-            raise argument_error("party", "a pkilesson.tls.loopback.Party", party, "build it with Party(chain, key, trusts).")
+            raise argument_error("party", "a pkilesson.tls.loopback.Party", party,
+                                 _("build it with Party(chain, key, trusts)."))
         check_bool(require_client_certificate, "require_client_certificate")
         check_bool(strict, "strict")
         if isinstance(lifetime, bool) or not isinstance(lifetime, (int, float)) or not 0 < lifetime < 86400:
-            raise PkiLessonError(f"lifetime={lifetime!r} is not a number of seconds between 0 and 86400.",
-                                 "give lifetime=60, for example.")
+            raise PkiLessonError(_("lifetime={lifetime!r} is not a number of seconds between 0 and 86400.").format(
+                lifetime=lifetime), _("give lifetime=60, for example."))
         self.party, self.lifetime = party, lifetime
         self.require_client_certificate, self.strict = require_client_certificate, strict
         self.reports: list[SideReport] = []
@@ -216,7 +228,7 @@ class LoopbackServer:
     def _serve(self) -> None:
         while not self._stop.is_set() and dt.datetime.now(dt.timezone.utc) < self._deadline:
             try:
-                raw, _ = self._socket.accept()
+                raw, _address = self._socket.accept()
             except (socket.timeout, OSError):
                 continue
             self._answer(raw)
@@ -273,8 +285,8 @@ def _connect(port: int, party: Party, host: str, *, strict: bool, check_hostname
             connection = context.wrap_socket(raw, server_hostname=host, do_handshake_on_connect=False)
         except (ValueError, UnicodeError):
             raw.close()
-            raise PkiLessonError(f"{host!r} cannot be sent as a server name.",
-                                 "give a host name such as localhost, or an IP address.") from None
+            raise PkiLessonError(_("{host!r} cannot be sent as a server name.").format(host=host),
+                                 _("give a host name such as localhost, or an IP address.")) from None
         try:
             connection.do_handshake()
             subject, sans = _peer(connection)
@@ -344,10 +356,12 @@ def handshake(
     check_bool(require_client_certificate, "require_client_certificate")
     for name, party in (("server", server), ("client", client)):
         if party is not None and not isinstance(party, Party):
-            raise argument_error(name, "a pkilesson.tls.loopback.Party", party, "build it with Party(chain, key, trusts).")
+            raise argument_error(name, "a pkilesson.tls.loopback.Party", party,
+                                 _("build it with Party(chain, key, trusts)."))
     if server is None or client is None:
         if artifacts is None:
-            raise PkiLessonError("No server or client to run.", "pass the workflow's artifacts, or server= and client=.")
+            raise PkiLessonError(_("No server or client to run."),
+                                 _("pass the workflow's artifacts, or server= and client=."))
         if isinstance(artifacts, (str, os.PathLike)):  # a workspace folder
             from ..pki.artifacts import load_artifacts
 

@@ -34,6 +34,7 @@ from typing import Optional, Union
 
 from cryptography import x509
 
+from .._catalog import _
 from ..errors import PkiLessonError, argument_error
 from ..pki.workspace import Workspace
 from ._attempt import Attempt, _Log, settle, strip_stamp
@@ -139,8 +140,8 @@ class MariaDB(Server):
                                *_SMALL], self.folder, self.folder / "install.log")
         if status != 0:
             said = (self.folder / "install.log").read_text(errors="replace").strip().splitlines()
-            raise ServerFailed(f"mariadb-install-db failed (exit status {status}): " + " | ".join(said[-3:]),
-                               "read its words above; the temporary folder may be full.")
+            raise ServerFailed(_("mariadb-install-db failed (exit status {status}): {words}").format(
+                status=status, words=" | ".join(said[-3:])), _("read its words above; the temporary folder may be full."))
         self.socket = self.folder / "mariadb.sock"
         self.error_log = _Log(self.folder / "error.log", "error log")
         self.general_log = _Log(self.folder / "general.log", "general log")
@@ -178,13 +179,14 @@ class MariaDB(Server):
     def sql(self, statements: str) -> str:
         """Run SQL as root through the server's socket; returns what it printed (tab-separated rows)."""
         if not self.running:
-            raise ServerFailed("The MariaDB server is not running.", "start it: with MariaDB(directory) as db: ...")
+            raise ServerFailed(_("The MariaDB server is not running."),
+                               _("start it: {code}").format(code="with MariaDB(directory) as db: ..."))
         done = subprocess.run([self._tools["mariadb"], "--no-defaults", f"--socket={self.socket}", "-u", "root",
                                "--batch", "--skip-column-names", "-e", statements], capture_output=True, text=True,
                               timeout=CLIENT_TIMEOUT, stdin=subprocess.DEVNULL)
         if done.returncode != 0:
-            raise PkiLessonError(f"MariaDB refused the statement: {done.stderr.strip()}",
-                                 "check the SQL (a REQUIRE clause: SSL, X509, or SUBJECT '...' AND ISSUER '...').")
+            raise PkiLessonError(_("MariaDB refused the statement: {words}").format(words=done.stderr.strip()),
+                                 _("check the SQL (a REQUIRE clause: SSL, X509, or SUBJECT '...' AND ISSUER '...')."))
         return done.stdout.strip()
 
     # -- accounts ----------------------------------------------------------------------------------------
@@ -195,8 +197,8 @@ class MariaDB(Server):
         ``require_subject(certificate)``; empty for none. Returns the SQL run.
         """
         if not isinstance(user, str) or not _USER.match(user):
-            raise PkiLessonError(f"Account name {user!r} is not one this lesson makes.",
-                                 "use lower-case letters, digits and _, starting with a letter (at most 32).")
+            raise PkiLessonError(_("Account name {user!r} is not one this lesson makes.").format(user=user),
+                                 _("use lower-case letters, digits and _, starting with a letter (at most 32)."))
         if not isinstance(require, str):
             raise argument_error("require", "the text after REQUIRE, e.g. 'X509'", require)
         statement = f"CREATE OR REPLACE USER '{user}'@'%'" + (f" REQUIRE {require.strip()}" if require.strip() else "")
@@ -220,9 +222,11 @@ class MariaDB(Server):
         ``ssl_verify_identity``).
         """
         if tool not in ("mariadb", "pymysql"):
-            raise PkiLessonError(f"There is no client {tool!r} here.", "use tool='mariadb' or tool='pymysql'.")
+            raise PkiLessonError(_("There is no client {tool!r} here.").format(tool=tool),
+                                 _("use tool='mariadb' or tool='pymysql'."))
         if host not in ("127.0.0.1", "localhost"):
-            raise PkiLessonError(f"{host!r} is not this machine's loopback name.", "use '127.0.0.1' or 'localhost'.")
+            raise PkiLessonError(_("{host!r} is not this machine's loopback name.").format(host=host),
+                                 _("use '127.0.0.1' or 'localhost'."))
         cert, key = _client_files(self.directory if client == "default" else client)
         scenario = scenario or self._scenario(user, cert, tls)
         setting = self.accounts.get(user, f"(no account {user!r} was made)")
@@ -309,11 +313,14 @@ class MariaDB(Server):
             self.add_account("this_client", require_subject(load_certificate(client_cert)))
         base = (f"mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P {self.port} "
                 f"--ssl-ca=ca-cert.pem --ssl-verify-server-cert")
-        lines = [f"{self.description} listens on 127.0.0.1:{self.port}, with {self.directory}/'s "
-                 f"ca-cert.pem, server-cert.pem and server-key.pem" + (f" and the CRL {self.crl}" if self.crl else "")
-                 + f" (its folder: {self.folder}).", "", "Its accounts (no passwords: the certificate is the test):"]
+        listens = _("{server} listens on 127.0.0.1:{port}, with {folder}/'s ca-cert.pem, server-cert.pem and "
+                    "server-key.pem and the CRL {crl} (its folder: {temporary}).") if self.crl else \
+            _("{server} listens on 127.0.0.1:{port}, with {folder}/'s ca-cert.pem, server-cert.pem and "
+              "server-key.pem (its folder: {temporary}).")
+        lines = [listens.format(server=self.description, port=self.port, folder=self.directory, crl=self.crl,
+                                temporary=self.folder), "", _("Its accounts (no passwords: the certificate is the test):")]
         lines += [f"  {statement}" for statement in self.accounts.values()]
-        lines += ["", f"From {self.directory}/, try them:",
+        lines += ["", _("From {folder}/, try them:").format(folder=self.directory),
                   f"  {base} -u tls_only -e 'SELECT CURRENT_USER()'",
                   f"  {base} --ssl-cert=client-cert.pem --ssl-key=client-key.pem -u any_client "
                   "-e 'SELECT CURRENT_USER()'"]
@@ -328,5 +335,6 @@ class MariaDB(Server):
 
 def missing_pymysql() -> ServerMissing:
     install = "python -m pip install PyMySQL==1.2.4"
-    return ServerMissing("PyMySQL is not installed in this Python.",
-                         f"install it ({install}; binder/requirements.txt pins it), then run again.", install)
+    return ServerMissing(_("PyMySQL is not installed in this Python."),
+                         _("install it ({command}; binder/requirements.txt pins it), then run again.").format(
+                             command=install), install)

@@ -36,6 +36,7 @@ from typing import Iterable, Optional, Union
 from cryptography import x509
 
 from ..pki.certificates import load_certificate
+from .._catalog import _
 from ..errors import PkiLessonError, argument_error
 from ._attempt import Attempt, _Log, settle, strip_stamp
 from ._process import answers
@@ -106,8 +107,8 @@ def _escape_2253(value) -> str:
 def _conf_string(text: str) -> str:
     """A double-quoted string of nginx's configuration."""
     if any(ord(ch) < 0x20 for ch in text):
-        raise PkiLessonError("A name with a control character cannot go into nginx's configuration.",
-                             "allow a certificate whose subject has printable characters only.")
+        raise PkiLessonError(_("A name with a control character cannot go into nginx's configuration."),
+                             _("allow a certificate whose subject has printable characters only."))
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -232,9 +233,11 @@ class Nginx(Server):
         Both clients check the server's certificate against ca-cert.pem for ``host``.
         """
         if tool not in ("curl", "python"):
-            raise PkiLessonError(f"There is no client {tool!r} here.", "use tool='curl' or tool='python'.")
+            raise PkiLessonError(_("There is no client {tool!r} here.").format(tool=tool),
+                                 _("use tool='curl' or tool='python'."))
         if host not in ("localhost", "127.0.0.1"):
-            raise PkiLessonError(f"{host!r} is not this machine's loopback name.", "use 'localhost' or '127.0.0.1'.")
+            raise PkiLessonError(_("{host!r} is not this machine's loopback name.").format(host=host),
+                                 _("use 'localhost' or '127.0.0.1'."))
         cert, key = _client_files(self.directory if client == "default" else client)
         scenario = scenario or (f"{relative(cert, self.directory)}" if cert else "no client certificate")
         self.error_log.mark()
@@ -264,7 +267,7 @@ class Nginx(Server):
         if done.returncode != 0:
             words = " ".join(done.stderr.split()) or f"exit status {done.returncode}"
             return shlex.join(argv), False, words, curl_version() or "curl"
-        page, _, status = done.stdout.rstrip("\n").rpartition("\nHTTP ")
+        page, _sep, status = done.stdout.rstrip("\n").rpartition("\nHTTP ")
         return shlex.join(argv), status == "200", f"HTTP {status}; {_page_words(page)}", curl_version() or "curl"
 
     def _python(self, cert, key, host):
@@ -287,7 +290,7 @@ class Nginx(Server):
                     data += chunk
         except (ssl.SSLError, OSError) as error:
             return call, False, f"{type(error).__name__}: {error}", name
-        head, _, body = data.decode("utf-8", "replace").partition("\r\n\r\n")
+        head, _sep, body = data.decode("utf-8", "replace").partition("\r\n\r\n")
         status_line = head.splitlines()[0] if head else "(no answer)"
         status = status_line.split()[1] if len(status_line.split()) > 1 else ""
         if "chunked" in head.lower():
@@ -298,14 +301,17 @@ class Nginx(Server):
     def how_to_connect(self) -> str:
         base = f"curl --cacert ca-cert.pem --resolve localhost:{self.port}:127.0.0.1"
         url = f"https://localhost:{self.port}/"
-        who = ("every client certificate ca-cert.pem's CA signed" if self.allowed is None
-               else "only " + "; ".join(self.allowed))
+        who = (_("every client certificate ca-cert.pem's CA signed") if self.allowed is None
+               else _("only {names}").format(names="; ".join(self.allowed)))
+        listens = _("{server} listens on {url} (127.0.0.1 only), with {folder}/'s ca-cert.pem, server-cert.pem and "
+                    "server-key.pem and the CRL {crl} (its folder: {temporary}).") if self.crl else \
+            _("{server} listens on {url} (127.0.0.1 only), with {folder}/'s ca-cert.pem, server-cert.pem and "
+              "server-key.pem (its folder: {temporary}).")
         return "\n".join([
-            f"{self.description} listens on https://localhost:{self.port}/ (127.0.0.1 only), with "
-            f"{self.directory}/'s ca-cert.pem, server-cert.pem and server-key.pem"
-            + (f" and the CRL {self.crl}" if self.crl else "") + f" (its folder: {self.folder}).",
-            f"It requires a client certificate and lets in {who}.", "",
-            f"From {self.directory}/, try it with the client's certificate, then without:",
+            listens.format(server=self.description, url=url, folder=self.directory, crl=self.crl,
+                           temporary=self.folder),
+            _("It requires a client certificate and lets in {who}.").format(who=who), "",
+            _("From {folder}/, try it with the client's certificate, then without:").format(folder=self.directory),
             f"  {base} --cert client-cert.pem --key client-key.pem {url}", f"  {base} {url}",
         ])
 

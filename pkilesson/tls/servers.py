@@ -33,6 +33,7 @@ import threading
 from pathlib import Path
 from typing import Optional, Union
 
+from .._catalog import _
 from ..errors import PkiLessonError
 from ._attempt import Attempt
 from ._process import STOP_TIMEOUT, leftover_folders
@@ -55,7 +56,8 @@ def installed() -> str:
     for kind, label, version in (("mariadb", "MariaDB", mariadb_version), ("nginx", "nginx", nginx_version),
                                  ("curl", "curl", curl_version)):
         found = version()
-        lines.append(f"{label}: {found}" if found else f"{label}: not installed ({install_command(kind)})")
+        lines.append(f"{label}: {found}" if found else _("{program}: not installed ({command})").format(
+            program=label, command=install_command(kind)))
     return "\n".join(lines)
 
 
@@ -79,7 +81,7 @@ def serve_main(kind: str, directory: Union[str, Path], *, port: Optional[int] = 
     """
     out = out or sys.stdout
     if kind not in ("mariadb", "nginx"):
-        raise PkiLessonError(f"There is no server {kind!r} to serve.", "use 'mariadb' or 'nginx'.")
+        raise PkiLessonError(_("There is no server {kind!r} to serve.").format(kind=kind), _("use 'mariadb' or 'nginx'."))
     directory = Path(directory)
     if crl is None and (directory / "ca-crl.pem").is_file():
         crl = directory / "ca-crl.pem"
@@ -91,17 +93,18 @@ def serve_main(kind: str, directory: Union[str, Path], *, port: Optional[int] = 
     try:
         with server:
             print(server.how_to_connect(), file=out, flush=True)
-            print("\nPress Ctrl-C to stop it: the server stops and its folder is removed.", file=out, flush=True)
+            print("\n" + _("Press Ctrl-C to stop it: the server stops and its folder is removed."), file=out, flush=True)
             if ready is not None:
                 ready.set()
             while not stop.wait(0.2):
                 if not server.running:
-                    print(f"The server stopped by itself; its log: {server.log_tail()}", file=out, flush=True)
+                    print(_("The server stopped by itself; its log: {log}").format(log=server.log_tail()), file=out,
+                          flush=True)
                     return 1
     except KeyboardInterrupt:
         pass
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    print(f"Stopped {server.name}; its folder is removed.", file=out, flush=True)
+    print(_("Stopped {server}; its folder is removed.").format(server=server.name), file=out, flush=True)
     return 0

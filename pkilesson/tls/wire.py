@@ -35,8 +35,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 
+from .._catalog import N_, _, tr
 from ..errors import PkiLessonError
-from ._contexts import _Files
+from ._contexts import _Files, shown_error
 from .loopback import TIMEOUT, LoopbackServer, Party, party_of
 
 __all__ = ["GROUPS", "SIGNATURE_SCHEMES", "Signed", "WireReport", "observe", "parse_hello"]
@@ -79,9 +80,22 @@ class Signed:
     detail: str = ""
 
     def __str__(self) -> str:
-        verdict = {True: "valid", False: "INVALID", None: f"not checked ({self.detail})"}[self.valid]
-        return (f"the {self.sender}'s certificate key ({self.key}) signed its CertificateVerify ({self.scheme}); "
-                f"checked here with that certificate's public key over the handshake transcript: {verdict}")
+        detail = tr(_DETAILS[self.detail]) if self.detail in _DETAILS else self.detail
+        if self.detail.endswith(" signs other bytes") and self.detail != "this version signs other bytes":
+            detail = _("{version} signs other bytes").format(version=self.detail[:-len(" signs other bytes")])
+        verdict = {True: _("valid"), False: _("INVALID"), None: _("not checked ({detail})").format(detail=detail)}
+        key = _("no certificate") if self.key == "no certificate" else self.key
+        return tr(_SIGNED[self.sender]).format(key=key, scheme=self.scheme, verdict=verdict[self.valid])
+
+
+_SIGNED = {
+    "server": N_("the server's certificate key ({key}) signed its CertificateVerify ({scheme}); checked here "
+                 "with that certificate's public key over the handshake transcript: {verdict}"),
+    "client": N_("the client's certificate key ({key}) signed its CertificateVerify ({scheme}); checked here "
+                 "with that certificate's public key over the handshake transcript: {verdict}"),
+}
+_DETAILS = {"no certificate was sent": N_("no certificate was sent"), "unknown scheme": N_("unknown scheme"),
+            "this version signs other bytes": N_("this version signs other bytes")}
 
 
 @dataclass(frozen=True)
@@ -106,18 +120,25 @@ class WireReport:
     def verdict(self) -> str:
         """One line: accepted (the version and group) or refused (why)."""
         if self.ok:
-            return f"accepted ({self.version}, key exchange {self.group})"
-        return f"refused: {self.error}"
+            return _("accepted ({version}, key exchange {group})").format(version=self.version, group=self.group)
+        if self.error.startswith("the server refused: "):
+            error = _("the server refused: {error}").format(error=shown_error(self.error[len("the server refused: "):]))
+        else:
+            error = shown_error(self.error)
+        return _("refused: {error}").format(error=error)
 
     def __str__(self) -> str:
-        lines = [f"A real handshake on 127.0.0.1: Python {self.python}'s ssl, {self.openssl}; read from the messages "
-                 "on the wire.", f"  result: {self.verdict()}"]
+        lines = [_("A real handshake on 127.0.0.1: Python {python}'s ssl, {openssl}; read from the messages on the "
+                   "wire.").format(python=self.python, openssl=self.openssl),
+                 "  " + _("result: {verdict}").format(verdict=self.verdict())]
         if self.version:
-            lines.append(f"  version (ServerHello's supported_versions): {self.version}; cipher suite: {self.cipher_suite}")
+            lines.append("  " + _("version (ServerHello's supported_versions): {version}; cipher suite: {suite}").format(
+                version=self.version, suite=self.cipher_suite))
         if self.group:
-            lines.append(f"  key exchange (ServerHello's key_share): {self.group}; the client offered "
-                         f"{', '.join(self.offered_groups)}; the server's ephemeral share: {len(self.server_share)} "
-                         f"bytes, {self.server_share[:8].hex()}...")
+            lines.append("  " + _("key exchange (ServerHello's key_share): {group}; the client offered {offered}; the "
+                                  "server's ephemeral share: {size} bytes, {start}...").format(
+                group=self.group, offered=", ".join(self.offered_groups), size=len(self.server_share),
+                start=self.server_share[:8].hex()))
         lines += [f"  {signed}" for signed in self.signatures]
         return "\n".join(lines)
 
@@ -178,8 +199,8 @@ def parse_hello(message: bytes) -> dict:
         return {**info, "cipher_suite": _SUITES.get(suite, f"0x{suite:04x}"), "version": version,
                 "groups": groups, "share": bytes(share)}
     except (IndexError, ValueError):
-        raise PkiLessonError("These bytes are not a TLS ClientHello or ServerHello.",
-                             "give a whole handshake message, header included (type, then a 3-byte length).") from None
+        raise PkiLessonError(_("These bytes are not a TLS ClientHello or ServerHello."),
+                             _("give a whole handshake message, header included (type, then a 3-byte length).")) from None
 
 
 def _first_certificate(message: bytes) -> Optional[x509.Certificate]:
@@ -270,16 +291,16 @@ def _client_context(files: _Files, *, default_context: bool, strict: Optional[bo
         if files.chain:
             context.load_cert_chain(str(files.chain), str(files.key))
     except ssl.SSLError as exc:
-        raise PkiLessonError(f"The client's files do not load into ssl: {exc.reason or exc}.",
-                             "check that the key belongs to the certificate.") from None
+        raise PkiLessonError(_("The client's files do not load into ssl: {reason}.").format(reason=exc.reason or exc),
+                             _("check that the key belongs to the certificate.")) from None
 
     def record(_connection, direction, _version, content_type, _kind, data):
         if int(content_type) == 22:  # a handshake message, in clear: ssl hands it over decrypted
             records.append(("client" if direction == "write" else "server", bytes(data)))
 
     if not hasattr(context, "_msg_callback"):
-        raise PkiLessonError("This Python's ssl module has no message callback: the handshake cannot be read.",
-                             "use CPython 3.8 or later.")
+        raise PkiLessonError(_("This Python's ssl module has no message callback: the handshake cannot be read."),
+                             _("use CPython 3.8 or later."))
     context._msg_callback = record
     return context
 
@@ -318,15 +339,15 @@ def observe(
     """
     if server is None:
         if artifacts is None:
-            raise PkiLessonError("No server to run.", "pass the workflow's artifacts, or server=Party(...).")
+            raise PkiLessonError(_("No server to run."), _("pass the workflow's artifacts, or server=Party(...)."))
         server = party_of(artifacts, "server")
     if client is None:
         if artifacts is None:
-            raise PkiLessonError("No client to run.", "pass the workflow's artifacts, or client=Party(...).")
+            raise PkiLessonError(_("No client to run."), _("pass the workflow's artifacts, or client=Party(...)."))
         client = party_of(artifacts, "client", with_certificate=require_client_certificate)
     if not isinstance(server, Party) or not isinstance(client, Party):
-        raise PkiLessonError("server and client must be pkilesson.tls.loopback.Party objects.",
-                             "build them with Party(chain, key, trusts).")
+        raise PkiLessonError(_("server and client must be pkilesson.tls.loopback.Party objects."),
+                             _("build them with Party(chain, key, trusts)."))
     records: list[tuple[str, bytes]] = []
     files = _Files(client)
     try:
@@ -352,7 +373,7 @@ def observe(
     if not error and server_report is not None and not server_report.ok:
         error = f"the server refused: {server_report.error}"
     handshake = [(sender, message) for sender, message in records if message and message[0] not in _AFTER_HANDSHAKE]
-    hellos = [parse_hello(m) for _, m in handshake if m[0] in (_CLIENT_HELLO, _SERVER_HELLO)]
+    hellos = [parse_hello(m) for _sender, m in handshake if m[0] in (_CLIENT_HELLO, _SERVER_HELLO)]
     server_hello = next((h for h in reversed(hellos) if h["type"] == "ServerHello"), None)
     client_hello = next((h for h in hellos if h["type"] == "ClientHello"), None)
     version = server_hello["version"] if server_hello else None
