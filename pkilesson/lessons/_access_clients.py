@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Union
 
+from .._catalog import _
 from ..errors import WorkspaceError
 from ..pki.workspace import Workspace
 
@@ -17,16 +18,17 @@ SECOND, OTHER = "second-client", "other-ca-client"
 def _folder(directory: Path, name: str, fix: str) -> Path:
     folder = directory / name
     if not (folder / "client-cert.pem").is_file() or not (folder / "client-key.pem").is_file():
-        raise WorkspaceError(f"{folder}/ does not hold client-cert.pem and client-key.pem.", fix)
+        raise WorkspaceError(_("{folder}/ does not hold client-cert.pem and client-key.pem.").format(folder=folder), fix)
     return folder
 
 
 def _second(directory: Path) -> Path:
-    return _folder(directory, SECOND, f"make the second client first (lesson 07 shows how) in {directory / SECOND}/.")
+    return _folder(directory, SECOND, _("make the second client first (lesson 07 shows how) in {folder}/.").format(
+        folder=directory / SECOND))
 
 
 def _other(directory: Path) -> Path:
-    return _folder(directory, OTHER, f"make it first: make_other_ca_client({str(directory)!r}).")
+    return _folder(directory, OTHER, _("make it first: make_other_ca_client({folder!r}).").format(folder=str(directory)))
 
 
 def make_other_ca_client(directory: Union[str, Path] = "lab") -> str:
@@ -44,7 +46,8 @@ def make_other_ca_client(directory: Union[str, Path] = "lab") -> str:
     written = Workspace(directory / OTHER).save_files({("client", "key"): stranger.key,
                                                        ("client", "cert"): stranger.chain[0]}, overwrite=True)
     issuer = stranger.chain[0].issuer.rfc4514_string()
-    return f"Wrote {', '.join(p.name for p in written)} in {directory / OTHER}/ (issued by {issuer})."
+    return _("Wrote {files} in {folder}/ (issued by {issuer}).").format(
+        files=", ".join(p.name for p in written), folder=directory / OTHER, issuer=issuer)
 
 
 def make_second_client(directory: Union[str, Path] = "lab") -> str:
@@ -64,4 +67,4 @@ def make_second_client(directory: Union[str, Path] = "lab") -> str:
     csr = create_csr(key, "/C=FR/O=pkilesson/CN=second.localhost", ["second.localhost"])
     written = Workspace(directory / SECOND).save_files({("client", "key"): key, ("client", "req"): csr,
                                                         ("client", "cert"): ca.issue(csr, CLIENT)})
-    return f"Wrote {', '.join(p.name for p in written)} in {directory / SECOND}/."
+    return _("Wrote {files} in {folder}/.").format(files=", ".join(p.name for p in written), folder=directory / SECOND)

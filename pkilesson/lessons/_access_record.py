@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Union
 
+from .._catalog import _
 from ..errors import PkiLessonError
 from ..pki.certificates import load_certificate
 from ._access_clients import SECOND, make_other_ca_client, make_second_client
@@ -43,7 +44,8 @@ def record(path: Union[str, Path, None] = None) -> Path:
         outcomes["nginx-crl"] = nginx_scenario("crl", directory)
     for key_, tries in outcomes.items():
         if tries.recorded:
-            raise PkiLessonError(f"{key_} did not run live here ({tries.recorded}).", "install it, then record.")
+            raise PkiLessonError(_("{scenario} did not run live here ({why}).").format(scenario=key_, why=tries.recorded),
+                                 _("install it, then record."))
     import platform
 
     machine = _os_name() + f", {platform.machine()}"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .._catalog import N_, _, tr
 from ..errors import PkiLessonError
 from ..tls.servers import Attempt, ServerMissing
 
@@ -23,6 +24,25 @@ __all__ = ["Tries", "RECORDED", "RECORDED_FILE"]
 RECORDED_FILE = Path(__file__).parent / "data" / "access-recorded.json"
 #: Every scenario as it ran when recorded (``_meta``: when, on which machine, with which versions).
 RECORDED = json.loads(RECORDED_FILE.read_text(encoding="utf-8"))
+
+
+#: The servers' logs by the names the tries give them (data: English), as a learner reads them.
+_LOGS = {"error log": N_("error log"), "general log": N_("general log"), "access log": N_("access log")}
+
+
+def _log(name: str) -> str:
+    return tr(_LOGS[name]) if name in _LOGS else name
+
+
+def _verdict(attempt: Attempt) -> str:
+    """The attempt's verdict (data: "accepted" or "refused") in the current language."""
+    return _("accepted") if attempt.accepted else _("refused")
+
+
+def _title(title: str) -> str:
+    """A scenario's title (data, English: "MariaDB, " then the scenario's table entry) in the current language."""
+    server, comma, what = title.partition(", ")
+    return f"{server}, {tr(what)}" if comma else tr(title)
 
 
 @dataclass(frozen=True)
@@ -43,17 +63,19 @@ class Tries:
         return len(self.attempts)
 
     def _lines(self, attempt: Attempt, number: int) -> list[str]:
-        lines = [f"{number}. {attempt.scenario}: {attempt.verdict.upper()}",
-                 f"   rule: {attempt.setting}", f"   $ {attempt.command}",
-                 f"   {attempt.client} said: {attempt.client_words}"]
-        lines += [f"   the server's {log}: {line}" for log, line in attempt.server_words] or \
-                 ["   the server's logs: nothing for this connection"]
+        lines = [_("{number}. {scenario}: {verdict}").format(number=number, scenario=tr(attempt.scenario),
+                                                            verdict=_verdict(attempt).upper()),
+                 "   " + _("rule: {setting}").format(setting=attempt.setting), f"   $ {attempt.command}",
+                 "   " + _("{client} said: {words}").format(client=attempt.client, words=attempt.client_words)]
+        lines += ["   " + _("the server's {log}: {line}").format(log=_log(log), line=line)
+                  for log, line in attempt.server_words] or \
+                 ["   " + _("the server's logs: nothing for this connection")]
         return lines
 
     def __str__(self) -> str:
-        head = [f"RECORDED, not run here: {self.recorded}"] if self.recorded else []
+        head = [_("RECORDED, not run here: {recorded}").format(recorded=self.recorded)] if self.recorded else []
         server = self.attempts[0].server if self.attempts else ""
-        head.append(f"{self.title} (server: {server})")
+        head.append(_("{title} (server: {server})").format(title=_title(self.title), server=server))
         return "\n".join(head + [line for i, a in enumerate(self.attempts, 1) for line in self._lines(a, i)])
 
     def _repr_pretty_(self, printer, cycle) -> None:
@@ -65,23 +87,26 @@ class Tries:
         banner = ""
         if self.recorded:
             banner = ("<p style='border: 2px dashed var(--jp-warn-color1, #e65100); padding: 4px'>"
-                      f"<b>RECORDED, not run here</b>: {e(self.recorded)}</p>")
+                      + _("<b>RECORDED, not run here</b>: {recorded}").format(recorded=e(self.recorded)) + "</p>")
         rows = []
         for number, a in enumerate(self.attempts, 1):
             colour = "var(--jp-success-color1, #2e7d32)" if a.accepted else "var(--jp-error-color1, #c62828)"
-            said = "<br>".join(f"<i>{e(log)}</i>: <code>{e(line)}</code>" for log, line in a.server_words)
+            said = "<br>".join(_("<i>{log}</i>: <code>{line}</code>").format(log=e(_log(log)), line=e(line))
+                               for log, line in a.server_words)
             rows.append(
-                f"<tr><td {cell}>{number}</td><td {cell}>{e(a.scenario)}<details><summary>command</summary>"
-                f"<code>$ {e(a.command)}</code></details></td><td {cell}><code>{e(a.setting)}</code></td>"
-                f"<td {cell}><b style='color: {colour}'>{a.verdict}</b></td>"
-                f"<td {cell}><i>{e(a.client)}</i>:<br><code>{e(a.client_words)}</code></td>"
-                f"<td {cell}>{said or 'nothing for this connection'}</td></tr>")
+                f"<tr><td {cell}>{number}</td><td {cell}>{e(tr(a.scenario))}<details><summary>{e(_('command'))}"
+                f"</summary><code>$ {e(a.command)}</code></details></td><td {cell}><code>{e(a.setting)}</code></td>"
+                f"<td {cell}><b style='color: {colour}'>{e(_verdict(a))}</b></td>"
+                f"<td {cell}>" + _("<i>{client}</i>:<br><code>{words}</code>").format(client=e(a.client),
+                                                                                    words=e(a.client_words))
+                + f"</td><td {cell}>{said or e(_('nothing for this connection'))}</td></tr>")
         server = e(self.attempts[0].server) if self.attempts else ""
         widths = "".join(f"<col style='width: {w}%'>" for w in (3, 17, 20, 9, 25, 26))
-        head = "".join(f"<th {cell}>{h}</th>" for h in ("#", "who connects", "the server's rule", "verdict",
-                                                         "the client said (its own words)",
-                                                         "the server said (its logs)"))
-        return (f"<div class='pkilesson-tries'>{banner}<p><b>{e(self.title)}</b> (server: {server})</p>"
+        head = "".join(f"<th {cell}>{e(h, quote=False)}</th>" for h in ("#", _("who connects"), _("the server's rule"), _("verdict"),
+                                                            _("the client said (its own words)"),
+                                                            _("the server said (its logs)")))
+        title = _("<b>{title}</b> (server: {server})").format(title=e(_title(self.title)), server=server)
+        return (f"<div class='pkilesson-tries'>{banner}<p>{title}</p>"
                 f"<table style='table-layout: fixed; width: 100%'><colgroup>{widths}</colgroup><tr>{head}</tr>"
                 + "".join(rows) + "</table></div>")
 
@@ -92,11 +117,13 @@ class Tries:
 def _recorded(key: str, why: str) -> Tries:
     entry = RECORDED.get(key)
     if entry is None:
-        raise PkiLessonError(f"{why} and no outcome of {key!r} was recorded.", "install it and run again.")
+        raise PkiLessonError(_("{why} and no outcome of {key!r} was recorded.").format(why=why, key=key),
+                             _("install it and run again."))
     attempts = tuple(Attempt.from_dict(a) for a in entry["attempts"])
-    return Tries(entry["title"], attempts, f"{why}. What follows is what it did when recorded "
-                                           f"{RECORDED['_meta']['when']} on {RECORDED['_meta']['machine']}.")
+    meta = RECORDED["_meta"]
+    return Tries(entry["title"], attempts, _("{why}. What follows is what it did when recorded {when} on {machine}.")
+                 .format(why=why, when=meta["when"], machine=meta["machine"]))
 
 
 def _missing_words(error: ServerMissing) -> str:
-    return f"{error.problem.rstrip('.')}; to install it: {error.install}"
+    return _("{problem}; to install it: {install}").format(problem=error.problem.rstrip("."), install=error.install)

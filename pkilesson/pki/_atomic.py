@@ -21,6 +21,7 @@ import stat
 from pathlib import Path
 from typing import Iterable, Mapping, Optional, Union
 
+from .._catalog import N_, _
 from ..errors import WorkspaceError, argument_error, check_bool
 from ._lock import _BACKUP, _JOURNAL, _TEMP, _as_path, _error, _fsync_dir, _lstat, _put_back, locked
 from .pem import file_kind, os_problem
@@ -49,7 +50,7 @@ def _make_folder(folder: Path) -> list[Path]:
             continue
         except OSError as exc:
             _remove_folders(made)
-            raise _error(exc, path, "create the folder") from None
+            raise _error(exc, path, N_("create the folder")) from None
         made.append(path)
     return made
 
@@ -66,16 +67,18 @@ def _check_folder(folder: Path, *, secret: bool) -> None:
     try:
         info = os.stat(folder)
     except FileNotFoundError:
-        raise WorkspaceError(f"The folder {folder} does not exist.", "create it, or choose another folder.") from None
+        raise WorkspaceError(_("The folder {folder} does not exist.").format(folder=folder),
+                             _("create it, or choose another folder.")) from None
     except OSError as exc:
-        raise _error(exc, folder, "open the folder") from None
+        raise _error(exc, folder, N_("open the folder")) from None
     if not stat.S_ISDIR(info.st_mode):
-        raise WorkspaceError(f"{folder} is a file, not a folder.", "choose a folder for the workspace.")
+        raise WorkspaceError(_("{folder} is a file, not a folder.").format(folder=folder),
+                             _("choose a folder for the workspace."))
     if secret and info.st_mode & stat.S_IWOTH:
         raise WorkspaceError(
-            f"{folder} is writable by every user (mode {stat.S_IMODE(info.st_mode):04o}): another user could "
-            "replace the keys and certificates pkilesson keeps there.",
-            f"make it yours alone (chmod 700 {folder}), or choose a folder of your own.",
+            _("{folder} is writable by every user (mode {mode:04o}): another user could replace the keys and "
+              "certificates pkilesson keeps there.").format(folder=folder, mode=stat.S_IMODE(info.st_mode)),
+            _("make it yours alone (chmod 700 {folder}), or choose a folder of your own.").format(folder=folder),
         )
 
 
@@ -84,12 +87,12 @@ def _holds_private_key(path: Path) -> bool:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         raise WorkspaceError(
-            *os_problem(exc, path, "check what is in")
+            *os_problem(exc, path, N_("check what is in"))
         ) from None
     try:
         head = os.read(fd, 1 << 20)
     except OSError as exc:
-        raise _error(exc, path, "check what is in") from None
+        raise _error(exc, path, N_("check what is in")) from None
     finally:
         os.close(fd)
     return _PRIVATE_MARK in head
@@ -102,13 +105,14 @@ def _check_target(path: Path, data: bytes, overwrite: bool) -> bool:
         return False
     if not stat.S_ISREG(info.st_mode):
         kind = file_kind(info.st_mode)
-        fix = "choose another file name." if stat.S_ISDIR(info.st_mode) else \
-            "choose another file name: pkilesson writes regular files only, and replaces nothing else."
-        raise WorkspaceError(f"{path} is {kind}, not a file; nothing was written.", fix)
+        fix = _("choose another file name.") if stat.S_ISDIR(info.st_mode) else \
+            _("choose another file name: pkilesson writes regular files only, and replaces nothing else.")
+        raise WorkspaceError(_("{path} is {kind}, not a file; nothing was written.").format(path=path, kind=kind), fix)
     if overwrite and _PRIVATE_MARK not in data and (path.name.endswith("-key.pem") or _holds_private_key(path)):
         raise WorkspaceError(
-            f"{path} holds a private key: pkilesson never replaces a key with anything else; nothing was written.",
-            "choose another file name.",
+            _("{path} holds a private key: pkilesson never replaces a key with anything else; nothing was written."
+              ).format(path=path),
+            _("choose another file name."),
         )
     return True
 
@@ -148,8 +152,8 @@ def write_files(
             raise argument_error("data", "bytes (encode text first, e.g. text.encode('utf-8'))", data)
     secret = bool(private) if secret_folder is None else secret_folder
     if not create and _lstat(folder) is None:
-        raise WorkspaceError(f"Cannot write in {folder}: there is no such folder.",
-                             "check that the folder exists and that you may write in it.")
+        raise WorkspaceError(_("Cannot write in {folder}: there is no such folder.").format(folder=folder),
+                             _("check that the folder exists and that you may write in it."))
     made = _make_folder(folder)
     try:
         _check_folder(folder, secret=secret)
@@ -166,12 +170,12 @@ def _swap(folder: Path, files: dict, private: set, overwrite: bool) -> list[Path
     if taken and not overwrite:
         if len(files) == 1:
             raise WorkspaceError(
-                f"{folder / taken[0]} already exists; it was left unchanged.",
-                "choose another name, or pass overwrite=True (--overwrite) to replace it.",
+                _("{path} already exists; it was left unchanged.").format(path=folder / taken[0]),
+                _("choose another name, or pass overwrite=True (--overwrite) to replace it."),
             )
         raise WorkspaceError(
-            f"{folder} already holds {', '.join(taken)}; nothing was written.",
-            "choose an empty folder, or pass overwrite=True (--overwrite) to replace them.",
+            _("{folder} already holds {names}; nothing was written.").format(folder=folder, names=", ".join(taken)),
+            _("choose an empty folder, or pass overwrite=True (--overwrite) to replace them."),
         )
     token = secrets.token_hex(6)
     # One file is replaced in one step (a rename); a set needs backups of the old files and a journal.
@@ -188,13 +192,13 @@ def _swap(folder: Path, files: dict, private: set, overwrite: bool) -> list[Path
             _write_new(folder / f"{_JOURNAL}.{token}{_TEMP}", json.dumps(record).encode(), private=False)
             os.replace(folder / f"{_JOURNAL}.{token}{_TEMP}", journal)
             _fsync_dir(folder)
-        for name, temp, _ in plan:
+        for name, temp, _unused in plan:
             _write_new(folder / temp, files[name], private=name in private)
-        for name, _, backup in plan:
+        for name, _unused, backup in plan:
             if backup:
                 _keep_old(folder / name, folder / backup)
                 backed.append(name)
-        for name, temp, _ in plan:
+        for name, temp, _unused in plan:
             if overwrite:
                 os.replace(folder / temp, folder / name)
             else:
@@ -208,8 +212,8 @@ def _swap(folder: Path, files: dict, private: set, overwrite: bool) -> list[Path
         _undo(folder, plan, placed, backed, journal if journaled else None)
         if isinstance(exc, OSError):
             where = folder / (placed[-1] if placed else plan[0][0])
-            problem, fix = os_problem(exc, where, "write")
-            raise WorkspaceError(f"{problem[:-1]}; nothing was changed.", fix) from None
+            problem, fix = os_problem(exc, where, N_("write"))
+            raise WorkspaceError(_("{problem}; nothing was changed.").format(problem=problem[:-1]), fix) from None
         raise
     for name, temp, backup in plan:
         for leftover in (temp, backup):
@@ -279,15 +283,15 @@ def _link_new(temp: Path, path: Path) -> None:
         os.link(temp, path)
     except FileExistsError:
         raise WorkspaceError(
-            f"{path} appeared while it was being written; nothing was written.",
-            "run again, or pass overwrite=True (--overwrite) to replace it.",
+            _("{path} appeared while it was being written; nothing was written.").format(path=path),
+            _("run again, or pass overwrite=True (--overwrite) to replace it."),
         ) from None
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
             raise
         if _lstat(path) is not None:  # a file system without hard links: check, then rename
-            raise WorkspaceError(f"{path} already exists; nothing was written.",
-                                 "pass overwrite=True (--overwrite).") from None
+            raise WorkspaceError(_("{path} already exists; nothing was written.").format(path=path),
+                                 _("pass overwrite=True (--overwrite).")) from None
         os.replace(temp, path)
         return
     os.unlink(temp)
@@ -308,8 +312,8 @@ def write_file(path: Union[str, Path], data: bytes, *, private: bool = False, ov
         raise argument_error("data", "bytes (encode text first, e.g. text.encode('utf-8'))", data)
     info = _lstat(path)
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise WorkspaceError(f"{path} is a folder, not a file.", "choose another file name.")
+        raise WorkspaceError(_("{path} is a folder, not a file.").format(path=path), _("choose another file name."))
     if path.name in ("", ".", ".."):
-        raise WorkspaceError(f"{path} names no file.", "give a file name, e.g. diagram.svg.")
+        raise WorkspaceError(_("{path} names no file.").format(path=path), _("give a file name, e.g. diagram.svg."))
     return write_files(path.parent, {path.name: data}, private=[path.name] if private else (),
                        overwrite=overwrite, create=False)[0]

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional, Union
 
+from .._catalog import N_, _, tr
 from ..errors import WorkspaceError, argument_error
 from .pem import os_problem
 
@@ -49,7 +50,7 @@ def _lstat(path: Union[str, Path]) -> Optional[os.stat_result]:
     except (FileNotFoundError, NotADirectoryError):
         return None
     except OSError as exc:
-        raise _error(exc, path, "look at") from None
+        raise _error(exc, path, N_("look at")) from None
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -69,10 +70,11 @@ def _as_path(value: object, parameter: str) -> Path:
     if isinstance(value, (str, os.PathLike)) and not isinstance(value, bytes):
         path = Path(value)
         if isinstance(value, str) and not value.strip():
-            raise WorkspaceError(f"The {parameter} is empty.",
-                                 "name a folder, e.g. lab (or '.' for the current folder).")
+            raise WorkspaceError(_("The {parameter} is empty.").format(parameter=tr(parameter)),
+                                 _("name a folder, e.g. lab (or '.' for the current folder)."))
         if "\0" in str(path):
-            raise WorkspaceError(f"The {parameter} {str(path)!r} contains a NUL character.", "give a real path.")
+            raise WorkspaceError(_("The {parameter} {path!r} contains a NUL character.").format(
+                parameter=tr(parameter), path=str(path)), _("give a real path."))
         return path
     raise argument_error(parameter, "a path (a str or a pathlib.Path)", value)
 
@@ -97,8 +99,9 @@ def locked(folder: Union[str, Path], *, timeout: Optional[float] = None) -> Iter
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         if exc.errno == errno.ENOTDIR:
-            raise WorkspaceError(f"{folder} is a file, not a folder.", "choose a folder for the workspace.") from None
-        raise _error(exc, folder, "open the folder") from None
+            raise WorkspaceError(_("{folder} is a file, not a folder.").format(folder=folder),
+                                 _("choose a folder for the workspace.")) from None
+        raise _error(exc, folder, N_("open the folder")) from None
     held = getattr(_held, "folders", None)
     if held is None:
         held = _held.folders = {}
@@ -141,13 +144,15 @@ def _acquire(fd: int, folder: Path, timeout: float) -> None:
             pass
         except OSError as exc:
             raise WorkspaceError(
-                f"Cannot lock {folder}: {exc.strerror} (its file system does not support locks).",
-                "use a folder on a local disk: pkilesson locks the folder so that one command writes at a time.",
+                _("Cannot lock {folder}: {reason} (its file system does not support locks).").format(
+                    folder=folder, reason=exc.strerror),
+                _("use a folder on a local disk: pkilesson locks the folder so that one command writes at a time."),
             ) from None
         if time.monotonic() > deadline:
             raise WorkspaceError(
-                f"Another pkilesson command has been writing in {folder} for {timeout:.0f} s.",
-                "wait for it to finish (or stop it), then run again.",
+                _("Another pkilesson command has been writing in {folder} for {seconds} s.").format(
+                    folder=folder, seconds=f"{timeout:.0f}"),
+                _("wait for it to finish (or stop it), then run again."),
             )
         time.sleep(random.uniform(0, delay))
         delay = min(delay * 2, 0.02)
@@ -162,8 +167,9 @@ def _recover(folder: Path) -> None:
             changes = [(e["name"], e["temp"], e["backup"], e["sha256"]) for e in entries]
         except (OSError, ValueError, KeyError, TypeError):
             raise WorkspaceError(
-                f"{folder} holds a damaged {_JOURNAL} (the record of an interrupted write).",
-                f"check the files in {folder}, then delete {folder / _JOURNAL}.",
+                _("{folder} holds a damaged {journal} (the record of an interrupted write).").format(
+                    folder=folder, journal=_JOURNAL),
+                _("check the files in {folder}, then delete {journal}.").format(folder=folder, journal=folder / _JOURNAL),
             ) from None
         try:
             for name, temp, backup, digest in changes:
@@ -179,9 +185,10 @@ def _recover(folder: Path) -> None:
             _fsync_dir(folder)
         except OSError as exc:
             raise WorkspaceError(
-                f"An interrupted write left {folder} half-replaced, and it cannot be rolled back: "
-                f"{exc.strerror}.",
-                f"run the command again as a user who may write in {folder}; it puts the old files back.",
+                _("An interrupted write left {folder} half-replaced, and it cannot be rolled back: {reason}.").format(
+                    folder=folder, reason=exc.strerror),
+                _("run the command again as a user who may write in {folder}; it puts the old files back.").format(
+                    folder=folder),
             ) from None
     try:
         names = os.listdir(folder)

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from ._time import resolve_now, validity_window
 from .authority import _MAX_SERIAL, CertificateAuthority
 from .certificates import as_certificate
+from .._catalog import N_, _, tr
 from ..errors import IssuanceError, PkiLessonError, WorkspaceError, argument_error
 from .keys import key_matches, signature_hash
 from .pem import Data, single_pem_block
@@ -46,7 +47,8 @@ def _reason(reason: Union[str, x509.ReasonFlags]) -> x509.ReasonFlags:
     if isinstance(reason, x509.ReasonFlags):
         return reason
     if not isinstance(reason, str) or reason not in REASONS:
-        raise IssuanceError(f"Unknown revocation reason {reason!r}.", f"use one of {', '.join(REASONS)}.")
+        raise IssuanceError(_("Unknown revocation reason {reason!r}.").format(reason=reason),
+                            _("use one of {names}.").format(names=", ".join(REASONS)))
     return REASONS[reason]
 
 
@@ -68,8 +70,8 @@ def make_crl(
     if isinstance(number, bool) or not isinstance(number, int):
         raise argument_error("number", "a whole number", number)
     if not 0 <= number <= _MAX_SERIAL:
-        raise IssuanceError(f"CRL number {number} is out of range: RFC 5280 allows 0 to 2**159 - 1.",
-                            "give the number after the last CRL's, starting from 1.")
+        raise IssuanceError(_("CRL number {number} is out of range: RFC 5280 allows 0 to 2**159 - 1.").format(
+            number=number), _("give the number after the last CRL's, starting from 1."))
     if isinstance(revoked, (str, bytes)) or not isinstance(revoked, Iterable):
         raise argument_error("revoked", "a list of x509.RevokedCertificate entries", revoked)
     revoked = list(revoked)
@@ -105,13 +107,14 @@ def _entry(serial: int, reason: x509.ReasonFlags, when: dt.datetime) -> x509.Rev
 
 def load_crl(data: Data) -> x509.CertificateRevocationList:
     """Read a CRL from PEM (or DER) text, bytes or a Path."""
-    block = single_pem_block(data, "a certificate revocation list", ("X509 CRL",), PkiLessonError)
+    block = single_pem_block(data, N_("a certificate revocation list"), ("X509 CRL",), PkiLessonError)
     try:
         crl = x509.load_der_x509_crl(block.der)
         crl.issuer, crl.extensions, list(crl)
     except Exception as exc:  # any parser complaint means the bytes are not a CRL
         raise PkiLessonError(
-            f"The bytes are not a valid CRL ({type(exc).__name__}).", "make the CRL again with 'pkilesson revoke'."
+            _("The bytes are not a valid CRL ({reason}).").format(reason=type(exc).__name__),
+            _("make the CRL again with 'pkilesson revoke'.")
         ) from None
     return crl
 
@@ -168,14 +171,14 @@ def revoke(
         ca = workspace.load_authority()
         if certificate.issuer != ca.subject or not _signed_by(certificate, ca):
             raise IssuanceError(
-                "This certificate was not issued by the workspace's CA: only its issuer can revoke it.",
-                f"revoke a certificate signed by {workspace.path}/ca-cert.pem.",
+                _("This certificate was not issued by the workspace's CA: only its issuer can revoke it."),
+                _("revoke a certificate signed by {path}.").format(path=f"{workspace.path}/ca-cert.pem"),
             )
         if key_matches(ca.key, certificate.public_key()):
             raise IssuanceError(
-                "This is the CA's own certificate: a CA cannot revoke itself in its own CRL (a client that "
-                "distrusts the CA would not believe the CRL it signs either).",
-                "to retire the CA, remove ca-cert.pem from every trust store and make a new CA.",
+                _("This is the CA's own certificate: a CA cannot revoke itself in its own CRL (a client that "
+                  "distrusts the CA would not believe the CRL it signs either)."),
+                _("to retire the CA, remove ca-cert.pem from every trust store and make a new CA."),
             )
         path = workspace.path / CRL_FILE
         entries, number = [], 1
@@ -188,8 +191,9 @@ def revoke(
                 number = 1
             if old.get_revoked_certificate_by_serial_number(certificate.serial_number) is not None:
                 raise IssuanceError(
-                    f"Serial {certificate.serial_number:x} is already revoked in {CRL_FILE}.",
-                    "nothing more is needed: servers that load the CRL already refuse it."
+                    _("Serial {serial} is already revoked in {crl}.").format(serial=f"{certificate.serial_number:x}",
+                                                                            crl=CRL_FILE),
+                    _("nothing more is needed: servers that load the CRL already refuse it.")
                 )
         entries.append(_entry(certificate.serial_number, reason, now))
         crl = make_crl(ca, entries, number=number, days=days, now=now)
@@ -202,16 +206,17 @@ def _own_crl(path: Path, ca: CertificateAuthority) -> x509.CertificateRevocation
     try:
         old = load_crl(path)
     except PkiLessonError as exc:
-        raise WorkspaceError(f"{CRL_FILE}: {exc.problem}", exc.fix) from None
+        raise WorkspaceError(_("{name}: {problem}").format(name=CRL_FILE, problem=exc.problem), exc.fix) from None
     try:
         signed = old.issuer == ca.subject and old.is_signature_valid(ca.key.public_key())
     except Exception:  # an unsupported or mismatched algorithm: not this CA's
         signed = False
     if not signed:
         raise WorkspaceError(
-            f"{path} was not signed by this workspace's CA (its issuer name or its signature does not match "
-            "ca-cert.pem): its entries cannot be carried into a new CRL unchecked.",
-            f"move {path} away (keep it if it is another CA's), then revoke again to start a new CRL.",
+            _("{path} was not signed by this workspace's CA (its issuer name or its signature does not match "
+              "ca-cert.pem): its entries cannot be carried into a new CRL unchecked.").format(path=path),
+            _("move {path} away (keep it if it is another CA's), then revoke again to start a new CRL.").format(
+                path=path),
         )
     return old
 
@@ -247,9 +252,26 @@ class RevocationCheck:
                 "problem": self.problem or None, "fix": self.fix or None}
 
     def __str__(self) -> str:
+        """In the messages' language (the attributes and :meth:`to_dict` stay English)."""
         if self.revoked is False:
-            return "not revoked: " + "; ".join(check for check, _ in self.steps)
-        return f"{'REVOKED' if self.revoked else 'not checked'}: {self.problem}"
+            return _("not revoked: {checks}").format(checks="; ".join(str(check) for check, _passed in self.steps))
+        return (_("REVOKED: {problem}") if self.revoked else _("not checked: {problem}")).format(problem=self.problem)
+
+
+class _Text(str):
+    """``message`` (marked with N_) formatted with ``values``: the English string as data (``==``,
+    ``json.dumps``), in the current language when shown (``str()``, ``format()``)."""
+
+    def __new__(cls, message: str, **values) -> "_Text":
+        self = super().__new__(cls, message.format(**{k: str.__str__(v) for k, v in values.items()}))
+        self._message, self._values = message, values
+        return self
+
+    def __str__(self) -> str:
+        return tr(self._message).format(**self._values)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def check_revocation(
@@ -272,36 +294,42 @@ def check_revocation(
     now = resolve_now(now)
     steps: list[tuple[str, bool]] = []
     signer = next((ca for ca in cas if ca.subject == crl.issuer and _crl_signed_by(crl, ca)), None)
-    steps.append((f"the CRL's signature verifies with the key of {crl.issuer.rfc4514_string()}", signer is not None))
+    issuer = crl.issuer.rfc4514_string()
+    steps.append((_Text(N_("the CRL's signature verifies with the key of {issuer}"), issuer=issuer), signer is not None))
     if signer is None:
-        return RevocationCheck(None, tuple(steps), f"the CRL's signature does not verify with any trusted CA "
-                               f"certificate (its issuer: {crl.issuer.rfc4514_string()})",
-                               "give the CRL of the CA that signed the certificate, and that CA with --ca")
+        problem = _Text(N_("the CRL's signature does not verify with any trusted CA certificate (its issuer: {issuer})"),
+                        issuer=issuer)
+        fix = _Text(N_("give the CRL of the CA that signed the certificate, and that CA with --ca"))
+        return RevocationCheck(None, tuple(steps), problem, fix)
     current = crl.last_update_utc <= now and (crl.next_update_utc is None or now <= crl.next_update_utc)
-    due = f"{crl.next_update_utc:%Y-%m-%d %H:%M}Z" if crl.next_update_utc else "no date"
-    steps.append((f"the CRL is current (issued {crl.last_update_utc:%Y-%m-%d %H:%M}Z, next update {due})", current))
+    due = f"{crl.next_update_utc:%Y-%m-%d %H:%M}Z" if crl.next_update_utc else _Text(N_("no date"))
+    issued = f"{crl.last_update_utc:%Y-%m-%d %H:%M}Z"
+    steps.append((_Text(N_("the CRL is current (issued {issued}, next update {due})"), issued=issued, due=due), current))
     if not current:
-        return RevocationCheck(None, tuple(steps), f"the CRL is not current at {now:%Y-%m-%d %H:%M}Z "
-                               f"(issued {crl.last_update_utc:%Y-%m-%d %H:%M}Z, next update {due})",
-                               "get the CA's latest CRL (pkilesson revoke writes a new one)")
+        problem = _Text(N_("the CRL is not current at {now} (issued {issued}, next update {due})"),
+                        now=f"{now:%Y-%m-%d %H:%M}Z", issued=issued, due=due)
+        fix = _Text(N_("get the CA's latest CRL (pkilesson revoke writes a new one)"))
+        return RevocationCheck(None, tuple(steps), problem, fix)
     same = crl.issuer == certificate.issuer
-    steps.append(("the CRL's issuer is the certificate's issuer", same))
+    steps.append((_Text(N_("the CRL's issuer is the certificate's issuer")), same))
     if not same:
-        return RevocationCheck(None, tuple(steps), f"the CRL is from {crl.issuer.rfc4514_string()}, the certificate "
-                               f"from {certificate.issuer.rfc4514_string()}: this CRL cannot speak of it",
-                               "give the CRL of the CA that issued the certificate")
+        problem = _Text(N_("the CRL is from {issuer}, the certificate from {other}: this CRL cannot speak of it"),
+                        issuer=issuer, other=certificate.issuer.rfc4514_string())
+        fix = _Text(N_("give the CRL of the CA that issued the certificate"))
+        return RevocationCheck(None, tuple(steps), problem, fix)
     entry = crl.get_revoked_certificate_by_serial_number(certificate.serial_number)
-    steps.append((f"serial {certificate.serial_number:x} is not on the list", entry is None))
+    serial = f"{certificate.serial_number:x}"
+    steps.append((_Text(N_("serial {serial} is not on the list"), serial=serial), entry is None))
     if entry is None:
         return RevocationCheck(False, tuple(steps))
     try:
         reason = entry.extensions.get_extension_for_class(x509.CRLReason).value.reason.value
     except x509.ExtensionNotFound:
-        reason = "no reason given"
-    return RevocationCheck(True, tuple(steps), f"serial {certificate.serial_number:x} was revoked on "
-                           f"{entry.revocation_date_utc:%Y-%m-%d %H:%M}Z ({reason})",
-                           "issue a new certificate to replace it (a new key if the old one was compromised)")
-
+        reason = _Text(N_("no reason given"))
+    problem = _Text(N_("serial {serial} was revoked on {date} ({reason})"), serial=serial,
+                    date=f"{entry.revocation_date_utc:%Y-%m-%d %H:%M}Z", reason=reason)
+    fix = _Text(N_("issue a new certificate to replace it (a new key if the old one was compromised)"))
+    return RevocationCheck(True, tuple(steps), problem, fix)
 
 def _crl_signed_by(crl: x509.CertificateRevocationList, ca: x509.Certificate) -> bool:
     try:

@@ -42,6 +42,7 @@ from cryptography import x509
 from ._atomic import _check_folder, _make_folder, _remove_folders, write_file, write_files
 from .certificates import certificate_to_pem, load_certificate
 from .csr import csr_to_pem, load_csr
+from .._catalog import N_, _
 from ..errors import PkiLessonError, WorkspaceError, argument_error
 from .keys import PrivateKey, load_private_key, private_key_to_pem
 from ._lock import LOCK_TIMEOUT, _as_path, _lstat, locked
@@ -73,7 +74,7 @@ class Workspace:
     def __init__(self, path: Union[str, Path]) -> None:
         if isinstance(path, Workspace):
             path = path.path
-        object.__setattr__(self, "path", _as_path(path, "workspace folder"))
+        object.__setattr__(self, "path", _as_path(path, N_("workspace folder")))
 
     # -- names -------------------------------------------------------------
     @staticmethod
@@ -81,8 +82,8 @@ class Workspace:
         """``file_name("server", "cert")`` is ``"server-cert.pem"``."""
         if role not in ROLES or kind not in ("key", "req", "cert") or (role, kind) == ("ca", "req"):
             raise WorkspaceError(
-                f"There is no {role}-{kind}.pem in the workflow.",
-                f"use one of {', '.join(FILE_NAMES)}.",
+                _("There is no {name} in the workflow.").format(name=f"{role}-{kind}.pem"),
+                _("use one of {names}.").format(names=", ".join(FILE_NAMES)),
             )
         return f"{role}-{kind}.pem"
 
@@ -110,18 +111,20 @@ class Workspace:
                 path = self.path / name
                 info = _lstat(path)
                 if info is None:
-                    rows.append((name, "-", "missing", ""))
+                    rows.append((name, "-", _("missing"), ""))
                     continue
                 mode = f"{stat.S_IMODE(info.st_mode):04o}"
                 try:
                     blocks = read_pem_blocks(read_regular_file(path, name), name)
-                    what = blocks[0].meaning if blocks else "not PEM"
+                    what = blocks[0].meaning if blocks else _("not PEM")
                 except PkiLessonError:
-                    what = "unreadable PEM" if stat.S_ISREG(info.st_mode) else f"not a file: {file_kind(info.st_mode)}"
+                    what = _("unreadable PEM") if stat.S_ISREG(info.st_mode) else \
+                        _("not a file: {kind}").format(kind=file_kind(info.st_mode))
                 secret = "SECRET" if name.endswith("-key.pem") else "public"
                 rows.append((name, mode, what, secret))
         width = max(len(r[0]) for r in rows)
-        lines = [f"{'file':<{width}}  mode  {'':6}  holds"]
+        head, holds = _("file"), _("holds")
+        lines = [f"{head:<{width}}  mode  {'':6}  {holds}"]
         lines += [f"{n:<{width}}  {m:<4}  {s:<6}  {w}" for n, m, w, s in rows]
         return "\n".join(lines)
 
@@ -132,8 +135,8 @@ class Workspace:
         taken = self.existing(names)
         if taken:
             raise WorkspaceError(
-                f"{self.path} already holds {', '.join(taken)}; nothing was written.",
-                "choose an empty folder, or pass overwrite=True (--overwrite) to replace them.",
+                _("{folder} already holds {names}; nothing was written.").format(folder=self.path, names=", ".join(taken)),
+                _("choose an empty folder, or pass overwrite=True (--overwrite) to replace them."),
             )
 
     def check_folder(self) -> None:
@@ -215,13 +218,14 @@ class Workspace:
         with self._reading():
             if _lstat(path) is None:
                 raise WorkspaceError(
-                    f"{path.name} is missing in {self.path}.",
-                    f"run step {_STEP_OF[role]} first (or 'pkilesson workflow {self.path}').",
+                    _("{name} is missing in {folder}.").format(name=path.name, folder=self.path),
+                    _("run step {step} first (or 'pkilesson workflow {folder}').").format(step=_STEP_OF[role],
+                                                                                          folder=self.path),
                 )
             try:
                 return loader(path, *args)
             except PkiLessonError as exc:
-                raise type(exc)(f"{path.name}: {exc.problem}", exc.fix) from None
+                raise type(exc)(_("{name}: {problem}").format(name=path.name, problem=exc.problem), exc.fix) from None
 
     def load_key(self, role: str, passphrase: Union[str, bytes, None] = None) -> PrivateKey:
         return self._read(role, "key", load_private_key, passphrase)
@@ -242,4 +246,4 @@ class Workspace:
         try:
             return CertificateAuthority(key, certificate)
         except PkiLessonError as exc:
-            raise type(exc)(f"ca-key.pem and ca-cert.pem: {exc.problem}", exc.fix) from None
+            raise type(exc)(_("ca-key.pem and ca-cert.pem: {problem}").format(problem=exc.problem), exc.fix) from None
