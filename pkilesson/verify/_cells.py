@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .._catalog import N_
+from ._text import Text
 from .defects import Broken
 from .explain import Explanation, verifier_version
 from .lint import blocking, lint_certificate, lint_pair, pkilint_available
@@ -35,7 +37,8 @@ class Cell:
     Attributes:
         checker: the name (a key of :data:`~pkilesson.verify.matrix.CHECKERS`).
         accepted: True (accepted), False (refused) or None (not run).
-        words: what the checker said, quoted as it said it; when not run, why not (ours).
+        words: what the checker said, quoted as it said it; when not run, why not (ours: a
+            :class:`~pkilesson.verify._text.Text`, English as data, in the messages' language when shown).
         version: the checker's name and version, e.g. ``OpenSSL 3.0.19 27 Jan 2026``.
         command: what ran, as one could type or write it again.
     """
@@ -48,7 +51,8 @@ class Cell:
 
     @property
     def word(self) -> str:
-        return {True: "accepts", False: "refuses", None: "not run"}[self.accepted]
+        """pkilesson's word for the verdict: ``accepts``, ``refuses`` or ``not run`` (a Text)."""
+        return {True: Text(N_("accepts")), False: Text(N_("refuses")), None: Text(N_("not run"))}[self.accepted]
 
     @property
     def detail(self) -> str:
@@ -78,7 +82,8 @@ def _openssl(broken: Broken, folder: Path, strict: bool) -> Cell:
     name = "openssl-strict" if strict else "openssl"
     command = Command(tuple(_openssl_argv(broken, strict)))
     if openssl_path() is None:
-        return Cell(name, None, "the openssl command is not installed here", "openssl: not installed", str(command))
+        return Cell(name, None, Text(N_("the openssl command is not installed here")),
+                    Text(N_("{tool}: not installed"), tool="openssl"), str(command))
     done = run(command, folder, check=False)
     output = [line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip()]
     errors = [line for line in output if line.startswith("error ") and " depth lookup" in line]
@@ -96,6 +101,10 @@ def _python_ssl_command(broken: Broken, strict: bool) -> str:
     return "; ".join(lines) + f"  # SERVER: 127.0.0.1, presenting {chain} with leaf-key.pem"
 
 
+_NO_KEY = N_("no private key for this certificate: a handshake needs one")
+_SERVER_ONLY = N_("this lab's handshake checks a server's certificate only")
+
+
 def _python_ssl(broken: Broken, folder: Path, strict: bool) -> Cell:
     """A real handshake: pkilesson's loopback server presents the leaf; the client is Python's own context."""
     from ..tls.loopback import LoopbackServer, Party
@@ -104,12 +113,12 @@ def _python_ssl(broken: Broken, folder: Path, strict: bool) -> Cell:
     version = f"{_PY} ({ssl.OPENSSL_VERSION})"
     command = _python_ssl_command(broken, strict)
     if broken.key is None:
-        return Cell(name, None, "no private key for this certificate: a handshake needs one", version, command)
+        return Cell(name, None, Text(_NO_KEY), version, command)
     if broken.purpose != "server":
-        return Cell(name, None, "this lab's handshake checks a server's certificate only", version, command)
+        return Cell(name, None, Text(_SERVER_ONLY), version, command)
     if abs((broken.at - dt.datetime.now(dt.timezone.utc)).total_seconds()) > 60:
-        return Cell(name, None, "Python's ssl checks dates at the real time only; this check is at another time",
-                    version, command)
+        return Cell(name, None, Text(N_("Python's ssl checks dates at the real time only; this check is at another "
+                                     "time")), version, command)
     context = ssl.create_default_context(cafile=str(folder / "ca-cert.pem"))
     if strict:
         context.verify_flags |= ssl.VERIFY_X509_STRICT
@@ -118,7 +127,8 @@ def _python_ssl(broken: Broken, folder: Path, strict: bool) -> Cell:
         with socket.create_connection(("127.0.0.1", listening.port), timeout=_WAIT) as raw:
             try:
                 with context.wrap_socket(raw, server_hostname=broken.host) as connection:
-                    accepted = f"handshake completed: {connection.version()}, {connection.cipher()[0]}"
+                    accepted = Text(N_("handshake completed: {version}, {cipher}"), version=connection.version(),
+                                    cipher=connection.cipher()[0])
             except (ssl.SSLError, OSError) as error:
                 return Cell(name, False, str(error), version, command)
     return Cell(name, True, accepted, version, command)
@@ -130,7 +140,8 @@ def _pyca(broken: Broken, report: Explanation) -> Cell:
         else "build_client_verifier()"
     command = (f"PolicyBuilder().store(Store(ca-cert.pem)).time({broken.at:%Y-%m-%dT%H:%M:%SZ}).{target}"
                f".verify(leaf-cert.pem, [{'untrusted.pem' if broken.intermediates else ''}])")
-    words = verdict.reason if not verdict.valid else f"verified: a chain of {len(verdict.chain)}"
+    words = verdict.reason if not verdict.valid else Text(N_("verified: a chain of {length}"),
+                                                          length=len(verdict.chain))
     return Cell("pyca", verdict.valid, words, verifier_version(), command)
 
 
@@ -145,16 +156,17 @@ def _pkilint(broken: Broken) -> Cell:
                 "lint_pkix_signer_signee_cert_chain lint -s ERROR ca-cert.pem leaf-cert.pem"]
     command = " ; ".join(commands)
     if not pkilint_available():
-        return Cell("pkilint", None, "pkilint is not installed here", "pkilint: not installed", command)
+        return Cell("pkilint", None, Text(N_("pkilint is not installed here")),
+                    Text(N_("{tool}: not installed"), tool="pkilint"), command)
     issuer = broken.roots[0]
     findings = lint_certificate(broken.leaf, "leaf-cert.pem") + lint_certificate(issuer, "ca-cert.pem") \
         + lint_pair(issuer, broken.leaf)
     refusing = blocking(findings)
     if not refusing:
         allowed = sorted({f.code for f in findings if f.severity.name in ("ERROR", "FATAL")})
-        words = "no ERROR or FATAL finding" + (
-            f" other than {', '.join(allowed)} on 'localhost' (allowed by pkilesson: a valid single-label name, "
-            "RFC 6761)" if allowed else "")
+        words = Text(N_("no ERROR or FATAL finding other than {codes} on 'localhost' (allowed by pkilesson: a valid "
+                        "single-label name, RFC 6761)"), codes=", ".join(allowed)) if allowed \
+            else Text(N_("no ERROR or FATAL finding"))
         return Cell("pkilint", True, words, _pkilint_version(), command)
     words = "; ".join(f"{f.code} ({f.severity.name})" + (f": {f.message}" if f.message else "") for f in refusing)
     return Cell("pkilint", False, words, _pkilint_version(), command)
@@ -187,10 +199,9 @@ def _gnutls_cli(broken: Broken, folder: Path) -> Cell:
         from ._stack import ToolVerdict, not_installed
 
         if version is None:
-            return _cell("gnutls-cli", not_installed("gnutls-cli", "gnutls-bin", command, "GnuTLS's gnutls-cli"))
-        why = ("no private key for this certificate: a handshake needs one" if broken.key is None else
-               "this lab's handshake checks a server's certificate only" if broken.purpose != "server" else
-               "gnutls-cli checks dates at the real time only; this check is at another time")
+            return _cell("gnutls-cli", not_installed("gnutls-cli", "gnutls-bin", command, N_("GnuTLS's gnutls-cli")))
+        why = (Text(_NO_KEY) if broken.key is None else Text(_SERVER_ONLY) if broken.purpose != "server" else
+               Text(N_("gnutls-cli checks dates at the real time only; this check is at another time")))
         return _cell("gnutls-cli", ToolVerdict(None, why, version, command))
     server = Party((broken.leaf, *broken.intermediates), broken.key, ())
     with LoopbackServer(server, require_client_certificate=False, strict=False, lifetime=_WAIT * 3) as listening:

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from .._catalog import N_
+from ._text import Text
+
 #: Seconds one tool may take on the lab's files (a handshake on loopback included).
 TOOL_TIMEOUT = 30.0
 
@@ -30,9 +33,12 @@ class ToolVerdict:
 
 
 def not_installed(tool: str, package: str, command: str, what: str = "") -> ToolVerdict:
-    """The verdict of a tool that is not on this machine: how to install it, never an error."""
-    return ToolVerdict(None, f"{what or tool} is not installed here; to install it on Debian or Ubuntu: "
-                             f"sudo apt-get install {package}", f"{tool}: not installed", command)
+    """The verdict of a tool that is not on this machine: how to install it, never an error (our words, a Text).
+
+    ``what`` names the tool in words (marked with N_), else ``tool`` (a command's name) does."""
+    return ToolVerdict(None, Text(N_("{tool} is not installed here; to install it on Debian or Ubuntu: sudo apt-get "
+                                     "install {package}"), tool=Text(what) if what else tool, package=package),
+                       Text(N_("{tool}: not installed"), tool=tool), command)
 
 
 def at_the_real_time(at: dt.datetime) -> bool:

@@ -25,6 +25,8 @@ import subprocess
 from pathlib import Path
 from typing import Optional
 
+from .._catalog import N_
+from ._text import Text
 from ._stack import ToolVerdict, lines_of, not_installed, run_tool
 
 __all__ = ["PACKAGE", "PURPOSE_OIDS", "certtool_argv", "certtool_verify", "gnutls_cli_argv", "gnutls_cli_handshake",
@@ -72,13 +74,13 @@ def certtool_verify(folder: Path, purpose: str, host: Optional[str], *, infile: 
     command = shlex.join(argv)
     version = tool_version("certtool")
     if version is None:
-        return not_installed("certtool", PACKAGE, command, "GnuTLS's certtool")
+        return not_installed("certtool", PACKAGE, command, N_("GnuTLS's certtool"))
     if not real_time:
-        return ToolVerdict(None, "certtool checks dates at the real time only; this check is at another time",
-                           version, command)
+        return ToolVerdict(None, Text(N_("certtool checks dates at the real time only; this check is at another "
+                                        "time")), version, command)
     done = run_tool([shutil.which("certtool"), *argv[1:]], folder)
     said = [line for line in lines_of(done) if line.startswith("Chain verification output:")]
-    words = said[-1] if said else (lines_of(done) or ["(certtool printed nothing)"])[-1]
+    words = said[-1] if said else (lines_of(done) or [Text(N_("(certtool printed nothing)"))])[-1]
     return ToolVerdict(done.returncode == 0 and bool(said), words, version, command)
 
 
@@ -100,7 +102,7 @@ def gnutls_cli_handshake(folder: Path, port: int, host: Optional[str], presented
     command = gnutls_cli_command(host, presented)
     version = tool_version("gnutls-cli")
     if version is None:
-        return not_installed("gnutls-cli", PACKAGE, command, "GnuTLS's gnutls-cli")
+        return not_installed("gnutls-cli", PACKAGE, command, N_("GnuTLS's gnutls-cli"))
     done = run_tool([shutil.which("gnutls-cli"), *gnutls_cli_argv(host, port)[1:]], folder)
     return ToolVerdict(*gnutls_cli_words(done), version, command)
 
@@ -110,4 +112,4 @@ def gnutls_cli_words(done: subprocess.CompletedProcess) -> tuple[bool, str]:
     lines = lines_of(done)
     said = [line for line in lines if line.startswith(("- Status:", "*** ", "- Handshake was completed"))]
     accepted = done.returncode == 0 and "- Handshake was completed" in lines
-    return accepted, "; ".join(said) if said else (lines[-1] if lines else "(gnutls-cli printed nothing)")
+    return accepted, "; ".join(said) if said else (lines[-1] if lines else Text(N_("(gnutls-cli printed nothing)")))

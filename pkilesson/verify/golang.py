@@ -26,6 +26,8 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
+from .._catalog import N_
+from ._text import Text
 from ._stack import ToolVerdict, cache_dir, lines_of, not_installed, run_tool
 
 __all__ = ["PACKAGE", "SOURCE", "go_version", "goverify", "goverify_argv", "go_verify"]
@@ -108,16 +110,17 @@ def go_verify(folder: Path, purpose: str, host: Optional[str], at: dt.datetime, 
     shown = shlex.join(goverify_argv(purpose, host, at, untrusted=untrusted))
     command = f"{shown}  # goverify: go build {SOURCE}"
     if go_version() is None:
-        return not_installed("go", PACKAGE, command, "Go (the go command)")
+        return not_installed("go", PACKAGE, command, N_("Go (the go command)"))
     try:
         program = goverify()
     except (RuntimeError, OSError, subprocess.SubprocessError) as error:
-        return ToolVerdict(None, f"the Go program could not be built here: {error}", go_version(), command)
+        return ToolVerdict(None, Text(N_("the Go program could not be built here: {error}"), error=str(error)),
+                           go_version(), command)
     command = f"{shlex.join(goverify_argv(purpose, host, at, untrusted=untrusted, program=str(program)))}" \
               f"  # built from {SOURCE}"
     done = run_tool(goverify_argv(purpose, host, at, untrusted=untrusted, program=str(program)), folder)
     said = lines_of(done)
-    words = said[0] if said else f"(goverify printed nothing; exit status {done.returncode})"
+    words = said[0] if said else Text(N_("(goverify printed nothing; exit status {status})"), status=done.returncode)
     version = _program_version(str(program))
     if done.returncode not in (0, 1):
         return ToolVerdict(None, words, version, command)

@@ -32,8 +32,10 @@ from typing import Optional
 
 from cryptography import x509
 
+from .._catalog import N_, _
 from ..pki.certificates import certificate_to_pem
 from ._cells import Cell, _chromium, _go, _gnutls, _gnutls_cli, _nss, _openssl, _pkilint, _pyca, _python_ssl
+from ._text import Text, shown
 from .defects import Broken
 from .explain import Explanation, explain
 from ..pki.keys import private_key_to_pem
@@ -41,34 +43,35 @@ from ..pki.keys import private_key_to_pem
 __all__ = ["CHECKERS", "LAB_FILES", "PACKAGES", "RECIPE_DEFECTS", "Case", "Cell", "Disagreements", "Matrix",
            "case_from_folder", "disagreements", "verdict_matrix", "write_lab_files"]
 
-#: The checkers, in column order: name -> what runs.
+#: The checkers, in column order: name -> what runs (English, marked with N_: ``tr(CHECKERS[name])`` shows it).
 CHECKERS = {
-    "openssl": "openssl verify -CAfile ca-cert.pem (the source's step 4)",
-    "openssl-strict": "openssl verify -x509_strict -purpose sslserver|sslclient [-verify_hostname HOST]",
-    "python-ssl": "Python's ssl.create_default_context(cafile='ca-cert.pem'), as the running Python makes it: "
-                  "a real handshake",
-    "python-ssl-strict": "the same, with VERIFY_X509_STRICT set explicitly: a real handshake",
-    "pyca": "pyca/cryptography's verifier (PolicyBuilder ... build_server_verifier / build_client_verifier)",
-    "pkilint": "pkilint: lint_pkix_cert on the leaf and the CA, lint_pkix_signer_signee_cert_chain on the pair",
-    "gnutls": "GnuTLS: certtool --verify --load-ca-certificate ca-cert.pem --verify-purpose OID "
-              "[--verify-hostname HOST]",
-    "gnutls-cli": "GnuTLS: gnutls-cli --x509cafile ca-cert.pem --verify-hostname HOST: a real handshake",
-    "nss": "NSS (Firefox's library): vfychain -u 1|0 in a throwaway NSS database trusting ca-cert.pem; "
-           "NSS checks no host name there",
-    "go": "Go: crypto/x509 Certificate.Verify (Roots, DNSName, KeyUsages, CurrentTime), a small Go program",
-    "chromium": "Chromium: headless, a real navigation to https://HOST:PORT/ on 127.0.0.1, "
-                "ca-cert.pem trusted in its NSS database",
+    "openssl": N_("openssl verify -CAfile ca-cert.pem (the source's step 4)"),
+    "openssl-strict": N_("openssl verify -x509_strict -purpose sslserver|sslclient [-verify_hostname HOST]"),
+    "python-ssl": N_("Python's ssl.create_default_context(cafile='ca-cert.pem'), as the running Python makes it: "
+                  "a real handshake"),
+    "python-ssl-strict": N_("the same, with VERIFY_X509_STRICT set explicitly: a real handshake"),
+    "pyca": N_("pyca/cryptography's verifier (PolicyBuilder ... build_server_verifier / build_client_verifier)"),
+    "pkilint": N_("pkilint: lint_pkix_cert on the leaf and the CA, lint_pkix_signer_signee_cert_chain on the pair"),
+    "gnutls": N_("GnuTLS: certtool --verify --load-ca-certificate ca-cert.pem --verify-purpose OID "
+              "[--verify-hostname HOST]"),
+    "gnutls-cli": N_("GnuTLS: gnutls-cli --x509cafile ca-cert.pem --verify-hostname HOST: a real handshake"),
+    "nss": N_("NSS (Firefox's library): vfychain -u 1|0 in a throwaway NSS database trusting ca-cert.pem; "
+           "NSS checks no host name there"),
+    "go": N_("Go: crypto/x509 Certificate.Verify (Roots, DNSName, KeyUsages, CurrentTime), a small Go program"),
+    "chromium": N_("Chromium: headless, a real navigation to https://HOST:PORT/ on 127.0.0.1, "
+                "ca-cert.pem trusted in its NSS database"),
 }
 #: Where each checker comes from on Debian (and Ubuntu): the package to install when it is missing.
 PACKAGES = {"openssl": "openssl", "openssl-strict": "openssl", "gnutls": "gnutls-bin", "gnutls-cli": "gnutls-bin",
             "nss": "libnss3-tools", "go": "golang-go", "chromium": "chromium libnss3-tools"}
-#: The files a lab run uses, as ``pkilesson lab NAME -o DIR`` writes them.
+#: The files a lab run uses, as ``pkilesson lab NAME -o DIR`` writes them (what each holds: English, marked
+#: with N_, ``tr()`` shows it).
 LAB_FILES = {
-    "ca-cert.pem": "the trusted CA certificate(s)",
-    "leaf-cert.pem": "the certificate under test",
-    "leaf-key.pem": "its private key (mode 0600), for the handshake",
-    "untrusted.pem": "the intermediate certificates given, if any",
-    "chain.pem": "leaf-cert.pem then untrusted.pem in one file (certtool --infile), if there are intermediates",
+    "ca-cert.pem": N_("the trusted CA certificate(s)"),
+    "leaf-cert.pem": N_("the certificate under test"),
+    "leaf-key.pem": N_("its private key (mode 0600), for the handshake"),
+    "untrusted.pem": N_("the intermediate certificates given, if any"),
+    "chain.pem": N_("leaf-cert.pem then untrusted.pem in one file (certtool --infile), if there are intermediates"),
 }
 
 
@@ -102,20 +105,25 @@ class Matrix:
     def _ours(self) -> str:
         first = self.explanation.first_failure
         if first is None:
-            return "pyca/cryptography accepts: no check fails."
+            return _("pyca/cryptography accepts: no check fails.")
         others = [c.name for c in self.explanation.failures[1:]]
-        also = f"; also failed: {', '.join(others)}" if others else ""
-        return f"pyca/cryptography refused on the check {first.name} ({first.field}: {first.detail}){also}."
+        if others:
+            return _("pyca/cryptography refused on the check {check} ({field}: {detail}); also failed: "
+                     "{others}.").format(check=first.name, field=first.field, detail=first.detail,
+                                         others=", ".join(others))
+        return _("pyca/cryptography refused on the check {check} ({field}: {detail}).").format(
+            check=first.name, field=first.field, detail=first.detail)
 
     def __str__(self) -> str:
-        lines = [f"{self.broken.title}: {self.broken.what}", "What each checker said (its own words):"]
+        lines = [_("{title}: {what}").format(title=self.broken.title, what=self.broken.what),
+                 _("What each checker said (its own words):")]
         for c in self.cells:
             lines.append(f"  {c.checker:18s} {c.word:8s} {c.words}")
             lines.append(f"  {'':18s} {'':8s} [{c.version}] $ {c.command}" if c.command else
                          f"  {'':18s} {'':8s} [{c.version}]")
-        lines.append(f"pkilesson's explanation (ours): {self._ours()}")
+        lines.append(_("pkilesson's explanation (ours): {explanation}").format(explanation=self._ours()))
         if self.broken.fix:
-            lines.append(f"fix (ours): {self.broken.fix}")
+            lines.append(_("fix (ours): {fix}").format(fix=self.broken.fix))
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython's text/plain: the rows, not every field
@@ -130,17 +138,23 @@ class Matrix:
             f'<tr><td {cell}><code>{html.escape(c.checker)}</code><br><small>{html.escape(c.version)}</small></td>'
             f'<td style="text-align: left; vertical-align: top; color: {colour[c.accepted]}; font-weight: bold; '
             f'white-space: nowrap">{mark[c.accepted]}{c.word}</td>'
-            f"<td {cell}>{'<q>' + html.escape(c.words) + '</q>' if c.accepted is not None else html.escape(c.words)}"
+            f"<td {cell}>{'<q>' + _esc(c.words) + '</q>' if c.accepted is not None else _esc(c.words)}"
             f"</td></tr>"
             for c in self.cells
         )
-        fix = f"<p><b>Fix (ours):</b> {html.escape(self.broken.fix)}</p>" if self.broken.fix else ""
+        fix = _("<p><b>Fix (ours):</b> {fix}</p>").format(fix=_esc(self.broken.fix)) if self.broken.fix else ""
         return (
-            f'<div class="pkilesson-matrix"><p><b>{html.escape(self.broken.title)}</b>: '
-            f"{html.escape(self.broken.what)}</p><table>"
-            "<tr><th>checker</th><th>verdict</th><th>what it said (its own words)</th></tr>"
-            f"{rows}</table><p><b>pkilesson's explanation (ours):</b> {html.escape(self._ours())}</p>{fix}</div>"
+            f'<div class="pkilesson-matrix"><p><b>{_esc(self.broken.title)}</b>: '
+            f"{_esc(self.broken.what)}</p><table>"
+            + _("<tr><th>checker</th><th>verdict</th><th>what it said (its own words)</th></tr>")
+            + f"{rows}</table><p>" + _("<b>pkilesson's explanation (ours):</b> {explanation}").format(
+                explanation=html.escape(self._ours())) + f"</p>{fix}</div>"
         )
+
+
+def _esc(text) -> str:
+    """``text`` as shown (a :class:`~pkilesson.verify._text.Text` in the messages' language), escaped for HTML."""
+    return html.escape(shown(text))
 
 
 def write_lab_files(broken: Broken, folder: Path) -> dict:
@@ -155,8 +169,8 @@ def write_lab_files(broken: Broken, folder: Path) -> dict:
 
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise WorkspaceError(f"{folder} exists and is not an empty folder; nothing was written.",
-                             "give -o a new folder's name (pkilesson lab NAME -o lab-NAME).")
+        raise WorkspaceError(_("{folder} exists and is not an empty folder; nothing was written.").format(folder=folder),
+                             _("give -o a new folder's name (pkilesson lab NAME -o lab-NAME)."))
     contents = {
         "ca-cert.pem": b"".join(certificate_to_pem(c) for c in broken.roots),
         "leaf-cert.pem": certificate_to_pem(broken.leaf),
@@ -170,8 +184,9 @@ def write_lab_files(broken: Broken, folder: Path) -> dict:
         folder.parent.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))  # mode 0700
     except OSError as exc:
-        raise WorkspaceError(f"Cannot make a folder in {folder.parent}: {exc.strerror}.",
-                             "check that you may write there.") from None
+        raise WorkspaceError(_("Cannot make a folder in {folder}: {error}.").format(folder=folder.parent,
+                                                                                    error=exc.strerror),
+                             _("check that you may write there.")) from None
     try:
         for name, data in contents.items():
             write_file(temp / name, data, private=name.endswith("-key.pem"))
@@ -179,8 +194,8 @@ def write_lab_files(broken: Broken, folder: Path) -> dict:
             folder.rmdir()  # empty, checked above
         temp.rename(folder)
     except OSError as exc:
-        raise WorkspaceError(f"Cannot write {folder}: {exc.strerror}.", "check the disk and the folder's rights.") \
-            from None
+        raise WorkspaceError(_("Cannot write {folder}: {error}.").format(folder=folder, error=exc.strerror),
+                             _("check the disk and the folder's rights.")) from None
     finally:
         if temp.exists():
             for child in temp.iterdir():
@@ -243,15 +258,16 @@ def case_from_folder(directory, role: str = "server", *, host: str = "localhost"
     if role not in ("server", "client"):
         from ..errors import PkiLessonError
 
-        raise PkiLessonError(f"Unknown role {role!r}.", "use 'server' or 'client'.")
+        raise PkiLessonError(_("Unknown role {role}.").format(role=repr(role)), _("use 'server' or 'client'."))
     folder = Path(directory)
     leaf = load_certificate(folder / f"{role}-cert.pem")
     key_file = folder / f"{role}-key.pem"
     key = load_private_key(key_file) if key_file.exists() else None
     roots = tuple(x509.load_pem_x509_certificates((folder / "ca-cert.pem").read_bytes()))
-    return Case(f"{folder.name}/{role}-cert.pem", f"{folder}/{role}-cert.pem",
-                f"The {role} certificate of {folder}/, checked against its ca-cert.pem" +
-                (f" for the host {host}" if role == "server" else "") + ", now.",
+    what = (Text(N_("The server certificate of {folder}/, checked against its ca-cert.pem for the host {host}, now."),
+                 folder=folder, host=host) if role == "server" else
+            Text(N_("The client certificate of {folder}/, checked against its ca-cert.pem, now."), folder=folder))
+    return Case(f"{folder.name}/{role}-cert.pem", f"{folder}/{role}-cert.pem", what,
                 leaf, key, roots, (), role, host if role == "server" else None, dt.datetime.now(dt.timezone.utc))
 
 
@@ -283,39 +299,40 @@ class Disagreements:
         for matrix in self.disputed():
             accept, refuse = self.split(matrix)
             said = "; ".join(f"{c.checker}: {c.words}" for c in refuse)
-            out.append(f"{matrix.broken.defect} ({matrix.broken.title}): accepted by "
-                       f"{', '.join(c.checker for c in accept)}; refused by {', '.join(c.checker for c in refuse)} "
-                       f"({said})")
+            out.append(_("{defect} ({title}): accepted by {accept}; refused by {refuse} ({said})").format(
+                defect=matrix.broken.defect, title=matrix.broken.title, accept=", ".join(c.checker for c in accept),
+                refuse=", ".join(c.checker for c in refuse), said=said))
         return out
 
     def __str__(self) -> str:
         agreed = [m.broken.defect for m in self.matrices if m not in self.disputed()]
-        lines = ["Where the checkers disagree (live, on this machine):"] + [f"- {line}" for line in self.lines()]
+        lines = [_("Where the checkers disagree (live, on this machine):")] + [f"- {line}" for line in self.lines()]
         if agreed:
-            lines.append(f"They agree on: {', '.join(agreed)}.")
+            lines.append(_("They agree on: {defects}.").format(defects=", ".join(agreed)))
         missing = sorted({c.checker for m in self.matrices for c in m.cells if c.accepted is None})
         if missing:
-            lines.append(f"Not run here (see each cell's words): {', '.join(missing)}.")
+            lines.append(_("Not run here (see each cell's words): {checkers}.").format(checkers=", ".join(missing)))
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython's text/plain: the sentences, not every cell's fields
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        mark = {True: ("accepts", "var(--jp-success-color1, #2e7d32)"),
-                False: ("refuses", "var(--jp-error-color1, #c62828)"), None: ("not run", "inherit")}
+        mark = {True: (_("accepts"), "var(--jp-success-color1, #2e7d32)"),
+                False: (_("refuses"), "var(--jp-error-color1, #c62828)"), None: (_("not run"), "inherit")}
         head = "".join(f"<th><code>{html.escape(name)}</code></th>" for name in self.checkers)
         rows = []
         for matrix in self.matrices:
             cells = "".join(
-                f'<td style="color: {mark[c.accepted][1]}" title="{html.escape(c.version + ": " + c.words)}">'
+                f'<td style="color: {mark[c.accepted][1]}" title="{html.escape(c.version + ": " + shown(c.words))}">'
                 f"{mark[c.accepted][0]}</td>" for c in matrix.cells)
             rows.append(f"<tr><td><b>{html.escape(matrix.broken.defect)}</b><br><small>"
-                        f"{html.escape(matrix.broken.title)}</small></td>{cells}</tr>")
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines()) or "<li>nowhere</li>"
-        return (f"<div class='pkilesson-disagreements'><table><tr><th>defect</th>{head}</tr>{''.join(rows)}</table>"
-                f"<p><b>Where they disagree</b> (each refusal in the checker's own words; hover a cell for its "
-                f"words and version):</p><ul>{items}</ul></div>")
+                        f"{_esc(matrix.broken.title)}</small></td>{cells}</tr>")
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines()) or "<li>" + _("nowhere") + "</li>"
+        return ("<div class='pkilesson-disagreements'><table><tr><th>" + _("defect") + f"</th>{head}</tr>"
+                f"{''.join(rows)}</table><p>" + _("<b>Where they disagree</b> (each refusal in the checker's own "
+                                                  "words; hover a cell for its words and version):") +
+                f"</p><ul>{items}</ul></div>")
 
 
 def disagreements(defects=RECIPE_DEFECTS, *, workers: int = 2) -> Disagreements:

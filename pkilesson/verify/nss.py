@@ -35,6 +35,8 @@ from typing import Optional, Sequence
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 
+from .._catalog import N_, _
+from ._text import Text
 from ._stack import ToolVerdict, lines_of, not_installed, run_tool
 from ..pki.certificates import certificate_to_pem
 from ..errors import PkiLessonError
@@ -141,8 +143,9 @@ class _SecretFile:
 
 def _checked(done, what: str) -> None:
     if done.returncode != 0:
-        said = "; ".join(lines_of(done)) or f"exit status {done.returncode}"
-        raise PkiLessonError(f"NSS's {what} refused: {said}", "check the certificates and the key given.")
+        said = "; ".join(lines_of(done)) or _("exit status {status}").format(status=done.returncode)
+        raise PkiLessonError(_("NSS's {tool} refused: {said}").format(tool=what, said=said),
+                             _("check the certificates and the key given."))
 
 
 def vfychain_verify(folder: Path, purpose: str, *, trusted: int = 1, at: Optional[dt.datetime] = None,
@@ -158,17 +161,19 @@ def vfychain_verify(folder: Path, purpose: str, *, trusted: int = 1, at: Optiona
     command = _command_text(commands)
     version = nss_version() or "NSS"
     if not _tools_present():
-        return not_installed("vfychain", PACKAGE, command, "NSS's tools (certutil, vfychain)")
+        return not_installed("vfychain", PACKAGE, command, N_("NSS's tools (certutil, vfychain)"))
     if trusted != 1 or intermediates > 1:
-        return ToolVerdict(None, "this column imports one trusted CA and reads at most one intermediate; "
-                                 f"here there are {trusted} and {intermediates}", version, command)
+        return ToolVerdict(None, Text(N_("this column imports one trusted CA and reads at most one intermediate; "
+                                         "here there are {trusted} and {intermediates}"), trusted=trusted,
+                                      intermediates=intermediates), version, command)
     database = Path(work) / "nssdb"
     database.mkdir(mode=0o700)
     for argv in commands:
         done = run_tool([part.replace("NSSDB", str(database)) for part in argv], folder)
         if argv[0] == "certutil" and done.returncode != 0:  # the database could not be made: no verdict
-            said = "; ".join(lines_of(done)) or f"exit status {done.returncode}"
-            return ToolVerdict(None, f"{shlex.join(argv[:2])} failed: {said}", version, command)
+            said = "; ".join(lines_of(done)) or Text(N_("exit status {status}"), status=done.returncode)
+            return ToolVerdict(None, Text(N_("{command} failed: {said}"), command=shlex.join(argv[:2]), said=said),
+                               version, command)
     said = lines_of(done)
-    words = " ".join(said) or f"(vfychain printed nothing; exit status {done.returncode})"
+    words = " ".join(said) or Text(N_("(vfychain printed nothing; exit status {status})"), status=done.returncode)
     return ToolVerdict(done.returncode == 0 and "Chain is good!" in said, words, version, command)
