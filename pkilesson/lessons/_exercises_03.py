@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path as _Path
 
-from ._answers import EKU, EXTENSION, Term, Vocabulary, listed, read_one, read_set, squash
-from ._exercise_kit import _LAB, _extra, _load, _misplaced, _wrong_format, exercise
+from .._catalog import N_, _, ngettext, tr
+from ._answers import EKU, EXTENSION, NONE_WORDS, Term, Vocabulary, listed, read_one, read_set, squash
+from ._exercise_kit import _LAB, _extra, _joined, _load, _misplaced, _wrong_format, exercise
 
 
 def _ekus(certificate) -> set:
@@ -24,52 +25,77 @@ def _ekus(certificate) -> set:
     return {oid_name(oid.dotted_string) for oid in usage}
 
 
-@exercise("03.client-eku", "Which extendedKeyUsage purpose does lab/client-cert.pem carry?",
-          'one extendedKeyUsage purpose, e.g. "codeSigning": its name, the decoded view\'s label ("Code Signing") '
-          'or its OID; "none" if the certificate has no extendedKeyUsage')
+@exercise("03.client-eku", N_("Which extendedKeyUsage purpose does lab/client-cert.pem carry?"),
+          N_('one extendedKeyUsage purpose, e.g. "codeSigning": its name, the decoded view\'s label ("Code Signing") '
+             'or its OID; "none" if the certificate has no extendedKeyUsage'))
 def _client_eku(answer, directory=_LAB) -> tuple[bool, str]:
     path = _Path(directory) / "client-cert.pem"
     reading = read_set(answer, EKU, none_words=())
-    said_none = "none" in {squash(w) for w in reading.unknown}
-    reading.unknown = [w for w in reading.unknown if squash(w) != "none"]
+    said_none = bool(NONE_WORDS & {squash(w) for w in reading.unknown})
+    reading.unknown = [w for w in reading.unknown if squash(w) not in NONE_WORDS]
     if reading.problem:
         return _wrong_format("03.client-eku", reading.problem)
     if reading.empty and not said_none:
-        return _wrong_format("03.client-eku", "no name found")
+        return _wrong_format("03.client-eku", _("no name found"))
     have = _ekus(_load(path))
     given = reading.names
     hints = _misplaced(reading, EKU)
     if not have:
         if said_none and not given and not hints:
-            return True, f"{path} has no extendedKeyUsage at all: it may be used for any purpose, a server's included."
-        hints.append(f"{path} has no extendedKeyUsage at all: the answer is \"none\"")
-        return False, "; ".join(hints) + "."
+            return True, _("{path} has no extendedKeyUsage at all: it may be used for any purpose, a server's "
+                           "included.").format(path=path)
+        hints.append(_("{path} has no extendedKeyUsage at all: the answer is \"none\"").format(path=path))
+        return False, _joined(hints)
     if not hints and given == have:
-        return True, (f"{path} says {', '.join(sorted(have))}: it may authenticate a TLS client "
-                      "and nothing else (RFC 5280 §4.2.1.12).")
+        return True, _("{path} says {purposes}: it may authenticate a TLS client and nothing else "
+                       "(RFC 5280 §4.2.1.12).").format(path=path, purposes=", ".join(sorted(have)))
     if "serverAuth" in given - have:
-        hints.append("serverAuth is the server's purpose; look at the client's extendedKeyUsage in the decoded view")
+        hints.append(_("serverAuth is the server's purpose; look at the client's extendedKeyUsage in the decoded view"))
     elif given - have:
-        hints.append(f"{listed(_extra(reading, given - have, EKU))}: not in the extendedKeyUsage of {path}")
+        hints.append(_("{names}: not in the extendedKeyUsage of {path}").format(
+            names=listed(_extra(reading, given - have, EKU)), path=path))
     if said_none:
-        hints.append(f"{path} has an extendedKeyUsage")
+        hints.append(_("{path} has an extendedKeyUsage").format(path=path))
     if have - given:
-        hints.append(f"missing {len(have - given)} purpose{'s' if len(have - given) > 1 else ''}: look for "
-                     f"'extendedKeyUsage' in the decoded view of {path}")
-    return False, "; ".join(hints) + "."
+        hints.append(ngettext("missing {count} purpose: look for 'extendedKeyUsage' in the decoded view of {path}",
+                              "missing {count} purposes: look for 'extendedKeyUsage' in the decoded view of {path}",
+                              len(have - given)).format(count=len(have - given), path=path))
+    return False, _joined(hints)
 
 
 _WHO = Vocabulary("answer", [
-    Term("source", "answer", "source", ("the source's", "source's", "sources", "the source", "theirs")),
-    Term("yours", "answer", "yours", ("ours", "mine", "your", "my", "you", "pkilesson", "pkilesson's")),
-    Term("both", "answer", "both", ("all", "either")),
-    Term("none", "answer", "none", ("neither", "nobody", "no one", "nothing")),
+    Term("source", "answer", "source", ("the source's", "source's", "sources", "the source", "theirs",
+                                        "la source", "le document source", "celui de la source",
+                                        "celui du document source", "document source")),
+    Term("yours", "answer", "yours", ("ours", "mine", "your", "my", "you", "pkilesson", "pkilesson's",
+                                      "le vôtre", "vôtre", "votre", "le mien", "mien", "le nôtre", "nôtre", "le tien",
+                                      "tien", "celui de pkilesson", "vous", "moi")),
+    Term("both", "answer", "both", ("all", "either", "les deux", "tous les deux", "l'un et l'autre", "tous",
+                                    "deux")),
+    Term("none", "answer", "none", ("neither", "nobody", "no one", "nothing", "aucun", "aucun des deux",
+                                    "ni l'un ni l'autre", "personne", "rien")),
 ])
 
 
-@exercise("03.sslserver", "Which client certificate does 'openssl verify -purpose sslserver' accept: "
-                          "'source', 'yours', 'both' or 'none'?",
-          'one word: "source", "yours", "both" or "none"')
+#: What each certificate got, by (whose, accepted): "{usage}" is its extendedKeyUsage.
+_SAID = {
+    ("source", True): N_("the source's has {usage}: accepted"),
+    ("source", False): N_("the source's has {usage}: refused"),
+    ("yours", True): N_("yours has {usage}: accepted"),
+    ("yours", False): N_("yours has {usage}: refused"),
+}
+#: What an answer predicted, by (whose, accepted).
+_PREDICTED = {
+    ("source", True): N_("the source accepted"),
+    ("source", False): N_("the source refused"),
+    ("yours", True): N_("yours accepted"),
+    ("yours", False): N_("yours refused"),
+}
+
+
+@exercise("03.sslserver", N_("Which client certificate does 'openssl verify -purpose sslserver' accept: "
+                             "'source', 'yours', 'both' or 'none'?"),
+          N_('one word: "source", "yours", "both" or "none"'))
 def _sslserver(answer, directory=_LAB, source=None) -> tuple[bool, str]:
     from ..verify.verifiers import openssl_verify
 
@@ -78,7 +104,7 @@ def _sslserver(answer, directory=_LAB, source=None) -> tuple[bool, str]:
         return _wrong_format("03.sslserver", reading.problem)
     given = next(iter(reading.found))
     source = _Path(source) if source is not None else _Path(directory) / "source"
-    accepted, how = {}, "as openssl answered just now"
+    accepted, how = {}, _("as openssl answered just now")
     for who, folder in (("source", source), ("yours", _Path(directory))):
         outcome = openssl_verify("client-cert.pem", folder, purpose="sslserver")
         if outcome.ran:
@@ -86,29 +112,30 @@ def _sslserver(answer, directory=_LAB, source=None) -> tuple[bool, str]:
         else:  # no CLI: OpenSSL's rule, a purpose is refused only by an EKU (or keyUsage) that excludes it
             ekus = _ekus(_load(folder / "client-cert.pem")) if (folder / "client-cert.pem").is_file() else set()
             accepted[who] = not ekus or "serverAuth" in ekus
-            how = "by OpenSSL's rule (the openssl command is not installed here)"
+            how = _("by OpenSSL's rule (the openssl command is not installed here)")
     truth = {(True, True): "both", (True, False): "source", (False, True): "yours", (False, False): "none"}[
         (accepted["source"], accepted["yours"])]
     said = []
-    for who, key, folder in (("the source's", "source", source), ("yours", "yours", _Path(directory))):
+    for key, folder in (("source", source), ("yours", _Path(directory))):
         ekus = _ekus(_load(folder / "client-cert.pem")) if (folder / "client-cert.pem").is_file() else set()
-        usage = f"extendedKeyUsage {', '.join(sorted(ekus))}" if ekus else "no extendedKeyUsage"
-        said.append(f"{who} has {usage}: {'accepted' if accepted[key] else 'refused'}")
+        usage = (_("extendedKeyUsage {purposes}").format(purposes=", ".join(sorted(ekus))) if ekus
+                 else _("no extendedKeyUsage"))
+        said.append(tr(_SAID[key, accepted[key]]).format(usage=usage))
     if given != truth:
         predicted = {"source": given in ("source", "both"), "yours": given in ("yours", "both")}
-        wrong = [f"{'the source' if who == 'source' else 'yours'} {'accepted' if predicted[who] else 'refused'}"
-                 for who in ("source", "yours") if predicted[who] != accepted[who]]
-        return False, (f"your answer has {listed(wrong)}, and that is not what openssl says. Look at each "
-                       "certificate's extendedKeyUsage in the comparison above: which of them forbids the server purpose?")
-    return True, (f"{truth} ({how}): {'; '.join(said)}. Without an EKU nothing forbids the server purpose, so a "
-                  "client's certificate passes as a server's.")
+        wrong = [tr(_PREDICTED[who, predicted[who]]) for who in ("source", "yours") if predicted[who] != accepted[who]]
+        return False, _("your answer has {wrong}, and that is not what openssl says. Look at each certificate's "
+                        "extendedKeyUsage in the comparison above: which of them forbids the server purpose?").format(
+            wrong=listed(wrong))
+    return True, _("{answer} ({how}): {said}. Without an EKU nothing forbids the server purpose, so a client's "
+                   "certificate passes as a server's.").format(answer=truth, how=how, said=_("; ").join(said))
 
 
-@exercise("03.differences", "Besides the serial, subject, key (and its subjectKeyIdentifier) and signature, "
-                            "which extensions differ between lab/server-cert.pem and lab/client-cert.pem?",
-          'a set of extension names, e.g. {"basicConstraints"}: the names the comparison\'s rows show '
-          "(subjectAltName, keyUsage...), OpenSSL's labels (Subject Alternative Name) or the usual abbreviations "
-          "(SAN, KU, EKU)")
+@exercise("03.differences", N_("Besides the serial, subject, key (and its subjectKeyIdentifier) and signature, "
+                               "which extensions differ between lab/server-cert.pem and lab/client-cert.pem?"),
+          N_('a set of extension names, e.g. {"basicConstraints"}: the names the comparison\'s rows show '
+             "(subjectAltName, keyUsage...), OpenSSL's labels (Subject Alternative Name) or the usual abbreviations "
+             "(SAN, KU, EKU)"))
 def _differences(answer, directory=_LAB) -> tuple[bool, str]:
     from ..decoding.compare import compare
     from ..decoding.meanings import oid_name
@@ -121,7 +148,7 @@ def _differences(answer, directory=_LAB) -> tuple[bool, str]:
                          if t.name not in ("serialNumber", "subject", "subjectPublicKeyInfo", "signatureValue",
                                            "signatureAlgorithm")]
     if reading.empty:
-        return _wrong_format("03.differences", "no extension name found")
+        return _wrong_format("03.differences", _("no extension name found"))
     diff = compare(_load(_Path(directory) / "server-cert.pem"), _load(_Path(directory) / "client-cert.pem"))
     differing = {}
     for row in diff.differences:
@@ -130,13 +157,16 @@ def _differences(answer, directory=_LAB) -> tuple[bool, str]:
             differing[oid_name(oid)] = row.values
     given = reading.names
     hints = _misplaced(reading, EXTENSION)
-    shown = "; ".join(f"{name}: server {v[0] or 'absent'}, client {v[1] or 'absent'}" for name, v in sorted(differing.items()))
+    shown = _joined([_("{name}: server {server}, client {client}").format(
+        name=name, server=v[0] or _("absent"), client=v[1] or _("absent")) for name, v in sorted(differing.items())])
     if not hints and given == set(differing):
-        return True, shown + "."
+        return True, shown
     extra, missing = given - set(differing), set(differing) - given
     if extra:
-        hints.append(f"{listed(_extra(reading, extra, EXTENSION))}: the same in both certificates")
+        hints.append(_("{names}: the same in both certificates").format(names=listed(_extra(reading, extra, EXTENSION))))
     if missing:
-        hints.append(f"missing one: also {listed(sorted(missing))} differ{'s' if len(missing) == 1 else ''}: "
-                     "compare(server_cert, client_cert) lists it among the differences")
-    return False, "; ".join(hints) + "."
+        hints.append(ngettext("missing one: also {names} differs: compare(server_cert, client_cert) lists it among the "
+                              "differences",
+                              "missing one: also {names} differ: compare(server_cert, client_cert) lists it among the "
+                              "differences", len(missing)).format(names=listed(sorted(missing))))
+    return False, _joined(hints)
