@@ -158,7 +158,7 @@ class Explanation:
         """Per link of the chain, {check name: passed}, as :func:`~pkilesson.draw.diagrams.chain_diagram` takes ``checks=``."""
         from .verification import CHAIN_CHECKS
 
-        links: list[dict] = [dict() for _ in range(max(len(self.chain) - 1, 0))]
+        links: list[dict] = [dict() for _unused in range(max(len(self.chain) - 1, 0))]
         for check in self.checks:
             if check.name in CHAIN_CHECKS and check.link is not None and check.link < len(links):
                 known = links[check.link].get(check.name)

@@ -31,6 +31,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from .._catalog import N_, _
+from ._text import Text, shown
 from ..pki._time import resolve_now
 from ..pki.authority import CertificateAuthority
 from ..pki.certificates import certificate_to_pem
@@ -40,23 +42,25 @@ from ..pki.openssl import openssl_path, openssl_version, run
 
 __all__ = ["CASES", "Case", "SameSubjectTable", "same_subject_cases", "openssl_reading"]
 
-#: The cases, in table order: name -> what the leaf carries (each has the CA's subject, and is signed by the CA).
+#: The cases, in table order: name -> what the leaf carries (each has the CA's subject, and is signed by the CA);
+#: English, marked with N_: ``tr(CASES[name])`` shows it.
 CASES = {
-    "v1": "version 1, no extensions (the source's leaf, OpenSSL before 3.2)",
-    "aki+ski": "version 3, authorityKeyIdentifier (the CA's key) and subjectKeyIdentifier (its own)",
-    "aki only": "version 3, authorityKeyIdentifier only",
-    "ski only": "version 3, subjectKeyIdentifier only",
-    "v3, no key ids": "version 3, a full server profile (CA:FALSE, keyUsage, EKU, SAN) but no key identifiers",
-    "other key type": "version 1, no extensions, a key of another type than the CA's",
+    "v1": N_("version 1, no extensions (the source's leaf, OpenSSL before 3.2)"),
+    "aki+ski": N_("version 3, authorityKeyIdentifier (the CA's key) and subjectKeyIdentifier (its own)"),
+    "aki only": N_("version 3, authorityKeyIdentifier only"),
+    "ski only": N_("version 3, subjectKeyIdentifier only"),
+    "v3, no key ids": N_("version 3, a full server profile (CA:FALSE, keyUsage, EKU, SAN) but no key identifiers"),
+    "other key type": N_("version 1, no extensions, a key of another type than the CA's"),
 }
-_NOT_RUN = "not run: the openssl command is not installed here"
+_NOT_RUN = N_("not run: the openssl command is not installed here")
 
 
 @dataclass(frozen=True)
 class Case:
     """One leaf with its CA's subject: what it carries, what OpenSSL said, and our reading of OpenSSL's rule.
 
-    ``openssl_ok`` is None when ``openssl verify`` did not run (no CLI).
+    ``openssl_ok`` is None when ``openssl verify`` did not run (no CLI). ``carries`` and ``reading`` are
+    ours (a :class:`~pkilesson.verify._text.Text`: English as data, in the messages' language when shown).
     """
 
     name: str
@@ -81,19 +85,24 @@ class SameSubjectTable:
         for case in self.cases:
             if case.name == name:
                 return case
-        raise PkiLessonError(f"There is no case {name!r}.", f"use one of {', '.join(CASES)}.")
+        raise PkiLessonError(_("There is no case {name}.").format(name=repr(name)),
+                             _("use one of {names}.").format(names=", ".join(CASES)))
 
     def _note(self) -> str:
         if self.openssl is None:
-            return "The openssl command is not installed here: OpenSSL's column is empty, not guessed."
-        return f"OpenSSL's words are {self.openssl}'s own (openssl verify -CAfile ca-cert.pem LEAF.pem)."
+            return _("The openssl command is not installed here: OpenSSL's column is empty, not guessed.")
+        return _("OpenSSL's words are {version}'s own (openssl verify -CAfile ca-cert.pem LEAF.pem).").format(
+            version=self.openssl)
+
+    def _head(self) -> str:
+        return _("Leaves with the CA's subject, signed by the CA ({key} key).").format(key=self.ca_key)
 
     def __str__(self) -> str:
-        lines = [f"Leaves with the CA's subject, signed by the CA ({self.ca_key} key). {self._note()}"]
+        lines = [f"{self._head()} {self._note()}"]
         for case in self.cases:
             lines += [f"- {case.name}: {case.carries}",
-                      f"    OpenSSL said: {case.openssl_words}",
-                      f"    our reading of OpenSSL's rule: {case.reading}"]
+                      "    " + _("OpenSSL said: {words}").format(words=case.openssl_words),
+                      "    " + _("our reading of OpenSSL's rule: {reading}").format(reading=case.reading)]
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle) -> None:
@@ -103,17 +112,16 @@ class SameSubjectTable:
         colour = {True: "var(--jp-success-color1, #2e7d32)", False: "var(--jp-error-color1, #c62828)",
                   None: "inherit"}
         rows = "".join(
-            f"<tr><td><b>{html.escape(c.name)}</b></td><td>{html.escape(c.carries)}</td>"
-            f'<td style="color: {colour[c.openssl_ok]}"><code>{html.escape(c.openssl_words)}</code></td>'
-            f"<td>{html.escape(self.openssl or 'not run')}</td><td>{html.escape(c.reading)}</td></tr>"
+            f"<tr><td><b>{html.escape(c.name)}</b></td><td>{html.escape(shown(c.carries))}</td>"
+            f'<td style="color: {colour[c.openssl_ok]}"><code>{html.escape(shown(c.openssl_words))}</code></td>'
+            f"<td>{html.escape(self.openssl or _('not run'))}</td><td>{html.escape(shown(c.reading))}</td></tr>"
             for c in self.cases
         )
         return (
-            f'<div class="pkilesson-selfissued"><p>Leaves with the CA\'s subject, signed by the CA '
-            f"({html.escape(self.ca_key)} key). {html.escape(self._note())}</p><table>"
-            "<tr><th>case</th><th>what the leaf carries</th><th>OpenSSL's own words</th><th>OpenSSL version</th>"
-            "<th>our reading of OpenSSL's rule</th></tr>"
-            f"{rows}</table></div>"
+            f'<div class="pkilesson-selfissued"><p>{html.escape(self._head())} {html.escape(self._note())}</p><table>'
+            + _("<tr><th>case</th><th>what the leaf carries</th><th>OpenSSL's own words</th><th>OpenSSL version</th>"
+                "<th>our reading of OpenSSL's rule</th></tr>")
+            + f"{rows}</table></div>"
         )
 
 
@@ -157,23 +165,26 @@ def openssl_reading(certificate: x509.Certificate) -> tuple[bool, str]:
     :func:`same_subject_cases` runs the real ``openssl verify`` beside it.
     """
     if certificate.subject != certificate.issuer:
-        return False, "subject and issuer differ: not even self-issued"
+        return False, Text(N_("subject and issuer differ: not even self-issued"))
     aki, ski = _extension(certificate, x509.AuthorityKeyIdentifier), _extension(certificate, x509.SubjectKeyIdentifier)
     if aki is None or aki.key_identifier is None:
-        akid = True, "no authorityKeyIdentifier, so the key check passes"
+        akid = True, Text(N_("no authorityKeyIdentifier, so the key check passes"))
     elif ski is None:
-        akid = True, "an authorityKeyIdentifier but no subjectKeyIdentifier to compare it with, so the key check passes"
+        akid = True, Text(N_("an authorityKeyIdentifier but no subjectKeyIdentifier to compare it with, so the key "
+                             "check passes"))
     elif aki.key_identifier == ski.digest:
-        akid = True, "its authorityKeyIdentifier equals its own subjectKeyIdentifier"
+        akid = True, Text(N_("its authorityKeyIdentifier equals its own subjectKeyIdentifier"))
     else:
-        akid = False, "its authorityKeyIdentifier names another key than its subjectKeyIdentifier"
+        akid = False, Text(N_("its authorityKeyIdentifier names another key than its subjectKeyIdentifier"))
     fits = _fits(certificate)
-    fit = (f"{_signature_kind(certificate)} signature, {_key_kind(certificate.public_key())} key: "
-           f"{'they fit' if fits else 'they do not fit'}")
+    kinds = {"signature": _signature_kind(certificate), "key": _key_kind(certificate.public_key())}
+    fit = (Text(N_("{signature} signature, {key} key: they fit"), **kinds) if fits
+           else Text(N_("{signature} signature, {key} key: they do not fit"), **kinds))
     if akid[0] and fits:
-        return True, f"same names; {akid[1]}; {fit}: flagged self-signed, so error 18"
+        return True, Text(N_("same names; {akid}; {fit}: flagged self-signed, so error 18"), akid=akid[1], fit=fit)
     reason = akid[1] if not akid[0] else fit
-    return False, f"same names, but {reason}: not flagged self-signed, so the CA is looked up and the chain checks"
+    return False, Text(N_("same names, but {reason}: not flagged self-signed, so the CA is looked up and the chain "
+                          "checks"), reason=reason)
 
 
 # -- the cases ------------------------------------------------------------------------------------------
@@ -189,10 +200,10 @@ def _tlv(data: bytes, offset: int) -> tuple[int, int, int]:
 
 
 def _children(data: bytes) -> list[bytes]:
-    _, pos, end = _tlv(data, 0)
+    _tag, pos, end = _tlv(data, 0)
     items = []
     while pos < end:
-        _, _, stop = _tlv(data, pos)
+        _tag, _start, stop = _tlv(data, pos)
         items.append(data[pos:stop])
         pos = stop
     return items
@@ -259,11 +270,12 @@ def _verify(folder: Path, name: str, certificate: x509.Certificate, at: Optional
     attime = f" -attime {int(at.timestamp())}" if at is not None else ""
     command = f"openssl verify{attime} -CAfile ca-cert.pem {file}"
     if openssl_path() is None:
-        return command, _NOT_RUN, None
+        return command, Text(_NOT_RUN), None
     done = run(command, folder, check=False)
     lines = [line.strip() for line in (done.stdout + done.stderr).splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("error ") and " at " in line]
-    words = errors[0] if errors else (lines[-1] if lines else f"(no output, exit status {done.returncode})")
+    words = errors[0] if errors else (lines[-1] if lines else Text(N_("(no output, exit status {status})"),
+                                                                     status=done.returncode))
     return command, words, done.ok
 
 
@@ -282,8 +294,8 @@ def same_subject_cases(
     the ``openssl`` CLI, OpenSSL's column says so and nothing is guessed.
     """
     if ca is not None and not isinstance(ca, CertificateAuthority):
-        raise PkiLessonError(f"ca must be a CertificateAuthority, got {type(ca).__name__}.",
-                             "pass prepared.ca, or leave it out for a new RSA CA.")
+        raise PkiLessonError(_("ca must be a CertificateAuthority, got {type}.").format(type=type(ca).__name__),
+                             _("pass prepared.ca, or leave it out for a new RSA CA."))
     at = None if now is None else resolve_now(now)
     moment = resolve_now(now)
     if ca is None:
@@ -303,6 +315,9 @@ def same_subject_cases(
             predicted, reading = openssl_reading(certificate)
             command, words, ok = _verify(where, name, certificate, at)
             if name == "other key type":
-                carries = f"{carries}: {key_type_of(key)} under the CA's {ca_type}"
+                carries = Text(N_("{carries}: {key} under the CA's {ca}"), carries=Text(carries), key=key_type_of(key),
+                               ca=ca_type)
+            else:
+                carries = Text(carries)
             cases.append(Case(name, carries, certificate, reading, not predicted, command, words, ok))
     return SameSubjectTable(tuple(cases), ca_type, openssl_version() if openssl_path() else None)
