@@ -16,6 +16,7 @@ from . import _dot as dot
 from ..decoding import _facts as facts
 from . import _sources as sources
 from ..pki._time import resolve_now
+from .._catalog import N_, _, tr
 from ..errors import PkiLessonError
 from ._sources import Source
 from ..pki.artifacts import Artifacts
@@ -25,48 +26,50 @@ from ..verify.verification import CHAIN_CHECKS
 
 __all__ = ["CHAIN_CHECKS", "chain_checks", "chain_diagram"]
 
+#: check -> its label on a link (translated where it is drawn).
 _CHECK_LABELS = {
-    "signature": "signature",
-    "issuer_name": "issuer = issuer's subject",
-    "key_id": "AKI = issuer's SKI",
-    "validity": "validity",
-    "ca_flag": "issuer CA:TRUE",
-    "key_usage": "issuer keyCertSign",
-    "eku": "EKU",
+    "signature": N_("signature"),
+    "issuer_name": N_("issuer = issuer's subject"),
+    "key_id": N_("AKI = issuer's SKI"),
+    "validity": N_("validity"),
+    "ca_flag": N_("issuer CA:TRUE"),
+    "key_usage": N_("issuer keyCertSign"),
+    "eku": N_("EKU"),
 }
 
 
 def _link_checks(child, issuer, first: bool, purpose: Optional[str], now) -> dict:
     """{check: (result, detail)} for ``child`` signed by ``issuer``."""
     out = {}
-    out["signature"] = (True, "") if facts.signed_with(child, issuer.public_key()) else (False, "does not verify")
+    out["signature"] = (True, "") if facts.signed_with(child, issuer.public_key()) else (False, _("does not verify"))
     out["issuer_name"] = (True, "") if child.issuer == issuer.subject else (
-        False, f"{facts.name(child.issuer)} is not {facts.name(issuer.subject)}")
+        False, _("{issuer} is not {subject}").format(issuer=facts.name(child.issuer), subject=facts.name(issuer.subject)))
     aki, ski = facts.key_id(child, "aki"), facts.key_id(issuer, "ski")
-    out["key_id"] = (None, "no AKI" if aki is None else "issuer has no SKI") if aki is None or ski is None else (
-        (True, "") if aki == ski else (False, "they differ"))
+    out["key_id"] = (None, _("no AKI") if aki is None else _("issuer has no SKI")) if aki is None or ski is None else (
+        (True, "") if aki == ski else (False, _("they differ")))
     problems = [f"{facts.name(c.subject)} {p}" for c in (child, issuer) for p in [facts.time_problem(c, now)] if p]
-    out["validity"] = (False, "; ".join(problems)) if problems else (True, f"at {now:%Y-%m-%d}")
+    out["validity"] = (False, _("; ").join(problems)) if problems else (
+        True, _("at {date}").format(date=f"{now:%Y-%m-%d}"))
     basic = facts.extension(issuer, x509.BasicConstraints)
     out["ca_flag"] = (True, "") if basic is not None and basic.ca else (
-        False, "no basicConstraints" if basic is None else "CA:FALSE")
+        False, _("no basicConstraints") if basic is None else "CA:FALSE")
     if facts.extension(issuer, x509.KeyUsage) is None:
-        out["key_usage"] = (False, "no keyUsage")
+        out["key_usage"] = (False, _("no keyUsage"))
     else:
         ok = "key_cert_sign" in facts.key_usage_of(issuer)
-        out["key_usage"] = (True, "") if ok else (False, "keyCertSign not set")
+        out["key_usage"] = (True, "") if ok else (False, _("keyCertSign not set"))
     if not first:
-        out["eku"] = (None, "leaf only")
+        out["eku"] = (None, _("leaf only"))
     elif purpose is None:
-        out["eku"] = (None, "no purpose given")
+        out["eku"] = (None, _("no purpose given"))
     else:
         usage = facts.extension(child, x509.ExtendedKeyUsage)
         wanted = facts.PURPOSE_EKU[purpose]
         if usage is None:
-            out["eku"] = (None, "no EKU: RFC 5280 allows any purpose")
+            out["eku"] = (None, _("no EKU: RFC 5280 allows any purpose"))
         else:
             word = facts.EKU_NAMES[wanted]
-            out["eku"] = (True, word) if wanted in usage else (False, f"no {word}")
+            out["eku"] = (True, word) if wanted in usage else (False, _("no {eku}").format(eku=word))
     return out
 
 
@@ -74,22 +77,24 @@ def _chain_of(chain, purpose: Optional[str]) -> list:
     if isinstance(chain, (Artifacts, Workspace, str, Path)):
         if purpose not in ("server", "client"):
             raise PkiLessonError(
-                "Which chain: the server's or the client's certificate?", "pass purpose='server' or purpose='client'."
+                _("Which chain: the server's or the client's certificate?"),
+                _("pass purpose='server' or purpose='client'."),
             )
         files, where = sources.gather(chain)
         return [sources.require(files, purpose, "cert", where), sources.require(files, "ca", "cert", where)]
     chain = list(chain) if isinstance(chain, (list, tuple)) else None
     if not chain or not all(isinstance(c, x509.Certificate) for c in chain):
         raise PkiLessonError(
-            "A chain is a list of certificates, the leaf first and the root last.",
-            "pass e.g. [server_certificate, ca_certificate], or a workspace folder with purpose='server'.",
+            _("A chain is a list of certificates, the leaf first and the root last."),
+            _("pass e.g. [server_certificate, ca_certificate], or a workspace folder with purpose='server'."),
         )
     return chain
 
 
 def _check_purpose(purpose: Optional[str]) -> None:
     if purpose not in (None, "server", "client"):
-        raise PkiLessonError(f"Unknown purpose {purpose!r}.", "pass purpose='server', 'client' or None.")
+        raise PkiLessonError(_("Unknown purpose {purpose!r}.").format(purpose=purpose),
+                             _("pass purpose='server', 'client' or None."))
 
 
 def chain_checks(
@@ -106,7 +111,7 @@ def chain_checks(
     chain = _chain_of(chain, purpose)
     now = resolve_now(now)
     return tuple(
-        {name: result for name, (result, _) in _link_checks(chain[i], chain[i + 1], i == 0, purpose, now).items()}
+        {name: result for name, (result, _detail) in _link_checks(chain[i], chain[i + 1], i == 0, purpose, now).items()}
         for i in range(len(chain) - 1)
     )
 
@@ -117,19 +122,20 @@ def _merge(computed: list[dict], given) -> list[dict]:
         return computed
     if isinstance(given, Mapping) or not isinstance(given, Sequence) or len(given) != len(computed):
         raise PkiLessonError(
-            f"checks= must give one mapping per link of the chain ({len(computed)} here).",
-            "pass e.g. [{'signature': False}] for a chain of two certificates.",
+            _("checks= must give one mapping per link of the chain ({count} here).").format(count=len(computed)),
+            _("pass e.g. {example} for a chain of two certificates.").format(example="[{'signature': False}]"),
         )
     merged = []
     for link, (mine, theirs) in enumerate(zip(computed, given)):
         if not isinstance(theirs, Mapping):
-            raise PkiLessonError(f"checks[{link}] is not a mapping.", "give {'check name': True, False or None}.")
+            raise PkiLessonError(_("checks[{link}] is not a mapping.").format(link=link),
+                                 _("give {example}.").format(example="{'check name': True, False or None}"))
         row = dict(mine)
         for name, result in theirs.items():
             if name not in CHAIN_CHECKS or not isinstance(result, (bool, type(None))):
                 raise PkiLessonError(
-                    f"checks[{link}] has {name!r}: {result!r}.",
-                    f"use the names {', '.join(CHAIN_CHECKS)} with True, False or None.",
+                    _("checks[{link}] has {name!r}: {result!r}.").format(link=link, name=name, result=result),
+                    _("use the names {names} with True, False or None.").format(names=", ".join(CHAIN_CHECKS)),
                 )
             row[name] = (result, mine[name][1] if result == mine[name][0] else "")
         merged.append(row)
@@ -162,38 +168,43 @@ def chain_diagram(
     computed = [_link_checks(chain[i], chain[i + 1], i == 0, purpose, now) for i in range(len(chain) - 1)]
     links = _merge(computed, checks)
     leaf_name = facts.name(chain[0].subject)
-    title = (f"The chain of {leaf_name}" + (f", checked as a {purpose} certificate" if purpose else "")
-             + f" at {now:%Y-%m-%d %H:%M}Z")
+    title = {None: _("The chain of {leaf} at {time}Z"),
+             "server": _("The chain of {leaf}, checked as a server certificate at {time}Z"),
+             "client": _("The chain of {leaf}, checked as a client certificate at {time}Z")}[purpose].format(
+        leaf=leaf_name, time=f"{now:%Y-%m-%d %H:%M}")
     graph = dot.new_graph("chain", title, rankdir="TB")
-    words = [f"{title}: each certificate, from the leaf up, and the checks on each link."]
+    words = [_("{title}: each certificate, from the leaf up, and the checks on each link.").format(title=title)]
     last = len(chain) - 1
     for i, certificate in enumerate(chain):
         if i == 0 and last > 0:
-            role = f"leaf ({purpose})" if purpose else "leaf"
+            role = {None: _("leaf"), "server": _("leaf (server)"), "client": _("leaf (client)")}[purpose]
         elif i < last:
-            role = "intermediate CA"
+            role = _("intermediate CA")
         elif certificate.issuer == certificate.subject:
-            role = "root CA"
+            role = _("root CA")
         else:
-            role = "last certificate given"
-        extra = ["the trust anchor: trusted because it is in", "the trust store, not for its self-signature"] \
+            role = _("last certificate given")
+        extra = [_("the trust anchor: trusted because it is in"), _("the trust store, not for its self-signature")] \
             if i == last and certificate.issuer == certificate.subject and last > 0 else []
-        subtitle = "CA certificate" if facts.is_ca(certificate) else "certificate"
+        subtitle = _("CA certificate") if facts.is_ca(certificate) else _("certificate")
         words.append(sources.cert_node(graph, f"cert{i}", f"{i}. {role}", subtitle, certificate, now, ids=True,
                                        extra=extra))
     for i, link in enumerate(links):
-        rows = [(_CHECK_LABELS[name], *link[name]) for name in CHAIN_CHECKS]
-        sources.edge(graph, f"cert{i}", f"cert{i + 1}", f"link{i}", rows, title=f"{i} signed by {i + 1}?")
-        words.append(f"Link {i} signed by {i + 1}: {sources.said(rows)}.")
+        rows = [(tr(_CHECK_LABELS[name]), *link[name]) for name in CHAIN_CHECKS]
+        sources.edge(graph, f"cert{i}", f"cert{i + 1}", f"link{i}", rows,
+                     title=_("{child} signed by {issuer}?").format(child=i, issuer=i + 1))
+        words.append(_("Link {child} signed by {issuer}: {checks}.").format(child=i, issuer=i + 1,
+                                                                            checks=sources.said(rows)))
     ghost = chain[last].issuer != chain[last].subject
     if ghost:
         dot.add_node(graph, "issuer_missing", "ghost",
-                     dot.node_label(facts.name(chain[last].issuer), "issuer: not given",
-                                    ["so nothing about it is checked"]))
+                     dot.node_label(facts.name(chain[last].issuer), _("issuer: not given"),
+                                    [dot.text(_("so nothing about it is checked"))]))
         dot.add_edge(graph, f"cert{last}", "issuer_missing", f"link{last}", None,
-                     dot.check_table("signed by?", [("not checked", None, "issuer certificate not given")]),
+                     dot.check_table(_("signed by?"), [(_("not checked"), None, _("issuer certificate not given"))]),
                      style="dotted")
-        words.append(f"Its issuer, {facts.name(chain[last].issuer)}, is not given: nothing about it is checked.")
+        words.append(_("Its issuer, {issuer}, is not given: nothing about it is checked.").format(
+            issuer=facts.name(chain[last].issuer)))
     kinds = sorted({"ca-cert" if facts.is_ca(c) else "cert" for c in chain}, key=["cert", "ca-cert"].index)
     dot.add_legend(graph, kinds + (["ghost"] if ghost else []))
     return Diagram("chain", title, graph.source, "\n".join(words))

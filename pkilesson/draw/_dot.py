@@ -10,6 +10,8 @@ import re
 import textwrap
 from typing import Iterable, Optional, Sequence, Union
 
+from .._catalog import N_, _, tr
+
 FONT = "Helvetica"
 
 #: kind -> node attributes. Colours avoid green and red, which mean a check's result.
@@ -22,21 +24,35 @@ NODE_STYLES = {
     "message": {"shape": "box", "style": "rounded", "color": "#37474f"},
     "ghost": {"shape": "box", "style": "dashed", "color": "#9e9e9e", "fontcolor": "#616161"},
 }
+#: kind -> what the legend calls it (translated where it is drawn).
 KIND_NAMES = {
-    "key": "private key (secret: shown by its public half)",
-    "csr": "certificate signing request (CSR)",
-    "cert": "certificate",
-    "ca-cert": "CA certificate",
-    "party": "a program: one side of the handshake",
-    "message": "a handshake message (sender → receiver)",
-    "ghost": "not there (yet)",
+    "key": N_("private key (secret: shown by its public half)"),
+    "csr": N_("certificate signing request (CSR)"),
+    "cert": N_("certificate"),
+    "ca-cert": N_("CA certificate"),
+    "party": N_("a program: one side of the handshake"),
+    "message": N_("a handshake message (sender → receiver)"),
+    "ghost": N_("not there (yet)"),
 }
 
 PASSED, FAILED, UNCHECKED = "#2e7d32", "#c62828", "#757575"
 #: A problem written inside a filled box (an expired certificate): darker than FAILED, so that it keeps
 #: WCAG AA contrast (4.5:1) on every fill; the check words on white keep the colours above (5.1, 5.6, 4.6:1).
 FAILED_TEXT = "#b71c1c"
-RESULT_WORDS = {True: "ok", False: "FAILED", None: "not checked"}
+#: A check's result in a word (translated where it is shown: :func:`result_word`).
+RESULT_WORDS = {True: N_("ok"), False: N_("FAILED"), None: N_("not checked")}
+
+
+def result_word(result: Optional[bool]) -> str:
+    """:data:`RESULT_WORDS` of ``result``, in the messages' language."""
+    return tr(RESULT_WORDS[result])
+
+
+def check_words(name: str, result: Optional[bool], detail: str = "") -> str:
+    """One check in words: ``name: ok`` or ``name: FAILED (detail)``."""
+    if detail:
+        return _("{check}: {result} ({detail})").format(check=name, result=result_word(result), detail=detail)
+    return _("{check}: {result}").format(check=name, result=result_word(result))
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -108,12 +124,12 @@ def check_table(title: Union[str, Sequence[str]], rows: Sequence[tuple[str, Opti
     titles = [title] if isinstance(title, str) else list(title)
     cells = [f'<tr><td align="left"><b>{text(line)}</b></td></tr>' for line in titles if line]
     for name, result, detail in rows:
-        word = coloured(RESULT_WORDS[result], colour_of(result))
-        lines = [text(line) for line in _lines(f"{name}:", width)]
+        word = coloured(text(result_word(result)), colour_of(result))
+        lines = [text(line) for line in _lines(_("{check}:").format(check=name), width)]
         lines[-1] += f" {word}"
         if detail:
             words = _lines(f"({detail})", width)
-            if len(_lines(f"{name}: {RESULT_WORDS[result]} ({detail})", width)) == len(lines):  # fits: same line
+            if len(_lines(check_words(name, result, detail), width)) == len(lines):  # fits: same line
                 lines[-1] += f" {text(words[0])}"
                 words = []
             lines += [text(line) for line in words]
@@ -172,20 +188,21 @@ def add_legend(graph, kinds: Sequence[str], edges: bool = True) -> None:
         fill = style.get("fillcolor", "white")
         rows.append(
             f'<tr><td bgcolor="{fill}" color="{style["color"]}" border="1" width="18" height="12"></td>'
-            f'<td align="left" border="0">{text(KIND_NAMES[kind])}</td></tr>'
+            f'<td align="left" border="0">{text(tr(KIND_NAMES[kind]))}</td></tr>'
         )
     if edges:
         for colour, meaning in (
-            (PASSED, "arrow: checked, holds"),
-            (FAILED, "arrow: checked, FAILS"),
-            (UNCHECKED, "arrow: not checked"),
+            (PASSED, _("arrow: checked, holds")),
+            (FAILED, _("arrow: checked, FAILS")),
+            (UNCHECKED, _("arrow: not checked")),
         ):
             rows.append(
                 f'<tr><td border="0"><font color="{colour}"><b>---&gt;</b></font></td>'
                 f'<td align="left" border="0">{text(meaning)}</td></tr>'
             )
+    legend = text(_("legend"))
     label = (
         '<<table border="1" color="#bdbdbd" cellborder="0" cellspacing="2" cellpadding="2">'
-        '<tr><td colspan="2"><b>legend</b></td></tr>' + "".join(rows) + "</table>>"
+        f'<tr><td colspan="2"><b>{legend}</b></td></tr>' + "".join(rows) + "</table>>"
     )
     graph.node("legend", label=label, shape="plaintext", id="legend", **{"class": "legend"})

@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 
 from . import _dot as dot
 from ..decoding import _facts as facts
+from .._catalog import N_, _
 from ..errors import PkiLessonError, WorkspaceError
 from ..pki.keys import key_type_of
 from ..pki.pem import read_regular_file
@@ -22,7 +23,8 @@ from ..pki.workspace import ROLES, Workspace, _lstat
 
 KINDS = {"ca": ("key", "cert"), "server": ("key", "req", "cert"), "client": ("key", "req", "cert")}
 STEP_OF = {"ca": 1, "server": 2, "client": 3}
-ROLE_TITLES = {"ca": "the CA", "server": "the server", "client": "the client"}
+#: role -> its title on a diagram (translated where it is drawn).
+ROLE_TITLES = {"ca": N_("the CA"), "server": N_("the server"), "client": N_("the client")}
 
 
 class EncryptedKey:
@@ -64,21 +66,23 @@ def gather(source) -> tuple[dict, Optional[Path]]:
         unknown = [k for k in source if not (isinstance(k, tuple) and len(k) == 2 and k[1] in KINDS.get(k[0], ()))]
         if unknown:
             raise PkiLessonError(
-                f"Unknown diagram items {unknown!r}.",
-                "use keys such as ('ca', 'key'), ('ca', 'cert'), ('server', 'req'), ('client', 'cert').",
+                _("Unknown diagram items {items!r}.").format(items=unknown),
+                _("use keys such as ('ca', 'key'), ('ca', 'cert'), ('server', 'req'), ('client', 'cert')."),
             )
         return {k: v for k, v in source.items() if v is not None}, None
     if isinstance(source, (str, os.PathLike)):
         source = Workspace(source)
     if not isinstance(source, Workspace):
         raise PkiLessonError(
-            f"A diagram is drawn from a workspace folder or the workflow's artifacts, not a {type(source).__name__}.",
-            "pass the folder (e.g. 'lab') or the artifacts from make_artifacts() / ensure_workflow().",
+            _("A diagram is drawn from a workspace folder or the workflow's artifacts, not a {type}.").format(
+                type=type(source).__name__),
+            _("pass the folder (e.g. 'lab') or the artifacts from make_artifacts() / ensure_workflow()."),
         )
     info = _lstat(source.path)
     if info is None or not os.path.isdir(source.path):
         raise WorkspaceError(
-            f"{source.path} is not a folder.", "give the workspace folder, e.g. the one 'pkilesson workflow DIR' made."
+            _("{folder} is not a folder.").format(folder=source.path),
+            _("give the workspace folder, e.g. the one 'pkilesson workflow DIR' made."),
         )
     found: dict = {}
     with source.locked():  # never half of a set being replaced
@@ -93,8 +97,8 @@ def gather(source) -> tuple[dict, Optional[Path]]:
                     found[(role, kind)] = (source.load_csr if kind == "req" else source.load_certificate)(role)
     if not found:
         raise WorkspaceError(
-            f"{source.path} holds none of the eight files of the workflow.",
-            f"run step 1 first (or 'pkilesson workflow {source.path}').",
+            _("{folder} holds none of the eight files of the workflow.").format(folder=source.path),
+            _("run step 1 first (or 'pkilesson workflow {folder}').").format(folder=source.path),
         )
     return found, source.path
 
@@ -112,7 +116,8 @@ def reached(files: dict) -> int:
 
 def check_step(step) -> int:
     if isinstance(step, bool) or step not in (1, 2, 3, 4):
-        raise PkiLessonError(f"There is no step {step!r} in the workflow.", "give step=1, 2, 3 or 4.")
+        raise PkiLessonError(_("There is no step {step!r} in the workflow.").format(step=step),
+                             _("give step=1, 2, 3 or 4."))
     return step
 
 
@@ -121,8 +126,10 @@ def require(files: dict, role: str, kind: str, where: Optional[Path]):
     if value is None:
         name = Workspace.file_name(role, kind)
         raise WorkspaceError(
-            f"{name} is missing{f' in {where}' if where else ''}.",
-            f"run step {STEP_OF[role]} first (or 'pkilesson workflow {where or 'DIR'}').",
+            _("{file} is missing in {folder}.").format(file=name, folder=where) if where else
+            _("{file} is missing.").format(file=name),
+            _("run step {step} first (or 'pkilesson workflow {folder}').").format(step=STEP_OF[role],
+                                                                                 folder=where or "DIR"),
         )
     return value
 
@@ -134,12 +141,13 @@ def public(value):
 def key_node(graph, node_id: str, file_name: str, key, owner: str) -> str:
     """Draw a key by its type and its public half's fingerprint; returns the node in words."""
     if isinstance(key, EncryptedKey):
-        lines = ["encrypted with a passphrase", f"stays with {owner}"]
+        lines = [_("encrypted with a passphrase"), _("stays with {owner}").format(owner=owner)]
     else:
-        lines = [facts.key_kind(key), facts.fingerprint(key) + " (public half)", f"stays with {owner}"]
-    label = dot.node_label(file_name, "private key (secret)", [dot.text(dot.clip(x)) for x in lines])
+        lines = [facts.key_kind(key), _("{fingerprint} (public half)").format(fingerprint=facts.fingerprint(key)),
+                 _("stays with {owner}").format(owner=owner)]
+    label = dot.node_label(file_name, _("private key (secret)"), [dot.text(dot.clip(x)) for x in lines])
     dot.add_node(graph, node_id, "key", label)
-    return f"{file_name}: private key (secret), " + ", ".join(lines) + "."
+    return _("{file}: private key (secret), {facts}.").format(file=file_name, facts=", ".join(lines))
 
 
 def cert_node(graph, node_id: str, title: str, subtitle: str, certificate, now, *, ids=False, extra=()) -> str:
@@ -150,19 +158,20 @@ def cert_node(graph, node_id: str, title: str, subtitle: str, certificate, now, 
     lines += [dot.text(dot.clip(line)) for line in extra]
     kind = "ca-cert" if facts.is_ca(certificate) else "cert"
     dot.add_node(graph, node_id, kind, dot.node_label(title, subtitle, lines))
-    return f"{title}: {subtitle}, " + ", ".join([line for line, _ in facts_] + [" ".join(extra)] * bool(extra)) + "."
+    return _("{title}: {subtitle}, {facts}.").format(
+        title=title, subtitle=subtitle,
+        facts=", ".join([line for line, _problem in facts_] + [" ".join(extra)] * bool(extra)))
 
 
 def edge(graph, tail, head, edge_id, rows, title="", *, upward: bool = False, **extra) -> None:
     """An edge whose label lists (name, result, detail) rows; coloured by their overall result."""
-    result = dot.overall(r for _, r, _ in rows)
+    result = dot.overall(r for _name, r, _detail in rows)
     dot.add_edge(graph, tail, head, edge_id, result, dot.check_table(title, rows), upward=upward, **extra)
 
 
 def said(rows) -> str:
     """Checks in words: ``name: ok (detail); ...``."""
-    return "; ".join(f"{name}: {dot.RESULT_WORDS[result]}" + (f" ({detail})" if detail else "")
-                     for name, result, detail in rows)
+    return _("; ").join(dot.check_words(name, result, detail) for name, result, detail in rows)
 
 
 def handshake_checks(server: tuple, client: tuple, ca_certificate, host: str, now) -> dict:
@@ -182,31 +191,40 @@ def handshake_checks(server: tuple, client: tuple, ca_certificate, host: str, no
     from ..verify.explain import verifier_version
 
     real = abs((now - dt.datetime.now(dt.timezone.utc)).total_seconds()) <= 60
-    keys_known = not any(isinstance(key, EncryptedKey) for key, _ in (server, client))
+    keys_known = not any(isinstance(key, EncryptedKey) for key, _cert in (server, client))
     if not (real and keys_known):
-        why = "no handshake: the keys are encrypted" if not keys_known else \
-            f"no handshake at {now:%Y-%m-%d %H:%M}Z (ssl knows only the real clock)"
+        why = _("no handshake: the keys are encrypted") if not keys_known else \
+            _("no handshake at {time}Z (ssl knows only the real clock)").format(time=f"{now:%Y-%m-%d %H:%M}")
         out = {}
-        for role, (_, certificate) in (("server", server), ("client", client)):
+        for role, (_key, certificate) in (("server", server), ("client", client)):
             label, result, detail = verified(role, certificate, ca_certificate, now, host)
-            out[role] = (f"{why}; {verifier_version()} at that time: {role}-cert.pem {label}", result, detail)
+            out[role] = (_("{why}; {verifier} at that time: {file} {label}").format(
+                why=why, verifier=verifier_version(), file=f"{role}-cert.pem", label=label), result, detail)
         return out
     from ..tls.loopback import Party, handshake
 
     trust = (ca_certificate,)
     report = handshake(server=Party((server[1],), server[0], trust), client=Party((client[1],), client[0], trust),
                        host=host)
-    python = f"Python {platform.python_version()} ssl on {' '.join(ssl.OPENSSL_VERSION.split()[:2])}, strict"
+    python = _("Python {version} ssl on {openssl}, strict").format(version=platform.python_version(),
+                                                                   openssl=" ".join(ssl.OPENSSL_VERSION.split()[:2]))
     client_ok = report.client.ok or "certificate verify failed" not in report.client.error
-    checked = {"server": (f"the client, {python}, checked server-cert.pem for {host}", client_ok,
-                          "" if client_ok else report.client.error)}
+    checked = {"server": (_("the client, {python}, checked server-cert.pem for {host}").format(
+        python=python, host=host), client_ok, "" if client_ok else report.client.error)}
     if not client_ok:
-        checked["client"] = ("the server never saw client-cert.pem: the client stopped at message 2", None, "")
+        checked["client"] = (_("the server never saw client-cert.pem: the client stopped at message 2"), None, "")
     else:
         server_ok = report.server.ok
-        checked["client"] = (f"the server, {python}, checked client-cert.pem", server_ok,
+        checked["client"] = (_("the server, {python}, checked client-cert.pem").format(python=python), server_ok,
                              "" if server_ok else report.server.error)
     return checked
+
+
+def verified_as(role: str, host: Optional[str] = None) -> str:
+    """``verified as a server for HOST`` or ``verified as a client``: a step-4 arrow's label."""
+    if role == "client":
+        return _("verified as a client for {host}").format(host=host) if host else _("verified as a client")
+    return _("verified as a server for {host}").format(host=host) if host else _("verified as a server")
 
 
 def verified(role: str, certificate, ca_certificate, now, host: Optional[str] = None) -> tuple:
@@ -215,9 +233,9 @@ def verified(role: str, certificate, ca_certificate, now, host: Optional[str] = 
     A server certificate is checked for ``host``, by default its first name.
     """
     host = (host or facts.server_name(certificate)) if role == "server" else None
-    label = f"verified as a {role}" + (f" for {host}" if host else "")
+    label = verified_as(role, host)
     if role == "server" and host is None:
-        return label, None, "no name to check"
+        return label, None, _("no name to check")
     try:
         verdict = verify_certificate(certificate, [ca_certificate], host=host, client=role == "client", now=now)
     except PkiLessonError as exc:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
+from .._catalog import N_, _, tr
 from ..errors import RenderError
 
 __all__ = ["RENDERERS", "Renderer", "Diagram", "find_renderer", "render_svg"]
@@ -90,7 +91,12 @@ def _system() -> Optional[Path]:
     return Path(found) if found else None
 
 
-_INSTALL_GRAPHVIZ = "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz)"
+#: How to install Graphviz (translated where it is shown); {debian} and {macos} are the commands.
+_INSTALL_GRAPHVIZ = N_("install Graphviz (Debian/Ubuntu: {debian}; macOS: {macos})")
+
+
+def _install_graphviz() -> str:
+    return tr(_INSTALL_GRAPHVIZ).format(debian="apt-get install graphviz", macos="brew install graphviz")
 
 
 def find_renderer(renderer: Optional[str] = None) -> Renderer:
@@ -106,7 +112,8 @@ def find_renderer(renderer: Optional[str] = None) -> Renderer:
     choice = str(renderer).lower()
     if choice not in RENDERERS:
         raise RenderError(
-            f"Unknown Graphviz renderer {source}{renderer!r}.", f"use one of {', '.join(RENDERERS)}."
+            _("Unknown Graphviz renderer {setting}.").format(setting=f"{source}{renderer!r}"),
+            _("use one of {names}.").format(names=", ".join(RENDERERS)),
         )
     if choice in ("auto", "bundled"):
         path = _bundled()
@@ -114,22 +121,24 @@ def find_renderer(renderer: Optional[str] = None) -> Renderer:
             return Renderer("bundled", path)
         if choice == "bundled":
             raise RenderError(
-                f"The bundled Graphviz renderer (graphviz-pure) is not installed, and {source}bundled asks for it.",
-                f"pip install {_BUNDLED_PIN} (pkilesson's own dependency), or use the system's dot "
-                f"with {_ENV}=system.",
+                _("The bundled Graphviz renderer (graphviz-pure) is not installed, and {setting} asks for it.").format(
+                    setting=f"{source}bundled"),
+                _("pip install {pin} (pkilesson's own dependency), or use the system's dot with {setting}.").format(
+                    pin=_BUNDLED_PIN, setting=f"{_ENV}=system"),
             )
     path = _system()
     if path is not None:
         return Renderer("system", path)
     if choice == "system":
         raise RenderError(
-            f"There is no 'dot' program on the PATH, and {source}system asks for it.",
-            f"{_INSTALL_GRAPHVIZ}, or use the bundled renderer with {_ENV}=bundled.",
+            _("There is no 'dot' program on the PATH, and {setting} asks for it.").format(setting=f"{source}system"),
+            _("{install}, or use the bundled renderer with {setting}.").format(install=_install_graphviz(),
+                                                                               setting=f"{_ENV}=bundled"),
         )
     raise RenderError(
-        "No Graphviz renderer to draw the diagram: neither graphviz-pure (installed by pip with "
-        "pkilesson) nor a 'dot' program on the PATH.",
-        f"pip install {_BUNDLED_PIN}, or {_INSTALL_GRAPHVIZ}.",
+        _("No Graphviz renderer to draw the diagram: neither graphviz-pure (installed by pip with pkilesson) nor a "
+          "'dot' program on the PATH."),
+        _("pip install {pin}, or {install}.").format(pin=_BUNDLED_PIN, install=_install_graphviz()),
     )
 
 
@@ -140,8 +149,8 @@ def render_svg(dot_source: str, renderer: Optional[str] = None) -> str:
     the program cannot run, or it rejects the source.
     """
     if not isinstance(dot_source, str):
-        raise RenderError(f"dot_source= must be Graphviz DOT text (a str), got {type(dot_source).__name__}.",
-                          "pass a diagram's .source, e.g. workspace_diagram('lab').source.")
+        raise RenderError(_("dot_source= must be Graphviz DOT text (a str), got {type}.").format(
+            type=type(dot_source).__name__), _("pass a diagram's .source, e.g. workspace_diagram('lab').source."))
     program = find_renderer(renderer)
     try:
         done = subprocess.run(
@@ -152,21 +161,23 @@ def render_svg(dot_source: str, renderer: Optional[str] = None) -> str:
         )
     except subprocess.TimeoutExpired:
         raise RenderError(
-            f"The {program} took more than {_TIMEOUT} s to draw the diagram.",
-            "draw a smaller diagram, or try the other renderer (PKILESSON_GRAPHVIZ=bundled or system).",
+            _("The {program} took more than {seconds} s to draw the diagram.").format(program=program,
+                                                                                      seconds=_TIMEOUT),
+            _("draw a smaller diagram, or try the other renderer (PKILESSON_GRAPHVIZ=bundled or system)."),
         ) from None
     except OSError as exc:
         raise RenderError(
-            f"The {program} cannot run: {exc.strerror or exc}.",
-            f"reinstall it (pip install --force-reinstall {_BUNDLED_PIN}, or {_INSTALL_GRAPHVIZ}), "
-            "or try the other one (PKILESSON_GRAPHVIZ=bundled or system).",
+            _("The {program} cannot run: {reason}.").format(program=program, reason=exc.strerror or exc),
+            _("reinstall it (pip install --force-reinstall {pin}, or {install}), or try the other one "
+              "(PKILESSON_GRAPHVIZ=bundled or system).").format(pin=_BUNDLED_PIN, install=_install_graphviz()),
         ) from None
     if done.returncode != 0 or not done.stdout.lstrip().startswith(b"<"):
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RenderError(
-            f"The {program} failed (exit {done.returncode}): {message[-1] if message else 'no message'}.",
-            "try the other renderer (PKILESSON_GRAPHVIZ=bundled or system); if both fail, report "
-            "the diagram's .source with the message.",
+            _("The {program} failed (exit {status}): {message}.").format(
+                program=program, status=done.returncode, message=message[-1] if message else _("no message")),
+            _("try the other renderer (PKILESSON_GRAPHVIZ=bundled or system); if both fail, report the diagram's "
+              ".source with the message."),
         )
     return done.stdout.decode("utf-8")
 
@@ -229,7 +240,7 @@ class Diagram:
         try:
             svg = self.svg()
         except RenderError as exc:
-            return {"text/plain": f"{self.title}\n(cannot draw it: {exc})"}
+            return {"text/plain": f"{self.title}\n" + _("(cannot draw it: {error})").format(error=exc)}
         image = base64.b64encode(svg.encode("utf-8")).decode("ascii")
         alt = html.escape(self.title, quote=True)
         page = (f'<img class="pkilesson-diagram" alt="{alt}" style="max-width: 100%; height: auto" '
@@ -245,5 +256,6 @@ class Diagram:
 def words_html(description: str) -> str:
     """A diagram's description under it, folded: one sentence per line."""
     lines = "".join(f"<li>{html.escape(line)}</li>" for line in description.split("\n") if line.strip())
-    return (f'<details class="pkilesson-diagram-words"><summary>The diagram in words</summary>'
+    summary = html.escape(_("The diagram in words"))
+    return (f'<details class="pkilesson-diagram-words"><summary>{summary}</summary>'
             f'<ul style="margin: 0.2em 0">{lines}</ul></details>')

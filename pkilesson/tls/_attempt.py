@@ -154,16 +154,19 @@ class Attempt:
         rows = [(_("server"), e(self.server)), (_("its rule"), f"<code>{e(self.setting)}</code>"),
                 (_("client"), e(self.client)), (_("command"), f"<code>$ {e(self.command)}</code>"),
                 (_("the client said (its own words)"), f"<code>{e(self.client_words)}</code>")]
-        said = "<br>".join(f"<i>{e(_log_name(log))}</i>{e(_(': '))}<code>{e(line)}</code>"
+        # Translators: between a label and what follows it (French: a space before the colon).
+        colon = e(_(": "))
+        said = "<br>".join(f"<i>{e(_log_name(log))}</i>{colon}<code>{e(line)}</code>"
                            for log, line in self.server_words)
         rows.append((_("the server said"), said or e(_("nothing in its logs"))))
         banner = ""
         if self.recorded:
+            recorded = e(_("RECORDED, not run here"))
             banner = (f"<p style='border: 2px dashed var(--jp-warn-color1, #e65100); padding: 4px'>"
-                      f"<b>{e(_('RECORDED, not run here'))}</b>{e(_(': '))}{e(self.recorded)}</p>")
+                      f"<b>{recorded}</b>{colon}{e(self.recorded)}</p>")
         cell = "style='text-align: left; vertical-align: top; overflow-wrap: anywhere; word-break: break-word'"
         table = "".join(f"<tr><th {cell}>{k}</th><td {cell}>{v}</td></tr>" for k, v in rows)
-        return (f"<div class='pkilesson-attempt'>{banner}<p><b>{e(self.scenario)}</b>{e(_(': '))}"
+        return (f"<div class='pkilesson-attempt'>{banner}<p><b>{e(self.scenario)}</b>{colon}"
                 f"<b style='color: {colour}'>{e(self._verdict_word())}</b></p><table style='table-layout: fixed; width: 100%'>"
                 f"<colgroup><col style='width: 25%'><col style='width: 75%'></colgroup>{table}</table></div>")
 
