@@ -23,19 +23,23 @@ __all__ = ["exercise", "EXERCISES", "FORMATS"]
 EXERCISES: dict[str, tuple[str, Callable[..., tuple[bool, str]]]] = {}
 #: id -> the answer's expected format, in words a question can quote (e.g. 'a set of names, e.g. {"x"}').
 FORMATS: dict[str, str] = {}
+#: id -> (question, format, code): the texts as marked, before ``code`` (Python literals) is put in their fields.
+_TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {}
 
 
-def exercise(exercise_id: str, question: str, format: str = ""):
+def exercise(exercise_id: str, question: str, format: str = "", **code: str):
     """Register a checking function ``f(answer, **context) -> (correct, why)`` under ``exercise_id``.
 
     ``format`` is the answer's expected format (:data:`FORMATS`); ``check`` never calls ``f`` with None.
     ``question`` and ``format`` are marked with ``N_`` where they are written: :func:`format_of` gives the
-    format in the current language.
+    format in the current language. ``code`` fills their ``{fields}`` with Python literals that no language
+    changes (a dict written ``{"openssl": True}`` inside a message would break its French spacing rules).
     """
 
     def register(function):
-        EXERCISES[exercise_id] = (question, function)
-        FORMATS[exercise_id] = format
+        EXERCISES[exercise_id] = (question.format(**code) if code else question, function)
+        FORMATS[exercise_id] = format.format(**code) if code else format
+        _TEXTS[exercise_id] = (question, format, code)
         return function
 
     return register
@@ -43,7 +47,16 @@ def exercise(exercise_id: str, question: str, format: str = ""):
 
 def format_of(exercise_id: str) -> str:
     """The format :data:`FORMATS` gives for ``exercise_id``, in the current language."""
-    return tr(FORMATS[exercise_id]) if FORMATS[exercise_id] else ""
+    _question, written, code = _TEXTS.get(exercise_id, ("", FORMATS[exercise_id], {}))
+    if not written:
+        return ""
+    return tr(written).format(**code) if code else tr(written)
+
+
+def question_of(exercise_id: str) -> str:
+    """The question of ``exercise_id``, in the current language."""
+    question, _format, code = _TEXTS.get(exercise_id, (EXERCISES[exercise_id][0], "", {}))
+    return tr(question).format(**code) if code else tr(question)
 
 
 # -- wording the hints -----------------------------------------------------------------------------------
@@ -82,7 +95,8 @@ def _kind(kind: str) -> str:
 
 def _as_written(written: str, term: Term) -> str:
     """``"Certificate Sign" (keyCertSign)`` when the learner used another spelling, else ``keyCertSign``."""
-    return term.name if squash(written) == squash(term.name) else f'"{written}" ({term.name})'
+    return term.name if squash(written) == squash(term.name) else _('"{written}" ({name})').format(written=written,
+                                                                                                  name=term.name)
 
 
 def _misplaced(reading: Reading, vocabulary: Vocabulary) -> list[str]:

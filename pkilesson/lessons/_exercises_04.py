@@ -117,18 +117,18 @@ _CHECKER_SPELLINGS = {
 }
 
 
-@exercise("04.predict", N_("For a defect, predict each checker's verdict: {checker: True (accepts) or False "
-                           "(refuses)}"),
-          N_('a dict {checker: True (accepts) or False (refuses)}, e.g. {"openssl": True, "pyca": False}, with the '
-             "matrix's column names (openssl, openssl-strict, python-ssl, python-ssl-strict, pyca, pkilint, gnutls, "
-             "gnutls-cli, nss, go, chromium); leave out the ones you do not want to predict"))
+@exercise("04.predict", N_("For a defect, predict each checker's verdict: {shape}"),
+          N_("a dict {shape}, e.g. {example}, with the matrix's column names (openssl, openssl-strict, python-ssl, "
+             "python-ssl-strict, pyca, pkilint, gnutls, gnutls-cli, nss, go, chromium); leave out the ones you do "
+             "not want to predict"),
+          shape="{checker: True (accepts) or False (refuses)}", example='{"openssl": True, "pyca": False}')
 def _predict(answer, defect: str = "no-san") -> tuple[bool, str]:
     """The learner's predictions against the live verdict matrix of ``defect``."""
     from ..verify.defects import make_defect
     from ..verify.matrix import CHECKERS, verdict_matrix
 
     if not isinstance(answer, dict) or not answer:
-        return False, _("answer with a dict such as {'openssl': True, 'pyca': False}")
+        return False, _("answer with a dict such as {example}").format(example="{'openssl': True, 'pyca': False}")
     by_spelling = {squash(name): name for name in CHECKERS}
     by_spelling.update({squash(s): name for name, spellings in _CHECKER_SPELLINGS.items() for s in spellings})
     guesses, unknown, unreadable = {}, [], []
