@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from .._catalog import N_
+from ._text import Text
+
 #: The flags Chromium runs with here: headless, and nothing fetched in the background.
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -35,7 +38,10 @@ CHROMIUM_PACKAGE = "chromium"
 
 
 class BrowserUnavailable(RuntimeError):
-    """Chromium (or NSS's tools, which give it its trust store) is not installed, or did not start."""
+    """Chromium (or NSS's tools, which give it its trust store) is not installed, or did not start.
+
+    Its message is a :class:`~pkilesson.verify._text.Text` (``args[0]``): English as data, shown in the
+    messages' language."""
 
 
 def chromium_path() -> Optional[str]:
@@ -73,9 +79,10 @@ class Visit:
             return self.error
         s = self.security
         if s:
-            return (f"page loaded: {s.get('protocol', '?')}, {s.get('cipher', '?')}; certificate "
-                    f"{s.get('subjectName', '?')} issued by {s.get('issuer', '?')}")
-        return "page loaded"
+            return Text(N_("page loaded: {protocol}, {cipher}; certificate {subject} issued by {issuer}"),
+                        protocol=s.get("protocol", "?"), cipher=s.get("cipher", "?"),
+                        subject=s.get("subjectName", "?"), issuer=s.get("issuer", "?"))
+        return Text(N_("page loaded"))
 
 
 class Chromium:
@@ -101,8 +108,8 @@ class Chromium:
 
         binary = chromium_path()
         if binary is None or not shutil.which("certutil") or not shutil.which("pk12util"):
-            raise BrowserUnavailable(f"Chromium or NSS's tools are not installed here; on Debian or Ubuntu: "
-                                     f"{_install_words()}")
+            raise BrowserUnavailable(Text(N_("Chromium or NSS's tools are not installed here; on Debian or Ubuntu: "
+                                             "{command}"), command=_install_words()))
         self._home = tempfile.TemporaryDirectory(prefix="pkilesson-chromium-")
         home = Path(self._home.name)
         try:
@@ -133,7 +140,8 @@ class Chromium:
             log = self._tail()
             self.__exit__(None, None, None)
             if isinstance(error, (TimeoutError, EOFError, OSError)):
-                raise BrowserUnavailable(f"Chromium did not start: {type(error).__name__} {error}; {log}") from None
+                raise BrowserUnavailable(Text(N_("Chromium did not start: {error}; {log}"),
+                                              error=f"{type(error).__name__} {error}", log=log)) from None
             raise
         return self
 

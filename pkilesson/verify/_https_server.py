@@ -18,6 +18,8 @@ from typing import Optional
 
 from cryptography import x509
 
+from .._catalog import N_, _
+from ._text import Text
 from ..pki.certificates import certificate_to_pem
 from ..pki.keys import private_key_to_pem
 from ..tls.loopback import MemoryFiles, _linger
@@ -42,10 +44,13 @@ class Seen:
 
     def __str__(self) -> str:
         if self.outcome == "accepted":
-            who = f"the client certificate {self.subject} (issued by {self.issuer})" if self.subject else \
-                "no client certificate"
-            return f"accepted, with {who}" + (f"; request: {self.request}" if self.request else "")
-        return f"{self.outcome}: {self.error}"
+            who = _("the client certificate {subject} (issued by {issuer})").format(
+                subject=self.subject, issuer=self.issuer) if self.subject else _("no client certificate")
+            if self.request:
+                return _("accepted, with {who}; request: {request}").format(who=who, request=self.request)
+            return _("accepted, with {who}").format(who=who)
+        outcome = {"refused": _("refused"), "closed": _("closed")}.get(self.outcome, self.outcome)
+        return _("{outcome}: {error}").format(outcome=outcome, error=self.error)
 
 
 def _ssl_words(error: BaseException) -> str:
@@ -128,7 +133,7 @@ class HttpsServer:
     def _serve(self) -> None:
         while not self._stop.is_set() and time.monotonic() < self._deadline:
             try:
-                raw, _ = self._socket.accept()
+                raw, _address = self._socket.accept()
             except (socket.timeout, OSError):
                 continue
             thread = threading.Thread(target=self._answer, args=(raw,), name="pkilesson-https-connection",
@@ -143,8 +148,8 @@ class HttpsServer:
             connection.do_handshake()
         except (ssl.SSLEOFError, ConnectionError) as error:
             connection.close()
-            self.seen.append(Seen("closed", f"the client closed the connection during the handshake "
-                                            f"({_ssl_words(error)})"))
+            self.seen.append(Seen("closed", Text(N_("the client closed the connection during the handshake "
+                                                    "({words})"), words=_ssl_words(error))))
             return
         except (ssl.SSLError, OSError) as error:
             self.seen.append(Seen("refused", _ssl_words(error)))

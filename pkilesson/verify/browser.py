@@ -50,6 +50,8 @@ from pathlib import Path
 from typing import Optional, Union
 
 from . import _chromium
+from .._catalog import N_, _
+from ._text import Text, shown
 from ._chromium import (CHROMIUM_FLAGS, NAVIGATION_TIMEOUT, BrowserUnavailable, Chromium, Visit, _install_words,
                         chromium_path)
 from ._https_server import HttpsServer, Seen
@@ -93,20 +95,21 @@ def chromium_verdict(chain, key, trusted, host: Optional[str], *, purpose: str =
     command = _command(host, presented)
     if chromium_path() is None or not shutil.which("certutil"):
         return not_installed("chromium", _install_words().split("install ", 1)[1], command,
-                             "Chromium (or NSS's certutil, which gives it its trust store)")
+                             N_("Chromium (or NSS's certutil, which gives it its trust store)"))
     if key is None:
-        return ToolVerdict(None, "no private key for this certificate: a server needs one", "Chromium", command)
+        return ToolVerdict(None, Text(N_("no private key for this certificate: a server needs one")), "Chromium",
+                           command)
     if purpose != "server":
-        return ToolVerdict(None, "a browser checks a server's certificate only", "Chromium", command)
+        return ToolVerdict(None, Text(N_("a browser checks a server's certificate only")), "Chromium", command)
     if at is not None and not at_the_real_time(at):
-        return ToolVerdict(None, "Chromium checks dates at the real time only; this check is at another time",
-                           "Chromium", command)
+        return ToolVerdict(None, Text(N_("Chromium checks dates at the real time only; this check is at another "
+                                         "time")), "Chromium", command)
     try:
         with HttpsServer(chain, key, require_client_certificate=False, lifetime=NAVIGATION_TIMEOUT * 2) as server, \
                 Chromium(trusted, hosts=(host,)) as browser:
             visit = browser.visit(f"https://{host}:{server.port}/", read_text=False)
     except BrowserUnavailable as error:
-        return ToolVerdict(None, str(error), "Chromium", command)
+        return ToolVerdict(None, _message(error), "Chromium", command)
     return ToolVerdict(visit.loaded, visit.words(), browser.version, command)
 
 
@@ -122,13 +125,19 @@ class NotRun:
     accepted = None
 
     def __str__(self) -> str:
-        return f"{self.what}: not run here. {self.reason}"
+        return _("{what}: not run here. {reason}").format(what=self.what, reason=self.reason)
 
     def _repr_pretty_(self, printer, cycle) -> None:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        return f"<p><b>{html.escape(self.what)}</b>: not run here. {html.escape(self.reason)}</p>"
+        return "<p>" + _("<b>{what}</b>: not run here. {reason}").format(
+            what=html.escape(shown(self.what)), reason=html.escape(shown(self.reason))) + "</p>"
+
+
+def _message(error: BaseException):
+    """The error's message as made: a Text stays one (English as data, shown in the messages' language)."""
+    return error.args[0] if error.args and isinstance(error.args[0], Text) else str(error)
 
 
 def _artifacts(workspace):
@@ -153,13 +162,14 @@ class BrowserReport:
     said: str = ""
 
     def __str__(self) -> str:
-        said = self.said or self.browser_error or "the page loaded"
-        lines = [f"{self.version}, {self.client}: {'accepted' if self.accepted else 'refused'}",
-                 f"  Chromium said (its own words): {said}",
-                 f"  the server (Python's ssl) said: {self.server or 'nothing: no connection'}"]
+        said = self.said or self.browser_error or _("the page loaded")
+        lines = [f"{self.version}, {self.client}: " + (_("accepted") if self.accepted else _("refused")),
+                 "  " + _("Chromium said (its own words): {words}").format(words=said),
+                 "  " + _("the server (Python's ssl) said: {words}").format(
+                     words=self.server or _("nothing: no connection"))]
         page = " ".join(self.page.split())
         if page:
-            lines.append(f"  the page: {page[:300]}")
+            lines.append("  " + _("the page: {text}").format(text=page[:300]))
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer, cycle) -> None:  # IPython's text/plain: what each side said
@@ -167,14 +177,14 @@ class BrowserReport:
 
     def _repr_html_(self) -> str:
         colour = "var(--jp-success-color1, #2e7d32)" if self.accepted else "var(--jp-error-color1, #c62828)"
-        said = self.said or self.browser_error or "the page loaded"
+        said = self.said or self.browser_error or _("the page loaded")
         page = html.escape(" ".join(self.page.split())[:400])
-        return (f"<div class='pkilesson-browser'><p><b>{html.escape(self.version)}</b>, {html.escape(self.client)}: "
-                f"<b style='color: {colour}'>{'accepted' if self.accepted else 'refused'}</b></p><table>"
-                f"<tr><th>Chromium said (its own words)</th><td><code>{html.escape(said)}</code></td></tr>"
-                f"<tr><th>the server (Python's <code>ssl</code>) said</th>"
-                f"<td>{html.escape(str(self.server or 'nothing: no connection'))}</td></tr>"
-                f"<tr><th>the page Chromium showed</th><td><q>{page}</q></td></tr></table></div>")
+        return (f"<div class='pkilesson-browser'><p><b>{html.escape(self.version)}</b>, {html.escape(shown(self.client))}: "
+                f"<b style='color: {colour}'>{_('accepted') if self.accepted else _('refused')}</b></p><table>"
+                "<tr><th>" + _("Chromium said (its own words)") + f"</th><td><code>{html.escape(shown(said))}</code>"
+                "</td></tr><tr><th>" + _("the server (Python's <code>ssl</code>) said") + "</th>"
+                f"<td>{html.escape(str(self.server or _('nothing: no connection')))}</td></tr>"
+                "<tr><th>" + _("the page Chromium showed") + f"</th><td><q>{page}</q></td></tr></table></div>")
 
 
 def chromium_mtls(workspace, *, client=None, host: str = "localhost") -> Union[BrowserReport, NotRun]:
@@ -198,8 +208,10 @@ def chromium_mtls(workspace, *, client=None, host: str = "localhost") -> Union[B
         raise argument_error("client", "a pkilesson.tls.loopback.Party (party_of(lab, 'client'), other_ca_client(lab)...)",
                              client)
     material = (client.chain, client.key) if client.chain else None
-    described = (f"the client certificate {client.chain[0].subject.rfc4514_string()} (issued by "
-                 f"{client.chain[0].issuer.rfc4514_string()})") if client.chain else "no client certificate"
+    described = Text(N_("the client certificate {subject} (issued by {issuer})"),
+                     subject=client.chain[0].subject.rfc4514_string(),
+                     issuer=client.chain[0].issuer.rfc4514_string()) if client.chain \
+        else Text(N_("no client certificate"))
     try:
         with HttpsServer((lab.server_certificate,), lab.server_key, (lab.ca.certificate,),
                          require_client_certificate=True, lifetime=NAVIGATION_TIMEOUT * 2) as server:
@@ -208,7 +220,7 @@ def chromium_mtls(workspace, *, client=None, host: str = "localhost") -> Union[B
                           hosts=(host,)) as browser:
                 visit = browser.visit(origin + "/")
     except BrowserUnavailable as error:
-        return NotRun(f"Chromium, {described}", str(error))
+        return NotRun(Text(N_("Chromium, {client}"), client=described), _message(error))
     seen = server.verdict()
     accepted = visit.loaded and seen is not None and seen.outcome == "accepted"
     command = _command(host, "server-cert.pem, requiring a client certificate from ca-cert.pem's CA",
@@ -216,7 +228,7 @@ def chromium_mtls(workspace, *, client=None, host: str = "localhost") -> Union[B
     if material:
         command += (f"; the certificate is picked by the rule AutoSelectCertificateForUrls "
                     f"{{\"pattern\": \"https://{host}:PORT\", \"filter\": {{}}}} (the profile's content setting)")
-    return BrowserReport(visit.url, f"with {described}", accepted, visit.error, visit.text, seen, browser.version,
+    return BrowserReport(visit.url, Text(N_("with {client}"), client=described), accepted, visit.error, visit.text, seen, browser.version,
                          command, tuple(server.seen), visit.words())
 
 
@@ -232,20 +244,24 @@ class CurlReport:
     status: int
 
     def __str__(self) -> str:
-        return (f"$ {self.command}\n{self.version}: {'accepted' if self.accepted else 'refused'} "
-                f"(exit status {self.status})\n  curl said (its own words): {self.words}\n"
-                f"  the server (Python's ssl) said: {self.server or 'nothing: no connection'}")
+        verdict = _("accepted") if self.accepted else _("refused")
+        return (f"$ {self.command}\n{self.version}: "
+                + _("{verdict} (exit status {status})").format(verdict=verdict, status=self.status) + "\n  "
+                + _("curl said (its own words): {words}").format(words=self.words) + "\n  "
+                + _("the server (Python's ssl) said: {words}").format(words=self.server or _("nothing: no connection")))
 
     def _repr_pretty_(self, printer, cycle) -> None:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
         colour = "var(--jp-success-color1, #2e7d32)" if self.accepted else "var(--jp-error-color1, #c62828)"
+        verdict = f"<b style='color: {colour}'>{_('accepted') if self.accepted else _('refused')}</b>"
         return (f"<div class='pkilesson-curl'><pre>$ {html.escape(self.command)}</pre><p>{html.escape(self.version)}: "
-                f"<b style='color: {colour}'>{'accepted' if self.accepted else 'refused'}</b> (exit status "
-                f"{self.status})</p><table><tr><th>curl said (its own words)</th><td><code>"
-                f"{html.escape(self.words)}</code></td></tr><tr><th>the server (Python's <code>ssl</code>) said</th>"
-                f"<td>{html.escape(str(self.server or 'nothing: no connection'))}</td></tr></table></div>")
+                + _("{verdict} (exit status {status})").format(verdict=verdict, status=self.status)
+                + "</p><table><tr><th>" + _("curl said (its own words)") + "</th><td><code>"
+                f"{html.escape(shown(self.words))}</code></td></tr><tr><th>"
+                + _("the server (Python's <code>ssl</code>) said") + "</th>"
+                f"<td>{html.escape(str(self.server or _('nothing: no connection')))}</td></tr></table></div>")
 
 
 def curl_argv(port, host: str = "localhost", *, cert: Optional[str] = "client-cert.pem",
@@ -266,8 +282,9 @@ def curl_mtls(directory: Union[str, Path], *, cert: Optional[str] = "client-cert
     """
     directory = Path(directory)
     if curl_path() is None:
-        return NotRun(f"curl {'with ' + cert if cert else 'without a client certificate'}",
-                      f"curl is not installed here; on Debian or Ubuntu: sudo apt-get install {CURL_PACKAGE}")
+        return NotRun(Text(N_("curl with {file}"), file=cert) if cert else Text(N_("curl without a client certificate")),
+                      Text(N_("curl is not installed here; on Debian or Ubuntu: sudo apt-get install {package}"),
+                           package=CURL_PACKAGE))
     lab = _artifacts(directory)
     version_line = run_tool([curl_path(), "--version"], directory).stdout.splitlines()[:1]
     version = " ".join(version_line[0].split()[:2]) if version_line else "curl"
@@ -278,8 +295,9 @@ def curl_mtls(directory: Union[str, Path], *, cert: Optional[str] = "client-cert
     said = lines_of(done)
     accepted = done.returncode == 0
     if accepted:  # the page it received, its tags left out
-        words = "the page: " + " ".join(re.sub(r"<[^>]*>", " ", done.stdout).split())
+        words = Text(N_("the page: {text}"), text=" ".join(re.sub(r"<[^>]*>", " ", done.stdout).split()))
     else:
-        words = "; ".join(line for line in said if line.startswith("curl:")) or f"exit status {done.returncode}"
+        words = "; ".join(line for line in said if line.startswith("curl:")) or Text(N_("exit status {status}"),
+                                                                                    status=done.returncode)
     return CurlReport(shlex.join(curl_argv("PORT", host, cert=cert, key=key)), accepted, words, server.verdict(),
                       version, done.returncode)

@@ -17,6 +17,8 @@ from typing import Iterable, Optional
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from .._catalog import N_
+
 __all__ = ["Finding", "ALLOWED", "pkilint_available", "lint_certificate", "lint_pair", "blocking"]
 
 @dataclass(frozen=True)
@@ -61,9 +63,10 @@ class Allowed:
 
 #: pkilint checks dNSName with a domain validator that requires a top-level domain; 'localhost' is a
 #: valid single-label host name (RFC 6761) and the lessons' server name.
+#: The reason (``why``) is English, marked with N_: ``tr(why)`` shows it.
 ALLOWED = (
     Allowed("pkix.invalid_domain_name_syntax", "dNSName", "localhost",
-            "pkilint wants a top-level domain; 'localhost' is a valid single-label name (RFC 6761)"),
+            N_("pkilint wants a top-level domain; 'localhost' is a valid single-label name (RFC 6761)")),
 )
 
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
+from .._catalog import N_, _, tr
+from ._text import Text, shown
 from ..pki.certificates import load_certificate
 from ..errors import PkiLessonError
 from ..pki.openssl import Command, openssl_path, run
@@ -33,10 +35,11 @@ __all__ = ["Outcome", "Verdicts", "openssl_verify", "library_verify", "every_ver
 
 _LAB = Path("lab")
 _PURPOSES = ("sslserver", "sslclient")
-#: The verifiers of :func:`every_verifier`, in the order shown.
+#: The verifiers of :func:`every_verifier`, in the order shown: name, label (English, marked with N_:
+#: ``tr(label)`` shows it), how it runs.
 VERIFIERS = (
-    ("source", "the source's command", "openssl verify -CAfile ca-cert.pem"),
-    ("strict", "strict openssl verify", "-x509_strict -purpose, -verify_hostname"),
+    ("source", N_("the source's command"), "openssl verify -CAfile ca-cert.pem"),
+    ("strict", N_("strict openssl verify"), "-x509_strict -purpose, -verify_hostname"),
     ("pyca", "pyca/cryptography", "pkilesson.verify_certificate"),
 )
 
@@ -51,7 +54,7 @@ class Outcome:
         folder: where it ran (the folder holding the files).
         ran: False when the ``openssl`` CLI is not installed (the command is only shown).
         accepted: True (OK), False (refused) or None (not run).
-        output: what the verifier said.
+        output: what the verifier said (when not run, our note: a :class:`~pkilesson.verify._text.Text`).
     """
 
     verifier: str
@@ -75,17 +78,17 @@ class Outcome:
 
     @property
     def verdict(self) -> str:
-        """``OK``, ``refused: <reason>`` or ``not run``."""
+        """``OK``, ``refused: <reason>`` or ``not run`` (English as data, in the messages' language when shown)."""
         if self.accepted is None:
-            return "not run"
-        return "OK" if self.accepted else f"refused: {self.reason}"
+            return Text(N_("not run"))
+        return Text(N_("OK")) if self.accepted else Text(N_("refused: {reason}"), reason=self.reason)
 
     def __str__(self) -> str:
         prompt = "$" if self.verifier != "pyca" else ">>>"
-        lines = [f"{prompt} {self.command}    # in {self.folder}/"]
-        lines += [f"  {line}" for line in self.output.strip().splitlines()]
+        lines = [f"{prompt} {self.command}    " + _("# in {folder}/").format(folder=self.folder)]
+        lines += [f"  {line}" for line in shown(self.output).strip().splitlines()]
         if self.ran:
-            lines.append(f"=> {'accepted' if self.accepted else 'REFUSED'}")
+            lines.append("=> " + (_("accepted") if self.accepted else _("REFUSED")))
         return "\n".join(lines)
 
 
@@ -94,8 +97,8 @@ def _folder(folder: Union[str, Path], names: tuple[str, ...]) -> Path:
     missing = [n for n in names if not (folder / n).is_file()]
     if missing:
         raise PkiLessonError(
-            f"{folder}/ has no {', '.join(missing)}.",
-            "run the lesson's earlier cells first (lesson.prepare(...) or lesson.run_source_step(...)).",
+            _("{folder}/ has no {files}.").format(folder=folder, files=", ".join(missing)),
+            _("run the lesson's earlier cells first (lesson.prepare(...) or lesson.run_source_step(...))."),
         )
     return folder
 
@@ -118,14 +121,15 @@ def openssl_verify(
     exception.
     """
     if purpose is not None and purpose not in _PURPOSES:
-        raise PkiLessonError(f"Unknown purpose {purpose!r}.", "use 'sslserver' or 'sslclient'.")
+        raise PkiLessonError(_("Unknown purpose {purpose}.").format(purpose=repr(purpose)),
+                             _("use 'sslserver' or 'sslclient'."))
     argv = ["openssl", "verify", *(["-x509_strict"] if strict else []), "-CAfile", ca]
     argv += ["-purpose", purpose] if purpose else []
     argv += ["-verify_hostname", host] if host else []
     command = Command((*argv, certificate))
     name = "strict" if (strict or purpose or host) else "source"
     if openssl_path() is None:
-        note = "(The openssl command is not installed here: this command was shown, not run.)"
+        note = Text(N_("(The openssl command is not installed here: this command was shown, not run.)"))
         return Outcome(name, str(command), Path(folder), False, None, note)
     folder = _folder(folder, (ca, certificate))
     done = run(command, folder, check=False)
@@ -150,7 +154,8 @@ def library_verify(
     target = f"host={host!r}" if host is not None else "client=True"
     command = f"verify_certificate({certificate}, [{ca}], {target})"
     if openssl_path() is None and not all((Path(folder) / n).is_file() for n in (ca, certificate)):
-        note = f"(No {certificate} here: the openssl command that makes the source's files is not installed.)"
+        note = Text(N_("(No {file} here: the openssl command that makes the source's files is not installed.)"),
+                    file=certificate)
         return Outcome("pyca", command, Path(folder), False, None, note)
     folder = _folder(folder, (ca, certificate))
     verdict = verify_certificate(
@@ -174,8 +179,9 @@ class Verdicts:
                 for outcome in outcomes:
                     if outcome.verifier == verifier:
                         return outcome
-        raise PkiLessonError(f"No {verifier!r} verdict on {certificate!r}.", "use server-cert.pem or client-cert.pem "
-                             "with 'source', 'strict' or 'pyca'.")
+        raise PkiLessonError(_("No {verifier} verdict on {file}.").format(verifier=repr(verifier),
+                                                                          file=repr(certificate)),
+                             _("use server-cert.pem or client-cert.pem with 'source', 'strict' or 'pyca'."))
 
     @staticmethod
     def versions() -> dict:
@@ -183,12 +189,13 @@ class Verdicts:
         from .explain import verifier_version
         from ..pki.openssl import openssl_version
 
-        cli = openssl_version() or "openssl: not installed"
+        cli = openssl_version() or Text(N_("{tool}: not installed"), tool="openssl")
         return {"source": cli, "strict": cli, "pyca": verifier_version()}
 
     def __str__(self) -> str:
         versions = self.versions()
-        lines = [f"Verdicts on {self.folder}/ ({versions['source']}; {versions['pyca']})"]
+        lines = [_("Verdicts on {folder}/ ({openssl}; {pyca})").format(folder=self.folder, openssl=versions["source"],
+                                                                       pyca=versions["pyca"])]
         for name, outcomes in self.rows:
             lines.append(f"  {name}")
             for outcome in outcomes:
@@ -197,24 +204,25 @@ class Verdicts:
 
     def _repr_html_(self) -> str:
         versions = self.versions()
-        head = "".join(f"<th style='text-align:left'>{html.escape(label)}<br><code style='font-weight:normal'>"
+        head = "".join(f"<th style='text-align:left'>{html.escape(tr(label))}<br><code style='font-weight:normal'>"
                        f"{html.escape(how)}</code><br><small style='font-weight:normal'>"
-                       f"{html.escape(versions[name])}</small></th>" for name, label, how in VERIFIERS)
+                       f"{html.escape(shown(versions[name]))}</small></th>" for name, label, how in VERIFIERS)
         body = []
         for name, outcomes in self.rows:
             cells = []
             for outcome in outcomes:
                 if outcome.accepted is None:
-                    colour, text = "#757575", "not run (no openssl command here)"
+                    colour, text = "#757575", _("not run (no openssl command here)")
                 elif outcome.accepted:
-                    colour, text = "var(--jp-success-color1, #2e7d32)", "OK"
+                    colour, text = "var(--jp-success-color1, #2e7d32)", _("OK")
                 else:
-                    colour, text = "var(--jp-error-color1, #c62828)", "refused: " + outcome.reason
+                    colour, text = "var(--jp-error-color1, #c62828)", shown(outcome.verdict)
                 cells.append(f"<td style='text-align:left; color: {colour}'>{html.escape(text)}</td>")
             body.append(f"<tr><th style='text-align:left; white-space:nowrap'>{html.escape(name)}</th>{''.join(cells)}</tr>")
         return (
-            f"<div class='pkilesson-verdicts'><p>The files in <code>{html.escape(str(self.folder))}/</code>:</p>"
-            f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+            "<div class='pkilesson-verdicts'><p>"
+            + _("The files in <code>{folder}/</code>:").format(folder=html.escape(str(self.folder))) + "</p>"
+            + f"<table><thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
         )
 
 
@@ -248,7 +256,8 @@ def copy_certificates(folder: Union[str, Path], destination: Union[str, Path]) -
     folder, destination = Path(folder), Path(destination)
     names = sorted(p.name for p in folder.glob("*-cert.pem"))
     if not names:
-        raise PkiLessonError(f"{folder}/ holds no certificate (*-cert.pem).", "run lesson.prepare(4) first.")
+        raise PkiLessonError(_("{folder}/ holds no certificate (*-cert.pem).").format(folder=folder),
+                             _("run lesson.prepare(4) first."))
     destination.mkdir(parents=True, exist_ok=True)
     for name in names:
         shutil.copyfile(folder / name, destination / name)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
+from .._catalog import _
 from ..errors import WorkspaceError, check_bool
 from ..pki._time import resolve_now
 from ..pki.artifacts import (Artifacts, Settings, Step, _check_artifacts, _check_settings, load_artifacts, make_artifacts,
@@ -82,8 +83,8 @@ def run_workflow(
     if (on_disk.ca.certificate, on_disk.server_certificate, on_disk.client_certificate) != (
             artifacts.ca.certificate, artifacts.server_certificate, artifacts.client_certificate):
         raise WorkspaceError(  # only a writer that ignores the lock can do this
-            f"The files in {workspace.path} changed while they were being written.",
-            "make sure no other program writes in that folder, then run again.",
+            _("The files in {folder} changed while they were being written.").format(folder=workspace.path),
+            _("make sure no other program writes in that folder, then run again."),
         )
     server_verdict, client_verdict = verify_artifacts(on_disk, host, now=now)
     return WorkflowResult(
@@ -104,10 +105,11 @@ def ensure_workflow(
     _check_settings(settings)
     now = resolve_now(now)
     if len(workspace.existing()) == len(FILE_NAMES):
-        return load_artifacts(directory), f"Loaded the eight files found in {workspace.path}/."
+        return load_artifacts(directory), _("Loaded the eight files found in {folder}/.").format(folder=workspace.path)
     workspace.check_folder()
     with workspace.locked(create=True):  # two lessons started at once make the files once
         if len(workspace.existing()) == len(FILE_NAMES):
-            return load_artifacts(directory), f"Loaded the eight files found in {workspace.path}/."
+            return load_artifacts(directory), _("Loaded the eight files found in {folder}/.").format(folder=workspace.path)
         result = run_workflow(directory, settings, now=now)
-    return result.artifacts, f"Made the eight files in {workspace.path}/ with the default settings."
+    return result.artifacts, _("Made the eight files in {folder}/ with the default settings.").format(
+        folder=workspace.path)
