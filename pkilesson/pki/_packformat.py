@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._catalog import _, ngettext, tr
 from ..errors import WorkspaceError, argument_error
 
 #: The manifest's name in the archive.
@@ -63,14 +64,19 @@ class Packed:
         """What the learner must know about the keys inside ("" when there is none)."""
         if not self.keys:
             return ""
-        return (f"the archive holds {len(self.keys)} private key{'s' if len(self.keys) > 1 else ''} "
-                f"({', '.join(self.keys)}): whoever has it can sign certificates as your CA and pass as your "
-                "server or client; keep it to yourself, and delete it when you no longer need it")
+        return ngettext("the archive holds {count} private key ({names}): whoever has it can sign certificates as "
+                        "your CA and pass as your server or client; keep it to yourself, and delete it when you no "
+                        "longer need it",
+                        "the archive holds {count} private keys ({names}): whoever has it can sign certificates as "
+                        "your CA and pass as your server or client; keep it to yourself, and delete it when you no "
+                        "longer need it", len(self.keys)).format(count=len(self.keys), names=", ".join(self.keys))
 
     def __str__(self) -> str:
-        lines = [f"{len(self.files)} workspace file(s) ({len(self.keys)} private key(s)), "
-                 f"{len(self.notebooks)} notebook(s), {len(self.data):,} bytes"]
-        lines += [f"  left out: {why}" for why in self.skipped]
+        # Translators: the thousands separator of a size in bytes (10,652 bytes).
+        size = f"{len(self.data):,}".replace(",", _(","))
+        lines = [_("{files} workspace file(s) ({keys} private key(s)), {notebooks} notebook(s), {size} bytes").format(
+            files=len(self.files), keys=len(self.keys), notebooks=len(self.notebooks), size=size)]
+        lines += ["  " + _("left out: {why}").format(why=why) for why in self.skipped]
         return "\n".join(lines)
 
 
@@ -84,10 +90,11 @@ class Unpacked:
     notebooks: tuple[Path, ...]
 
     def __str__(self) -> str:
-        lines = [f"restored {len(self.files)} file(s) into {self.directory}/ ({len(self.keys)} private key(s), "
-                 "mode 0600; folders 0700)"]
+        lines = [_("restored {files} file(s) into {folder}/ ({keys} private key(s), mode 0600; folders 0700)").format(
+            files=len(self.files), folder=self.directory, keys=len(self.keys))]
         if self.notebooks:
-            lines.append(f"restored {len(self.notebooks)} notebook(s): {', '.join(str(p) for p in self.notebooks)}")
+            lines.append(_("restored {count} notebook(s): {names}").format(
+                count=len(self.notebooks), names=", ".join(str(p) for p in self.notebooks)))
         return "\n".join(lines)
 
 
@@ -95,5 +102,5 @@ def _as_folder(value: object, parameter: str) -> Path:
     if not isinstance(value, (str, os.PathLike)) or isinstance(value, bytes):
         raise argument_error(parameter, "a folder's path (a str or a pathlib.Path)", value)
     if isinstance(value, str) and not value.strip():
-        raise PackError(f"The {parameter} is empty.", "name a folder, e.g. lab.")
+        raise PackError(_("The {parameter} is empty.").format(parameter=tr(parameter)), _("name a folder, e.g. lab."))
     return Path(value)

@@ -20,30 +20,33 @@ import zipfile
 from pathlib import Path
 from typing import Optional, Union
 
+from .._catalog import N_, _
 from ..errors import argument_error
 from ._packformat import (MANIFEST, MAX_ARCHIVE_BYTES, MAX_CONTENT_BYTES, MAX_MEMBERS, _FORMAT, _LAB, _MAX_DEPTH,
                           _MAX_NAME, _MAX_PATH, _NOTEBOOKS, _PRIVATE_MARK, _VERSION, PackError, Unpacked, _as_folder)
 from .pem import os_problem, read_regular_file
 
-def _refuse(problem: str, fix: str = "make the archive again with pkilesson pack (or the Download button).") -> None:
-    raise PackError(f"{problem} Nothing was written.", fix)
+def _refuse(problem: str, fix: str = "") -> None:
+    fix = fix or _("make the archive again with pkilesson pack (or the Download button).")
+    raise PackError(_("{problem} Nothing was written.").format(problem=problem), fix)
 
 
 def _check_name(name: str) -> None:
     """Refuse a name that could land anywhere but under the target folders."""
     shown = name if len(name) <= 80 else name[:77] + "..."
     if "\0" in name or "\\" in name:
-        _refuse(f"The archive names a file {shown!r} holding a NUL or a backslash.")
+        _refuse(_("The archive names a file {name!r} holding a NUL or a backslash.").format(name=shown))
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        _refuse(f"The archive names an absolute path, {shown!r}: unpacking it would write outside the folder.")
+        _refuse(_("The archive names an absolute path, {name!r}: unpacking it would write outside the folder.").format(
+            name=shown))
     if len(name) > _MAX_PATH:
-        _refuse(f"The archive names a path of {len(name)} characters.")
+        _refuse(_("The archive names a path of {length} characters.").format(length=len(name)))
     parts = name.rstrip("/").split("/")
     if any(part in ("", ".", "..") for part in parts):
-        _refuse(f"The archive names {shown!r}, which climbs out of the folder or is empty: unpacking it would "
-                "write outside the folder.")
+        _refuse(_("The archive names {name!r}, which climbs out of the folder or is empty: unpacking it would write "
+                  "outside the folder.").format(name=shown))
     if any(len(part.encode("utf-8", "surrogateescape")) > _MAX_NAME for part in parts) or len(parts) > _MAX_DEPTH + 2:
-        _refuse(f"The archive names {shown!r}: a name too long or too deep.")
+        _refuse(_("The archive names {name!r}: a name too long or too deep.").format(name=shown))
 
 
 def _kind(info: zipfile.ZipInfo) -> Optional[int]:
@@ -56,27 +59,27 @@ def _entries(archive: zipfile.ZipFile) -> tuple[dict, list, dict]:
     """(the manifest, the folder entries, the file entries by name), every name and kind checked."""
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
-        _refuse(f"The archive holds {len(infos)} entries, more than {MAX_MEMBERS}.")
+        _refuse(_("The archive holds {count} entries, more than {most}.").format(count=len(infos), most=MAX_MEMBERS))
     seen, folders, files = set(), [], {}
     declared = 0
     for info in infos:
         name = info.filename
         _check_name(name)
         if name in seen or name.rstrip("/") in seen:
-            _refuse(f"The archive holds two entries named {name!r}.")
+            _refuse(_("The archive holds two entries named {name!r}.").format(name=name))
         seen.add(name.rstrip("/"))
         if info.flag_bits & 0x1:
-            _refuse(f"The archive's entry {name!r} is encrypted.")
+            _refuse(_("The archive's entry {name!r} is encrypted.").format(name=name))
         kind = _kind(info)
         if kind == stat.S_IFLNK:
-            _refuse(f"The archive's entry {name!r} is a symbolic link: unpacking it could write or point outside "
-                    "the folder.")
+            _refuse(_("The archive's entry {name!r} is a symbolic link: unpacking it could write or point outside the "
+                      "folder.").format(name=name))
         if kind not in (None, stat.S_IFREG, stat.S_IFDIR):
-            _refuse(f"The archive's entry {name!r} is a device, FIFO or socket, not a file.")
+            _refuse(_("The archive's entry {name!r} is a device, FIFO or socket, not a file.").format(name=name))
         folder = info.is_dir() or kind == stat.S_IFDIR
         if name == MANIFEST:
             if folder:
-                _refuse(f"The archive's {MANIFEST} is a folder.")
+                _refuse(_("The archive's {manifest} is a folder.").format(manifest=MANIFEST))
         elif name.startswith(_LAB) and name != _LAB:
             if folder:
                 folders.append(name.rstrip("/")[len(_LAB):])
@@ -87,17 +90,18 @@ def _entries(archive: zipfile.ZipFile) -> tuple[dict, list, dict]:
         elif name in (_LAB, _NOTEBOOKS) and folder:
             continue
         else:
-            _refuse(f"The archive holds {name!r}, outside lab/ and notebooks/: it was not made by pkilesson pack.")
+            _refuse(_("The archive holds {name!r}, outside lab/ and notebooks/: it was not made by pkilesson pack."
+                      ).format(name=name))
         declared += info.file_size
         if declared > MAX_CONTENT_BYTES:
-            _refuse(f"The archive's files would take more than {MAX_CONTENT_BYTES // (1024 * 1024)} MB once "
-                    "decompressed (a zip bomb, or not a learner's workspace).")
+            _refuse(_("The archive's files would take more than {size} MB once decompressed (a zip bomb, or not a "
+                      "learner's workspace).").format(size=MAX_CONTENT_BYTES // (1024 * 1024)))
         files[name] = info
     if MANIFEST not in files:
-        _refuse(f"The archive has no {MANIFEST}: it was not made by pkilesson pack.")
+        _refuse(_("The archive has no {manifest}: it was not made by pkilesson pack.").format(manifest=MANIFEST))
     manifest_info = files.pop(MANIFEST)
     if manifest_info.file_size > 4 * 1024 * 1024:
-        _refuse(f"The archive's {MANIFEST} is too large.")
+        _refuse(_("The archive's {manifest} is too large.").format(manifest=MANIFEST))
     try:
         manifest = json.loads(_member(archive, manifest_info))
         assert manifest["format"] == _FORMAT and isinstance(manifest["files"], list)
@@ -107,13 +111,13 @@ def _entries(archive: zipfile.ZipFile) -> tuple[dict, list, dict]:
                 and isinstance(entry["private_key"], bool)
             int(entry["mode"], 8)
     except (ValueError, KeyError, TypeError, AssertionError, AttributeError):
-        _refuse(f"The archive's {MANIFEST} is damaged or not pkilesson's.")
+        _refuse(_("The archive's {manifest} is damaged or not pkilesson's.").format(manifest=MANIFEST))
     if manifest.get("version") != _VERSION:
-        _refuse(f"The archive was made by a pkilesson whose format is {manifest.get('version')!r}, not "
-                f"{_VERSION}.", "unpack it with the pkilesson that made it.")
+        _refuse(_("The archive was made by a pkilesson whose format is {version!r}, not {ours}.").format(
+            version=manifest.get("version"), ours=_VERSION), _("unpack it with the pkilesson that made it."))
     if set(listed) != set(files):
         odd = sorted(set(listed) ^ set(files))
-        _refuse(f"The archive's files and its manifest differ ({', '.join(odd[:5])}).")
+        _refuse(_("The archive's files and its manifest differ ({names}).").format(names=", ".join(odd[:5])))
     return listed, folders, files
 
 
@@ -123,28 +127,31 @@ def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
         with archive.open(info) as handle:
             data = handle.read(info.file_size + 1)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError) as exc:
-        _refuse(f"The archive's entry {info.filename!r} cannot be read: {exc}.")
+        _refuse(_("The archive's entry {name!r} cannot be read: {reason}.").format(name=info.filename, reason=exc))
     if len(data) != info.file_size:
-        _refuse(f"The archive's entry {info.filename!r} holds {len(data)} bytes, not the {info.file_size} it declares.")
+        _refuse(_("The archive's entry {name!r} holds {size} bytes, not the {declared} it declares.").format(
+            name=info.filename, size=len(data), declared=info.file_size))
     return data
 
 
 def _open(archive: Union[bytes, bytearray, memoryview, str, os.PathLike]) -> zipfile.ZipFile:
     if isinstance(archive, (bytes, bytearray, memoryview)):
         data = bytes(archive)
-        where = "The uploaded file"
+        where = _("The uploaded file")
     elif isinstance(archive, (str, os.PathLike)):
-        data = read_regular_file(archive, "a pkilesson archive", PackError)
+        data = read_regular_file(archive, N_("a pkilesson archive"), PackError)
         where = str(archive)
     else:
         raise argument_error("archive", "the archive's path, or its bytes", archive)
     if len(data) > MAX_ARCHIVE_BYTES:
-        _refuse(f"{where} is {len(data) // (1024 * 1024)} MB, more than the {MAX_ARCHIVE_BYTES // (1024 * 1024)} MB "
-                "an archive of pkilesson may be.", "give the archive made by pkilesson pack (or Download).")
+        _refuse(_("{where} is {size} MB, more than the {most} MB an archive of pkilesson may be.").format(
+            where=where, size=len(data) // (1024 * 1024), most=MAX_ARCHIVE_BYTES // (1024 * 1024)),
+            _("give the archive made by pkilesson pack (or Download)."))
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        _refuse(f"{where} is not a zip archive.", "give the .zip file made by pkilesson pack (or Download).")
+        _refuse(_("{where} is not a zip archive.").format(where=where),
+                _("give the .zip file made by pkilesson pack (or Download)."))
 
 
 def _target_free(directory: Path) -> None:
@@ -153,18 +160,20 @@ def _target_free(directory: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise PackError(*os_problem(exc, directory, "look at")) from None
+        raise PackError(*os_problem(exc, directory, N_("look at"))) from None
     if not stat.S_ISDIR(info.st_mode):
-        _refuse(f"{directory} exists and is not a folder.", "unpack into a new folder's name.")
+        _refuse(_("{folder} exists and is not a folder.").format(folder=directory),
+                _("unpack into a new folder's name."))
     try:
         there = sorted(os.listdir(directory))
     except OSError as exc:
-        raise PackError(*os_problem(exc, directory, "list")) from None
+        raise PackError(*os_problem(exc, directory, N_("list"))) from None
     if there:
         shown = ", ".join(there[:4]) + (", ..." if len(there) > 4 else "")
-        _refuse(f"{directory} already holds files ({shown}): unpacking never overwrites.",
-                f"unpack into a new folder (e.g. restored/{directory.name}, its notebooks then going into "
-                f"restored/), or move {directory} away first.")
+        _refuse(_("{folder} already holds files ({names}): unpacking never overwrites.").format(folder=directory,
+                                                                                              names=shown),
+                _("unpack into a new folder (e.g. restored/{name}, its notebooks then going into restored/), or move "
+                  "{folder} away first.").format(name=directory.name, folder=directory))
 
 
 def _restored_mode(entry: dict, data: bytes) -> int:
@@ -184,9 +193,9 @@ def unpack(archive: Union[bytes, bytearray, memoryview, str, os.PathLike], direc
     checked before anything is written (see the module's documentation);
     then the whole is written, or nothing.
     """
-    directory = _as_folder(directory, "workspace folder")
+    directory = _as_folder(directory, N_("workspace folder"))
     if notebooks is not None:
-        books_folder = _as_folder(notebooks, "notebooks folder")
+        books_folder = _as_folder(notebooks, N_("notebooks folder"))
     else:  # beside the workspace, where the lessons keep lab/
         books_folder = directory.parent if directory.name not in ("", "..") else directory.absolute().parent
     with _open(archive) as zipped:
@@ -196,8 +205,8 @@ def unpack(archive: Union[bytes, bytearray, memoryview, str, os.PathLike], direc
             data = _member(zipped, info)
             entry = listed[name]
             if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
-                _refuse(f"The archive's {name} is not the file its manifest describes (size or SHA-256 differ): "
-                        "the archive is damaged or was changed.")
+                _refuse(_("The archive's {name} is not the file its manifest describes (size or SHA-256 differ): the "
+                          "archive is damaged or was changed.").format(name=name))
             contents[name] = data
     work = {name[len(_LAB):]: data for name, data in contents.items() if name.startswith(_LAB)}
     books = {name[len(_NOTEBOOKS):]: data for name, data in contents.items() if name.startswith(_NOTEBOOKS)}
@@ -205,13 +214,15 @@ def unpack(archive: Union[bytes, bytearray, memoryview, str, os.PathLike], direc
         parts = name.split("/")
         for depth in range(1, len(parts)):
             if "/".join(parts[:depth]) in work:
-                _refuse(f"The archive holds {'/'.join(parts[:depth])} both as a file and as a folder.")
+                _refuse(_("The archive holds {name} both as a file and as a folder.").format(
+                    name="/".join(parts[:depth])))
     _target_free(directory)
     taken = [name for name in books if os.path.lexists(books_folder / name)]
     if taken:
-        _refuse(f"{books_folder} already holds {', '.join(taken)}: unpacking never overwrites a notebook.",
-                "unpack into a new folder, whose notebooks then sit beside its workspace (pkilesson unpack FILE "
-                "NEW/lab), or choose where the notebooks go (--notebooks NEW-FOLDER).")
+        _refuse(_("{folder} already holds {names}: unpacking never overwrites a notebook.").format(
+            folder=books_folder, names=", ".join(taken)),
+            _("unpack into a new folder, whose notebooks then sit beside its workspace (pkilesson unpack FILE "
+              "NEW/lab), or choose where the notebooks go (--notebooks NEW-FOLDER)."))
     return _write(directory, books_folder, listed, folders, work, books)
 
 
@@ -223,7 +234,7 @@ def _write(directory: Path, books_folder: Path, listed: dict, folders: list, wor
     try:
         temp = Path(tempfile.mkdtemp(prefix=f".{directory.absolute().name}.", suffix=".unpacking", dir=parent))
     except OSError as exc:
-        raise PackError(*os_problem(exc, parent, "create a folder in")) from None
+        raise PackError(*os_problem(exc, parent, N_("create a folder in"))) from None
     written_books: list[Path] = []
     keys = []
     try:
@@ -238,14 +249,14 @@ def _write(directory: Path, books_folder: Path, listed: dict, folders: list, wor
                 if mode == 0o600 and _PRIVATE_MARK in data:
                     keys.append(directory / name)
         except OSError as exc:
-            raise PackError(*os_problem(exc, parent, "write in")) from None
+            raise PackError(*os_problem(exc, parent, N_("write in"))) from None
         if books:
             written_books = write_files(books_folder, books, create=True)
         try:
             os.rename(temp, directory)  # one step; onto an empty folder too (refused if it filled meanwhile)
         except OSError as exc:
-            _refuse(f"{directory} could not be put in place ({exc.strerror}); it may have been filled meanwhile.",
-                    "unpack into a new folder.")
+            _refuse(_("{folder} could not be put in place ({reason}); it may have been filled meanwhile.").format(
+                folder=directory, reason=exc.strerror), _("unpack into a new folder."))
     except BaseException:
         for path in written_books:  # ours: written just above, as a set
             try:

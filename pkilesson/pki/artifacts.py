@@ -21,6 +21,7 @@ from cryptography import x509
 from ._time import resolve_now
 from .authority import CertificateAuthority, check_serial
 from .csr import create_csr
+from .._catalog import _
 from ..errors import InvalidNameError, IssuanceError, argument_error, check_bool
 from .keys import CA_KEY_TYPES, DEFAULT_KEY_TYPE, PrivateKey, _check_key_type, generate_key
 from .names import format_subj, make_name, parse_general_name, parse_general_names
@@ -95,12 +96,12 @@ class Settings:
             raise argument_error("server_names", "a tuple of names such as ('localhost', '127.0.0.1')", names)
         object.__setattr__(self, "server_names", names)
         if not parse_general_names(names):
-            raise InvalidNameError("The server has no name.", "give at least one server name, e.g. localhost.")
+            raise InvalidNameError(_("The server has no name."), _("give at least one server name, e.g. localhost."))
         for general in parse_general_names(names):
             if not isinstance(general, (x509.DNSName, x509.IPAddress)):
                 raise InvalidNameError(
-                    f"A server is reached by a DNS name or an IP address, not {general.value!r}.",
-                    "give server names such as localhost, server.example or 127.0.0.1.",
+                    _("A server is reached by a DNS name or an IP address, not {value!r}.").format(value=general.value),
+                    _("give server names such as localhost, server.example or 127.0.0.1."),
                 )
         parse_general_name(self.client_name)
         self.subject(self.ca_name), self.subject(self.server_cn), self.subject(self.client_name)
@@ -109,20 +110,21 @@ class Settings:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise argument_error(field_name, "a whole number of days", value)
             if value < 1:
-                raise IssuanceError(f"{field_name}={value}: a certificate must be valid at least 1 day.",
-                                    f"give {field_name}=365, for example.")
+                raise IssuanceError(_("{field}={value}: a certificate must be valid at least 1 day.").format(
+                    field=field_name, value=value), _("give {field}=365, for example.").format(field=field_name))
         if self.serials is not None:
             if not isinstance(self.serials, (tuple, list)) or len(self.serials) != 2:
                 raise IssuanceError(
-                    f"serials must be two numbers, the server's and the client's, got {self.serials!r}.",
-                    "pass serials=(1, 2) as the source does, or None for random serials.",
+                    _("serials must be two numbers, the server's and the client's, got {serials!r}.").format(
+                        serials=self.serials),
+                    _("pass serials=(1, 2) as the source does, or None for random serials."),
                 )
             server, client = (check_serial(number) for number in self.serials)
             if server == client:
                 raise IssuanceError(
-                    f"The server and the client would both get serial {server}: a CA must never give two "
-                    "certificates the same serial number (RFC 5280 4.1.2.2).",
-                    "give two different serials, e.g. serials=(1, 2), or None for random ones.",
+                    _("The server and the client would both get serial {serial}: a CA must never give two "
+                      "certificates the same serial number (RFC 5280 4.1.2.2).").format(serial=server),
+                    _("give two different serials, e.g. serials=(1, 2), or None for random ones."),
                 )
             object.__setattr__(self, "serials", (server, client))
 
@@ -235,16 +237,16 @@ def steps_of(artifacts: Artifacts, settings: Settings = Settings()) -> tuple[Ste
     )
     host = settings.verify_host
     return (
-        Step(1, "The certificate authority (CA): a key and a self-signed certificate",
+        Step(1, _("The certificate authority (CA): a key and a self-signed certificate"),
              FILE_NAMES[0:2], recipe[0:2],
              (key_commands("ca", settings.ca_key), ca_certificate_commands(artifacts.ca.certificate))),
-        Step(2, "The server: a key, a signing request, the certificate the CA signs",
+        Step(2, _("The server: a key, a signing request, the certificate the CA signs"),
              FILE_NAMES[2:5], recipe[2:4],
              (key_commands("server", settings.key_type), leaf_commands("server", artifacts.server_certificate))),
-        Step(3, "The client: a key, a signing request, the certificate the CA signs",
+        Step(3, _("The client: a key, a signing request, the certificate the CA signs"),
              FILE_NAMES[5:8], recipe[4:6],
              (key_commands("client", settings.key_type), leaf_commands("client", artifacts.client_certificate))),
-        Step(4, "Verification of both certificates against the CA", (), recipe[6:8],
+        Step(4, _("Verification of both certificates against the CA"), (), recipe[6:8],
              (verify_commands("server", host=host), verify_commands("client"))),
     )
 

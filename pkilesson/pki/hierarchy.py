@@ -27,6 +27,7 @@ from ._time import resolve_now
 from .authority import CertificateAuthority
 from .certificates import certificate_to_pem, load_certificate, load_certificates
 from .csr import create_csr
+from .._catalog import _
 from ..errors import PkiLessonError, WorkspaceError, argument_error
 from .keys import PrivateKey, generate_key, load_private_key, private_key_to_pem
 from .party import Party
@@ -87,8 +88,8 @@ class Hierarchy:
         set is written all or nothing (:func:`~pkilesson.pki.workspace.write_files`).
         """
         if self.root is None:
-            raise PkiLessonError("This hierarchy was loaded without the root's key: it cannot be saved whole.",
-                                 "save the hierarchy that make_hierarchy() returned.")
+            raise PkiLessonError(_("This hierarchy was loaded without the root's key: it cannot be saved whole."),
+                                 _("save the hierarchy that make_hierarchy() returned."))
         folder = Path(directory)
         files = {
             "root-cert.pem": certificate_to_pem(self.root_certificate),
@@ -121,7 +122,7 @@ def _check_parts(parts, parameter: str) -> None:
 
 def _check_role(role: str) -> None:
     if not isinstance(role, str) or role not in _ROLES:
-        raise PkiLessonError(f"Unknown role {role!r}.", "use 'server' or 'client'.")
+        raise PkiLessonError(_("Unknown role {role!r}.").format(role=role), _("use 'server' or 'client'."))
 
 
 def make_hierarchy(
@@ -169,8 +170,8 @@ def load_hierarchy(directory: Union[str, Path], *, root_passphrase: Union[str, b
     folder = _as_path(directory, "directory")
     missing = [name for name in HIERARCHY_FILES if _lstat(folder / name) is None]
     if missing:
-        raise WorkspaceError(f"{folder}/ lacks {', '.join(missing)}.",
-                             "make the files again: make_hierarchy().save(folder, root_passphrase=...).")
+        raise WorkspaceError(_("{folder}/ lacks {names}.").format(folder=folder, names=", ".join(missing)),
+                             _("make the files again: make_hierarchy().save(folder, root_passphrase=...)."))
     root_certificate = load_certificate(folder / "root-cert.pem")
     intermediate = CertificateAuthority(load_private_key(folder / "intermediate-key.pem"),
                                         load_certificate(folder / "intermediate-cert.pem"))
@@ -181,7 +182,8 @@ def load_hierarchy(directory: Union[str, Path], *, root_passphrase: Union[str, b
     for role in _ROLES:
         chain = load_certificates(folder / f"{role}-chain.pem")
         if chain[0] != load_certificate(folder / f"{role}-cert.pem"):
-            raise WorkspaceError(f"{folder}/{role}-chain.pem does not start with {role}-cert.pem.",
-                                 "write the chain file again: the certificate first, then the intermediate's.")
+            raise WorkspaceError(_("{chain} does not start with {certificate}.").format(
+                chain=f"{folder}/{role}-chain.pem", certificate=f"{role}-cert.pem"),
+                _("write the chain file again: the certificate first, then the intermediate's."))
         parts[role] = (load_private_key(folder / f"{role}-key.pem"), chain[0])
     return Hierarchy(root_certificate, intermediate, *parts["server"], *parts["client"], root)

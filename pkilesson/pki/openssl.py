@@ -23,6 +23,7 @@ from typing import Optional, Union
 
 from cryptography import x509
 
+from .._catalog import _
 from ..errors import OpenSSLError
 from .keys import key_type_of
 from .names import format_general_name, format_subj
@@ -241,23 +242,27 @@ def run(
     when the command fails; the error carries OpenSSL's own message.
     """
     if isinstance(command, str):
-        text, _, redirect = command.partition(" > ")
+        text, _sep, redirect = command.partition(" > ")
         command = Command(tuple(shlex.split(text)), redirect.strip() or None)
     exe = openssl_path()
     if exe is None:
         raise OpenSSLError(
-            "The openssl command line tool is not installed here.",
-            "install it (Debian/Ubuntu: apt-get install openssl), or follow the library path only.",
+            _("The openssl command line tool is not installed here."),
+            _("install it (Debian/Ubuntu: apt-get install openssl), or follow the library path only."),
         )
     if not command.argv or command.argv[0] != "openssl":
-        raise OpenSSLError(f"{command} is not an openssl command.", "start the command with 'openssl'.")
+        raise OpenSSLError(_("{command} is not an openssl command.").format(command=command),
+                           _("start the command with 'openssl'."))
     argv = [exe, *command.argv[1:]]
     try:
         done = subprocess.run(argv, cwd=cwd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
-        raise OpenSSLError(f"'{command}' did not finish within {timeout:g} s.", "check its arguments.") from None
+        raise OpenSSLError(_("'{command}' did not finish within {seconds} s.").format(command=command,
+                                                                                     seconds=f"{timeout:g}"),
+                           _("check its arguments.")) from None
     except OSError as exc:
-        raise OpenSSLError(f"Cannot run '{command}': {exc.strerror}.", "check the folder exists.") from None
+        raise OpenSSLError(_("Cannot run '{command}': {reason}.").format(command=command, reason=exc.strerror),
+                           _("check the folder exists.")) from None
     stdout = done.stdout
     if command.stdout_to and done.returncode == 0:
         target = Path(cwd) / command.stdout_to
@@ -270,8 +275,9 @@ def run(
     if check and not result.ok:
         message = result.stderr.strip().splitlines()[-1:] or [result.stdout.strip()]
         raise OpenSSLError(
-            f"'{command}' failed (exit {done.returncode}): {message[0]}",
-            "read OpenSSL's message above; check the input files exist and match.",
+            _("'{command}' failed (exit {code}): {message}").format(command=command, code=done.returncode,
+                                                                   message=message[0]),
+            _("read OpenSSL's message above; check the input files exist and match."),
         )
     return result
 

@@ -60,6 +60,7 @@ from typing import Union
 from ._packformat import (MANIFEST, MAX_ARCHIVE_BYTES, MAX_CONTENT_BYTES, MAX_MEMBERS, _FORMAT, _LAB, _LEFTOVERS,
                           _MAX_DEPTH, _NOTEBOOKS, _PRIVATE_MARK, _SKIPPED_FOLDERS, _VERSION, PackError, Packed,
                           Unpacked, _as_folder)
+from .._catalog import N_, _
 from ._unpack import unpack
 from .pem import os_problem
 
@@ -76,11 +77,11 @@ def _read(path: Path) -> tuple[bytes, int]:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
                      | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        raise PackError(*os_problem(exc, path, "read")) from None
+        raise PackError(*os_problem(exc, path, N_("read"))) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise PackError(f"{path} changed while it was read.", "run again.")
+            raise PackError(_("{path} changed while it was read.").format(path=path), _("run again."))
         chunks, size = [], 0
         while True:
             chunk = os.read(fd, 1 << 20)
@@ -88,12 +89,13 @@ def _read(path: Path) -> tuple[bytes, int]:
                 break
             size += len(chunk)
             if size > MAX_CONTENT_BYTES:
-                raise PackError(f"{path} is larger than {MAX_CONTENT_BYTES // (1024 * 1024)} MB.",
-                                "move it out of the workspace: an archive to download must stay small.")
+                raise PackError(_("{path} is larger than {size} MB.").format(
+                    path=path, size=MAX_CONTENT_BYTES // (1024 * 1024)),
+                                _("move it out of the workspace: an archive to download must stay small."))
             chunks.append(chunk)
         return b"".join(chunks), stat.S_IMODE(info.st_mode)
     except OSError as exc:
-        raise PackError(*os_problem(exc, path, "read")) from None
+        raise PackError(*os_problem(exc, path, N_("read"))) from None
     finally:
         os.close(fd)
 
@@ -108,12 +110,13 @@ def _walk(folder: Path, inside: str, files: dict, folders: list, skipped: list, 
     from .workspace import locked
 
     if depth > _MAX_DEPTH:
-        raise PackError(f"{folder} is more than {_MAX_DEPTH} folders deep.", "pack the workspace folder itself.")
+        raise PackError(_("{folder} is more than {depth} folders deep.").format(folder=folder, depth=_MAX_DEPTH),
+                        _("pack the workspace folder itself."))
     with locked(folder):
         try:
             names = sorted(os.listdir(folder))
         except OSError as exc:
-            raise PackError(*os_problem(exc, folder, "list")) from None
+            raise PackError(*os_problem(exc, folder, N_("list"))) from None
         for name in names:
             path = folder / name
             shown = f"{inside}{name}"
@@ -122,20 +125,21 @@ def _walk(folder: Path, inside: str, files: dict, folders: list, skipped: list, 
             except FileNotFoundError:
                 continue
             except OSError as exc:
-                raise PackError(*os_problem(exc, path, "look at")) from None
+                raise PackError(*os_problem(exc, path, N_("look at"))) from None
             if stat.S_ISDIR(info.st_mode):
                 if name in _SKIPPED_FOLDERS:
-                    skipped.append(f"{shown}/ (Jupyter's or Python's own copies)")
+                    skipped.append(_("{name}/ (Jupyter's or Python's own copies)").format(name=shown))
                     continue
                 folders.append(shown)
                 _walk(path, shown + "/", files, folders, skipped, depth + 1)
             elif stat.S_ISREG(info.st_mode):
                 if _leftover(name):
-                    skipped.append(f"{shown} (left by an interrupted write)")
+                    skipped.append(_("{name} (left by an interrupted write)").format(name=shown))
                     continue
                 files[shown] = _read(path)
             else:
-                skipped.append(f"{shown} ({file_kind(info.st_mode)}: only regular files and folders are packed)")
+                skipped.append(_("{name} ({kind}: only regular files and folders are packed)").format(
+                    name=shown, kind=file_kind(info.st_mode)))
 
 
 def _notebooks(folder: Path, skipped: list) -> dict:
@@ -143,14 +147,14 @@ def _notebooks(folder: Path, skipped: list) -> dict:
     try:
         names = sorted(os.listdir(folder))
     except OSError as exc:
-        raise PackError(*os_problem(exc, folder, "list the notebooks of")) from None
+        raise PackError(*os_problem(exc, folder, N_("list the notebooks of"))) from None
     found = {}
     for name in names:
         if not name.endswith(".ipynb"):
             continue
         info = os.lstat(folder / name)
         if not stat.S_ISREG(info.st_mode):
-            skipped.append(f"{name} (not a regular file)")
+            skipped.append(_("{name} (not a regular file)").format(name=name))
             continue
         found[name] = _read(folder / name)
     return found
@@ -175,34 +179,37 @@ def pack(directory: Union[str, os.PathLike], *, notebooks: Union[str, os.PathLik
     Raises :class:`~pkilesson.errors.WorkspaceError` when the folder is not
     there, nothing is to be packed, or the whole is too large.
     """
-    directory = _as_folder(directory, "workspace folder")
+    directory = _as_folder(directory, N_("workspace folder"))
     try:
         info = os.stat(directory)
     except FileNotFoundError:
-        raise PackError(f"There is no folder {directory} to pack.",
-                        "give the workspace folder, e.g. lab (the lessons make it beside the notebooks).") from None
+        raise PackError(_("There is no folder {folder} to pack.").format(folder=directory),
+                        _("give the workspace folder, e.g. lab (the lessons make it beside the notebooks).")
+                        ) from None
     except OSError as exc:
-        raise PackError(*os_problem(exc, directory, "open the folder")) from None
+        raise PackError(*os_problem(exc, directory, N_("open the folder"))) from None
     if not stat.S_ISDIR(info.st_mode):
-        raise PackError(f"{directory} is a file, not a folder.", "give the workspace folder, e.g. lab.")
+        raise PackError(_("{folder} is a file, not a folder.").format(folder=directory),
+                        _("give the workspace folder, e.g. lab."))
     files: dict = {}
     folders: list = []
     skipped: list = []
     _walk(directory, "", files, folders, skipped)
     books: dict = {}
     if notebooks is not False:
-        where = directory.absolute().parent if notebooks in (None, True) else _as_folder(notebooks, "notebooks folder")
+        where = directory.absolute().parent if notebooks in (None, True) else _as_folder(notebooks, N_("notebooks folder"))
         books = _notebooks(where, skipped)
     if not files and not books:
-        raise PackError(f"{directory} holds no file, and there is no notebook beside it: there is nothing to pack.",
-                        "run a lesson first (it writes its files into lab/), then pack.")
-    total = sum(len(data) for data, _ in files.values()) + sum(len(data) for data, _ in books.values())
+        raise PackError(_("{folder} holds no file, and there is no notebook beside it: there is nothing to pack."
+                          ).format(folder=directory),
+                        _("run a lesson first (it writes its files into lab/), then pack."))
+    total = sum(len(data) for data, _mode in [*files.values(), *books.values()])
     if total > MAX_CONTENT_BYTES:
-        raise PackError(f"The workspace and notebooks hold {total // (1024 * 1024)} MB, more than the "
-                        f"{MAX_CONTENT_BYTES // (1024 * 1024)} MB an archive may hold.",
-                        "move large files out of the workspace, or clear the notebooks' outputs (Edit > Clear "
-                        "Outputs of All Cells), save, then pack.")
-    keys = tuple(name for name, (data, _) in files.items() if _PRIVATE_MARK in data)
+        raise PackError(_("The workspace and notebooks hold {size} MB, more than the {most} MB an archive may hold."
+                          ).format(size=total // (1024 * 1024), most=MAX_CONTENT_BYTES // (1024 * 1024)),
+                        _("move large files out of the workspace, or clear the notebooks' outputs (Edit > Clear "
+                          "Outputs of All Cells), save, then pack."))
+    keys = tuple(name for name, (data, _mode) in files.items() if _PRIVATE_MARK in data)
     entries = [{"name": _LAB + name, "mode": f"{mode:04o}", "size": len(data),
                 "sha256": hashlib.sha256(data).hexdigest(), "private_key": name in keys}
                for name, (data, mode) in files.items()]
@@ -225,9 +232,9 @@ def pack(directory: Union[str, os.PathLike], *, notebooks: Union[str, os.PathLik
             archive.writestr(_zip_info(_NOTEBOOKS + name, mode & 0o777), data)
     data = buffer.getvalue()
     if len(data) > MAX_ARCHIVE_BYTES:
-        raise PackError(f"The archive would be {len(data) // (1024 * 1024)} MB, more than "
-                        f"{MAX_ARCHIVE_BYTES // (1024 * 1024)} MB.",
-                        "clear the notebooks' outputs (Edit > Clear Outputs of All Cells), save, then pack.")
+        raise PackError(_("The archive would be {size} MB, more than {most} MB.").format(
+            size=len(data) // (1024 * 1024), most=MAX_ARCHIVE_BYTES // (1024 * 1024)),
+            _("clear the notebooks' outputs (Edit > Clear Outputs of All Cells), save, then pack."))
     return Packed(data, tuple(files), keys, tuple(books), tuple(skipped))
 
 
@@ -236,15 +243,16 @@ def write_pack(directory: Union[str, os.PathLike], output: Union[str, os.PathLik
     """:func:`pack`, written to ``output`` with mode 0600 (it holds keys); never replaced without ``overwrite``."""
     from .workspace import write_file
 
-    directory = _as_folder(directory, "workspace folder")
-    output = _as_folder(output, "archive's path")
+    directory = _as_folder(directory, N_("workspace folder"))
+    output = _as_folder(output, N_("archive's path"))
     try:
         inside = output.absolute().resolve().is_relative_to(directory.absolute().resolve())
     except OSError:
         inside = False
     if inside:
-        raise PackError(f"{output} is inside the folder being packed, {directory}.",
-                        f"write the archive beside it, e.g. -o {directory.absolute().name}.zip.")
+        raise PackError(_("{output} is inside the folder being packed, {folder}.").format(
+            output=output, folder=directory),
+            _("write the archive beside it, e.g. -o {name}.").format(name=f"{directory.absolute().name}.zip"))
     packed = pack(directory, notebooks=notebooks)
     write_file(output, packed.data, private=True, overwrite=overwrite)
     return packed

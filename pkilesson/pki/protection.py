@@ -21,6 +21,7 @@ from pyasn1.codec.der import decoder
 from pyasn1.error import PyAsn1Error
 from pyasn1_alt_modules import rfc5958, rfc8018
 
+from .._catalog import N_, _
 from ..errors import InvalidKeyError
 from .pem import Data, single_pem_block
 
@@ -72,7 +73,7 @@ class Protection:
         if not self.encrypted or self.kdf != "PBKDF2" or digest is None:
             return None
         times = []
-        for _ in range(max(1, rounds)):
+        for _round in range(max(1, rounds)):
             start = time.perf_counter()
             hashlib.pbkdf2_hmac(digest, b"a guess", b"\0" * (self.salt_bytes or 8), self.iterations, 32)
             times.append(time.perf_counter() - start)
@@ -80,36 +81,38 @@ class Protection:
 
     def __str__(self) -> str:
         if not self.encrypted:
-            return (f"{self.label}: not encrypted. Whoever can read the file holds the key; only the file's "
-                    "permissions protect it.")
+            return _("{label}: not encrypted. Whoever can read the file holds the key; only the file's permissions "
+                     "protect it.").format(label=self.label)
         if self.kdf != "PBKDF2":
-            return f"{self.label}: encrypted with {self.scheme} ({self.cipher or 'unknown cipher'})."
-        return (f"{self.label}: {self.scheme} (RFC 8018). The passphrase goes through {self.kdf} with {self.prf}, "
-                f"{self.iterations} iterations and a random salt of {self.salt_bytes} bytes; the result is the "
-                f"{self.cipher} key that encrypts the private key.")
+            return _("{label}: encrypted with {scheme} ({cipher}).").format(
+                label=self.label, scheme=self.scheme, cipher=self.cipher or _("unknown cipher"))
+        return _("{label}: {scheme} (RFC 8018). The passphrase goes through {kdf} with {prf}, {iterations} iterations "
+                 "and a random salt of {salt} bytes; the result is the {cipher} key that encrypts the private key."
+                 ).format(label=self.label, scheme=self.scheme, kdf=self.kdf, prf=self.prf, iterations=self.iterations,
+                          salt=self.salt_bytes, cipher=self.cipher)
 
 
 def key_protection(data: Data) -> Protection:
     """Read how the private key in ``data`` (PEM text, bytes or a Path) is protected, without decrypting it."""
-    block = single_pem_block(data, "a private key", _LABELS, InvalidKeyError)
+    block = single_pem_block(data, N_("a private key"), _LABELS, InvalidKeyError)
     if block.label != "ENCRYPTED PRIVATE KEY":
         return Protection(block.label, False)
     try:
-        info, _ = decoder.decode(block.der, asn1Spec=rfc5958.EncryptedPrivateKeyInfo())
+        info, _rest = decoder.decode(block.der, asn1Spec=rfc5958.EncryptedPrivateKeyInfo())
         algorithm = info["encryptionAlgorithm"]
         if str(algorithm["algorithm"]) != str(rfc8018.id_PBES2):
             return Protection(block.label, True, scheme=f"the scheme {algorithm['algorithm']} (not PBES2)")
-        pbes2, _ = decoder.decode(algorithm["parameters"], asn1Spec=rfc8018.PBES2_params())
+        pbes2, _rest = decoder.decode(algorithm["parameters"], asn1Spec=rfc8018.PBES2_params())
         kdf = pbes2["keyDerivationFunc"]
         cipher = _CIPHERS.get(str(pbes2["encryptionScheme"]["algorithm"]), str(pbes2["encryptionScheme"]["algorithm"]))
         if str(kdf["algorithm"]) != str(rfc8018.id_PBKDF2):
             return Protection(block.label, True, "PBES2", str(kdf["algorithm"]), cipher=cipher)
-        params, _ = decoder.decode(kdf["parameters"], asn1Spec=rfc8018.PBKDF2_params())
+        params, _rest = decoder.decode(kdf["parameters"], asn1Spec=rfc8018.PBKDF2_params())
         prf = params["prf"]
         prf_name = _PRF.get(str(prf["algorithm"]), str(prf["algorithm"])) if prf.isValue else "HMAC-SHA1"
         salt = params["salt"]["specified"]
         return Protection(block.label, True, "PBES2", "PBKDF2", prf_name, int(params["iterationCount"]),
                           len(salt.asOctets()), cipher)
     except (PyAsn1Error, KeyError, TypeError, ValueError):
-        raise InvalidKeyError("The encrypted private key's bytes are damaged: its protection cannot be read.",
-                              "restore the key file from a copy.") from None
+        raise InvalidKeyError(_("The encrypted private key's bytes are damaged: its protection cannot be read."),
+                              _("restore the key file from a copy.")) from None

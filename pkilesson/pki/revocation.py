@@ -254,7 +254,9 @@ class RevocationCheck:
     def __str__(self) -> str:
         """In the messages' language (the attributes and :meth:`to_dict` stay English)."""
         if self.revoked is False:
-            return _("not revoked: {checks}").format(checks="; ".join(str(check) for check, _passed in self.steps))
+            # Translators: the separator between the checks of a revocation check ("not revoked: a; b; c").
+            separator = _("; ")
+            return _("not revoked: {checks}").format(checks=separator.join(str(check) for check, _passed in self.steps))
         return (_("REVOKED: {problem}") if self.revoked else _("not checked: {problem}")).format(problem=self.problem)
 
 
