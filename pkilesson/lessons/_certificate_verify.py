@@ -16,6 +16,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
+from .._catalog import _
 from ..errors import PkiLessonError, argument_error
 from ..pki.keys import PrivateKey
 
@@ -28,7 +29,7 @@ _CONTEXTS = {"client": b"TLS 1.3, client CertificateVerify", "server": b"TLS 1.3
 
 def _side(side) -> str:
     if not isinstance(side, str) or side not in _CONTEXTS:
-        raise PkiLessonError(f"Unknown side {side!r}.", "use 'client' or 'server'.")
+        raise PkiLessonError(_("Unknown side {side!r}.").format(side=side), _("use 'client' or 'server'."))
     return side
 
 
@@ -40,7 +41,7 @@ def certificate_verify_content(transcript_hash: bytes, side: str = "client") -> 
     """
     _side(side)
     if not isinstance(transcript_hash, bytes) or not transcript_hash:
-        raise PkiLessonError("The transcript hash must be non-empty bytes.", "pass hashlib.sha256(...).digest().")
+        raise PkiLessonError(_("The transcript hash must be non-empty bytes."), _("pass hashlib.sha256(...).digest()."))
     return b"\x20" * 64 + _CONTEXTS[side] + b"\x00" + transcript_hash
 
 
@@ -57,8 +58,8 @@ def _scheme(key) -> tuple[str, Callable, Callable]:
         return (name, lambda k, m: k.sign(m, ec.ECDSA(digest())), lambda p, s, m: p.verify(s, m, ec.ECDSA(digest())))
     if isinstance(public, ed25519.Ed25519PublicKey):
         return "ed25519", lambda k, m: k.sign(m), lambda p, s, m: p.verify(s, m)
-    raise PkiLessonError(f"No TLS 1.3 signature scheme here for a {type(public).__name__}.",
-                         "use an RSA, EC P-256/P-384 or Ed25519 key.")
+    raise PkiLessonError(_("No TLS 1.3 signature scheme here for a {kind}.").format(kind=type(public).__name__),
+                         _("use an RSA, EC P-256/P-384 or Ed25519 key."))
 
 
 def sign_certificate_verify(key: PrivateKey, transcript_hash: bytes, side: str = "client") -> bytes:
@@ -67,7 +68,7 @@ def sign_certificate_verify(key: PrivateKey, transcript_hash: bytes, side: str =
 
     key = as_private_key(key)
     _side(side)
-    _, sign, _ = _scheme(key)
+    sign = _scheme(key)[1]
     return sign(key, certificate_verify_content(transcript_hash, side))
 
 
@@ -84,9 +85,9 @@ class CertificateVerifyCheck:
         return self.valid
 
     def __str__(self) -> str:
-        result = "VERIFIES" if self.valid else "does NOT verify"
-        return (f"{self.scheme} signature over {self.signed_bytes} bytes {result} with the public key of "
-                f"{self.certificate}")
+        text = (_("{scheme} signature over {count} bytes VERIFIES with the public key of {certificate}") if self.valid
+                else _("{scheme} signature over {count} bytes does NOT verify with the public key of {certificate}"))
+        return text.format(scheme=self.scheme, count=self.signed_bytes, certificate=self.certificate)
 
 
 def check_certificate_verify(certificate: x509.Certificate, signature: bytes, transcript_hash: bytes,
@@ -96,10 +97,10 @@ def check_certificate_verify(certificate: x509.Certificate, signature: bytes, tr
 
     certificate = as_certificate(certificate)
     if not isinstance(signature, (bytes, bytearray)):
-        raise argument_error("signature", "bytes (the CertificateVerify's signature)", signature)
+        raise argument_error("signature", _("bytes (the CertificateVerify's signature)"), signature)
     _side(side)
     public = certificate.public_key()
-    scheme, _, verify = _scheme(public)
+    scheme, _sign, verify = _scheme(public)
     content = certificate_verify_content(transcript_hash, side)
     try:
         verify(public, signature, content)

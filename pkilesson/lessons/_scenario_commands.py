@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
+from .._catalog import _
 from ._lab import LAB
 from ._transcripts import Transcript
 from ..pki.openssl import openssl_path
@@ -33,7 +34,7 @@ def pkilesson_command(arguments: str) -> Transcript:
     try:
         done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
     except subprocess.TimeoutExpired:
-        return Transcript(f"pkilesson {arguments}", "(the command did not finish within 120 s: stopped.)", -1)
+        return Transcript(f"pkilesson {arguments}", _("(the command did not finish within 120 s: stopped.)"), -1)
     out, code = done.stdout, done.returncode
     return Transcript(f"pkilesson {arguments}", out, code)
 
@@ -46,7 +47,8 @@ class Interop:
     server: Optional[SideReport]
 
     def __str__(self) -> str:
-        seen = f"what our server saw: {self.server}" if self.server else "(our server saw no connection)"
+        seen = (_("what our server saw: {report}").format(report=self.server) if self.server
+                else _("(our server saw no connection)"))
         return f"{self.client}\n{seen}" if self.client.ran else str(self.client)
 
     def _repr_pretty_(self, printer, cycle) -> None:
@@ -72,7 +74,8 @@ def openssl_s_client(artifacts, folder: Union[str, Path] = LAB, *, host: str = "
                                   timeout=TIMEOUT)
             run = Transcript(command, done.stdout + done.stderr, done.returncode)
         except subprocess.TimeoutExpired:
-            run = Transcript(command, f"(s_client did not finish within {TIMEOUT:g} s: stopped.)", -1)
+            run = Transcript(command, _("(s_client did not finish within {seconds:g} s: stopped.)").format(
+                seconds=TIMEOUT), -1)
         deadline = time.monotonic() + TIMEOUT
         while not server.reports and time.monotonic() < deadline:
             time.sleep(0.01)

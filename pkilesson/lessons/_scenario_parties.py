@@ -19,6 +19,7 @@ from typing import Optional
 
 from cryptography import x509
 
+from .._catalog import _
 from ..pki._time import resolve_now
 from ..pki.authority import CertificateAuthority
 from ..pki.csr import create_csr
@@ -42,9 +43,10 @@ def _artifacts(artifacts):
 
 def _days(value, parameter: str, least: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise argument_error(parameter, "a whole number of days", value)
+        raise argument_error(parameter, _("a whole number of days"), value)
     if not least <= value <= 36500:
-        raise PkiLessonError(f"{parameter}={value} is out of range.", f"give {least} to 36500 days.")
+        raise PkiLessonError(_("{parameter}={value} is out of range.").format(parameter=parameter, value=value),
+                             _("give {least} to 36500 days.").format(least=least))
     return value
 
 
@@ -61,7 +63,7 @@ def other_ca_client(artifacts, *, name: str = "mallory.localhost") -> Party:
     """
     _artifacts(artifacts)
     if not isinstance(name, str):
-        raise argument_error("name", "a client name such as 'mallory.localhost'", name)
+        raise argument_error("name", _("a client name such as 'mallory.localhost'"), name)
     other = CertificateAuthority.create("/C=FR/O=Elsewhere/CN=Other CA", key_type="p256")
     key = generate_key("p256")
     certificate = other.issue(create_csr(key, f"/C=FR/O=Elsewhere/CN={name}", [name]), CLIENT)
@@ -107,9 +109,10 @@ def revocation_list(ca: CertificateAuthority, certificates, *, reason: str = "ke
     from ..pki.certificates import as_certificate
 
     if not isinstance(reason, str) or reason not in REASONS:
-        raise PkiLessonError(f"Unknown revocation reason {reason!r}.", f"use one of {', '.join(REASONS)}.")
+        raise PkiLessonError(_("Unknown revocation reason {reason!r}.").format(reason=reason),
+                             _("use one of {names}.").format(names=", ".join(REASONS)))
     if isinstance(certificates, (str, bytes, x509.Certificate)) or not isinstance(certificates, (list, tuple)):
-        raise argument_error("certificates", "a list of certificates", certificates)
+        raise argument_error("certificates", _("a list of certificates"), certificates)
     certificates = [as_certificate(c, "certificates") for c in certificates]
     now = resolve_now(now)
     entries = []
@@ -177,10 +180,10 @@ def common_name_fallback(artifacts, host: str = "localhost") -> dict[bool, str]:
                         with context.wrap_socket(raw, server_hostname=host) as connection:
                             connection.sendall(b"hello\n")
                             connection.recv(1024)
-                            results[flag] = f"accepted ({connection.version()})"
+                            results[flag] = _("accepted ({version})").format(version=connection.version())
                 except (ssl.SSLError, OSError) as error:
                     reason = getattr(error, "verify_message", None) or getattr(error, "reason", None) or str(error)
-                    results[flag] = f"refused: {reason}"
+                    results[flag] = _("refused: {reason}").format(reason=reason)
             deadline = time.monotonic() + TIMEOUT
             while len(server.reports) < 2 and time.monotonic() < deadline:
                 time.sleep(0.01)

@@ -31,6 +31,7 @@ import html
 from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
+from .._catalog import N_, _
 from ..errors import PkiLessonError
 from ..tls.loopback import HandshakeReport, Party, SideReport, handshake, party_of
 from ._certificate_verify import (
@@ -56,14 +57,15 @@ __all__ = [
 
 def _peer_text(side: SideReport) -> str:
     if not side.peer_subject:
-        return "no certificate" if side.ok else "-"
-    sans = f" (subjectAltName {', '.join(side.peer_sans)})" if side.peer_sans else " (no subjectAltName)"
+        return _("no certificate") if side.ok else "-"
+    sans = (_(" (subjectAltName {names})").format(names=", ".join(side.peer_sans)) if side.peer_sans
+            else _(" (no subjectAltName)"))
     return side.peer_subject + sans
 
 
 def _arrow(message: str) -> str:
     """'sent X' as '→ X', 'received X' as '← X'."""
-    verb, _, name = message.partition(" ")
+    verb, _space, name = message.partition(" ")
     return f"{'→' if verb == 'sent' else '←'} {name}"
 
 
@@ -81,24 +83,30 @@ class BothSides:
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(row label, the client's value, the server's value), as shown."""
+        return [(label, left, right) for _key, label, left, right in self._rows()]
+
+    def _rows(self) -> list[tuple[str, str, str, str]]:
+        """(row key, row label, the client's value, the server's value): the key says what the row is, whatever
+        the language of its label."""
         client, server = self.report.client, self.report.server
-        verdict = {True: "accepted", False: "refused"}
-        rows = [("verdict", verdict[client.ok], verdict[server.ok])]
-        for label, attribute in (("TLS version", "version"), ("cipher", "cipher")):
-            rows.append((label, getattr(client, attribute) or "-", getattr(server, attribute) or "-"))
-        rows.append(("the peer's certificate", _peer_text(client), _peer_text(server)))
-        rows.append(("error", client.error or "-", server.error or "-"))
-        rows.append(("data received", _data(client), _data(server)))
+        verdict = {True: _("accepted"), False: _("refused")}
+        rows = [("verdict", _("verdict"), verdict[client.ok], verdict[server.ok])]
+        for key, label, attribute in (("version", _("TLS version"), "version"), ("cipher", _("cipher"), "cipher")):
+            rows.append((key, label, getattr(client, attribute) or "-", getattr(server, attribute) or "-"))
+        rows.append(("peer", _("the peer's certificate"), _peer_text(client), _peer_text(server)))
+        rows.append(("error", _("error"), client.error or "-", server.error or "-"))
+        rows.append(("data", _("data received"), _data(client), _data(server)))
         return rows
 
     def __str__(self) -> str:
         width = 40
         lines = [self.title] if self.title else []
         lines.append(summary(self.report))
-        lines.append(f"{'':<22} {'the client (connects to ' + self.report.host + ')':<{width}} the server")
+        client_head = _("the client (connects to {host})").format(host=self.report.host)
+        lines.append(f"{'':<22} {client_head:<{width}} {_('the server')}")
         for label, left, right in self.rows():
             lines.append(f"{label:<22} {left:<{width}} {right}")
-        lines.append("messages, as each side saw them (→ sent, ← received):")
+        lines.append(_("messages, as each side saw them (→ sent, ← received):"))
         client, server = self.report.client.messages, self.report.server.messages
         for index in range(max(len(client), len(server))):
             left = _arrow(client[index]) if index < len(client) else ""
@@ -120,12 +128,12 @@ class BothSides:
         left = "text-align: left; vertical-align: top; padding: 0.2em 1.2em 0.2em 0.3em; line-height: 1.4; " \
                "overflow-wrap: anywhere"
 
-        def cell(label: str, value: str) -> str:
+        def cell(key: str, value: str, side: SideReport) -> str:
             style, text = left, html.escape(value)
-            if label == "verdict":  # a word and a sign, not only a colour
-                style += f"; color: {good if value == 'accepted' else bad}; font-weight: bold"
-                text = f"{'✓' if value == 'accepted' else '✗'} {text}"
-            elif label == "error" and value != "-":
+            if key == "verdict":  # a word and a sign, not only a colour
+                style += f"; color: {good if side.ok else bad}; font-weight: bold"
+                text = f"{'✓' if side.ok else '✗'} {text}"
+            elif key == "error" and value != "-":
                 style += f"; color: {bad}"
             return f'<td style="{style}">{text}</td>'
 
@@ -145,20 +153,23 @@ class BothSides:
         def messages(side: SideReport) -> str:
             mine = list(side.messages)
             if not mine:
-                return "(none)"
+                return html.escape(_("(none)"))
             reference = _REFERENCES.get(_kind(self.report))
             if reference is None or reference is self.report:
                 return items(mine)
             theirs = list(getattr(reference, side.role).messages)
             same = next((i for i, (a, b) in enumerate(zip(mine, theirs)) if a != b), min(len(mine), len(theirs)))
             if same == len(mine) == len(theirs):
-                shown = f"<i>the same {same} messages as the accepted handshake shown first</i>"
+                shown = "<i>{}</i>".format(html.escape(
+                    _("the same {count} messages as the accepted handshake shown first").format(count=same)))
             elif same == 0:
                 return items(mine)
             else:
-                shown = (f"<i>1 to {same}: as in the accepted handshake shown first, then:</i>"
+                shown = ("<i>{}</i>".format(html.escape(
+                    _("1 to {count}: as in the accepted handshake shown first, then:").format(count=same)))
                          + items(mine[same:], same + 1))
-            return (f"{shown}<details><summary>all {len(mine)} messages</summary>{items(mine)}</details>")
+            every = html.escape(_("all {count} messages").format(count=len(mine)))
+            return f"{shown}<details><summary>{every}</summary>{items(mine)}</details>"
 
         if self.report.ok:
             _REFERENCES.setdefault(_kind(self.report), self.report)
@@ -169,18 +180,21 @@ class BothSides:
                 f"<span style='color: {colour}'>{sign} {html.escape(summary(self.report))}</span></caption>")
         columns = '<colgroup><col style="width: 10em"><col style="width: 50%"><col style="width: 50%"></colgroup>'
         rows = "".join(
-            f'<tr><th style="{left}">{html.escape(label)}</th>{cell(label, one)}{cell(label, other)}</tr>'
-            for label, one, other in self.rows()
+            f'<tr><th style="{left}">{html.escape(label)}</th>{cell(key, one, self.report.client)}'
+            f'{cell(key, other, self.report.server)}</tr>'
+            for key, label, one, other in self._rows()
         )
         rows += (
-            f'<tr><th style="{left}">messages<br><span style="font-weight: normal">(→ sent, ← received)</span></th>'
+            f'<tr><th style="{left}">{html.escape(_("messages"))}<br><span style="font-weight: normal">'
+            f'{html.escape(_("(→ sent, ← received)"))}</span></th>'
             f'<td style="{left}">{messages(self.report.client)}</td>'
             f'<td style="{left}">{messages(self.report.server)}</td></tr>'
         )
+        connects = html.escape(_("(connects to {host})").format(host=self.report.host))
         header = (
-            f'<tr><th style="{left}"></th><th style="{left}">the client '
-            f'<span style="font-weight: normal">(connects to {html.escape(self.report.host)})</span></th>'
-            f'<th style="{left}">the server</th></tr>'
+            f'<tr><th style="{left}"></th><th style="{left}">{html.escape(_("the client"))} '
+            f'<span style="font-weight: normal">{connects}</span></th>'
+            f'<th style="{left}">{html.escape(_("the server"))}</th></tr>'
         )
         return (
             '<table class="pkilesson-both-sides" style="border-collapse: collapse; text-align: left; '
@@ -212,14 +226,18 @@ def summary(report: HandshakeReport) -> str:
     """One line: accepted (version, cipher, who saw whom), or which side refused, why, and the alert it sent."""
     client, server = report.client, report.server
     if report.ok:
-        seen = server.peer_subject or "no client certificate"
-        return (f"accepted by both sides ({client.version}, {client.cipher}); the server saw {seen}, "
-                f"the client saw {client.peer_subject} for {report.host}")
+        seen = server.peer_subject or _("no client certificate")
+        return _("accepted by both sides ({version}, {cipher}); the server saw {seen}, the client saw {peer} for "
+                 "{host}").format(version=client.version, cipher=client.cipher, seen=seen, peer=client.peer_subject,
+                                  host=report.host)
     who = refused_by(report)
     side = client if who == "client" else server
     alert = next((m[len("sent "):] for m in side.messages if m.startswith("sent Alert")), None)
-    told = f"; it sent {alert} to the {'server' if who == 'client' else 'client'}" if alert else ""
-    return f"refused by the {who}: {side.error.rstrip('.')}{told}"
+    if who == "client":
+        told = _("; it sent {alert} to the server").format(alert=alert) if alert else ""
+        return _("refused by the client: {error}{told}").format(error=side.error.rstrip("."), told=told)
+    told = _("; it sent {alert} to the client").format(alert=alert) if alert else ""
+    return _("refused by the server: {error}{told}").format(error=side.error.rstrip("."), told=told)
 
 
 def _data(side: SideReport) -> str:
@@ -229,8 +247,8 @@ def _data(side: SideReport) -> str:
 def both_sides(report: HandshakeReport, title: str = "") -> BothSides:
     """``report`` shown as two columns: what the client saw, what the server saw."""
     if not isinstance(report, HandshakeReport):
-        raise PkiLessonError(f"both_sides shows a handshake's report, not a {type(report).__name__}.",
-                             "pass what handshake(...) returned.")
+        raise PkiLessonError(_("both_sides shows a handshake's report, not a {kind}.").format(kind=type(report).__name__),
+                             _("pass what handshake(...) returned."))
     return BothSides(report, title)
 
 
@@ -261,19 +279,22 @@ def source_handshake(source, *, strict: bool = True, posing: bool = False) -> Un
     from ..pki.artifacts import load_artifacts
 
     if not getattr(source, "ran", False):
-        return Note("The openssl command is not installed here, so the source's certificates were not made: "
-                    "there is no handshake to run with them.")
+        return Note(_("The openssl command is not installed here, so the source's certificates were not made: "
+                      "there is no handshake to run with them."))
     recipe = load_artifacts(source.folder)
-    mode = "strict (VERIFY_X509_STRICT)" if strict else "relaxed (no VERIFY_X509_STRICT)"
+    mode = _("strict (VERIFY_X509_STRICT)") if strict else _("relaxed (no VERIFY_X509_STRICT)")
     if posing:
         return both_sides(client_as_server(recipe, strict=strict),
-                          f"the source's client certificate posing as a server, {mode}")
-    return both_sides(handshake(recipe, strict=strict), f"the source's certificates, {mode}")
+                          _("the source's client certificate posing as a server, {mode}").format(mode=mode))
+    return both_sides(handshake(recipe, strict=strict), _("the source's certificates, {mode}").format(mode=mode))
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """One scenario: a title, what it shows, and how to run it on a workspace's artifacts."""
+    """One scenario: a title, what it shows, and how to run it on a workspace's artifacts.
+
+    ``title`` and ``shows`` are English, marked with ``N_``: ``tr(scenario.title)`` shows them in the current
+    language."""
 
     title: str
     shows: str
@@ -286,29 +307,30 @@ def _no_certificate(lab, require: bool) -> HandshakeReport:
 
 #: The scenarios of lesson 05, in the order the lesson runs them.
 SCENARIOS: dict[str, Scenario] = {
-    "success": Scenario("both sides accept", "Each side presents its certificate and proves it holds the key.",
+    "success": Scenario(N_("both sides accept"), N_("Each side presents its certificate and proves it holds the key."),
                         lambda lab: handshake(lab)),
     "no-client-certificate": Scenario(
-        "the client sends no certificate", "A server that requires one refuses: alert certificate_required.",
+        N_("the client sends no certificate"), N_("A server that requires one refuses: alert certificate_required."),
         lambda lab: _no_certificate(lab, True)),
     "not-required": Scenario(
-        "a server that does not require one", "Without CERT_REQUIRED, a client with no certificate gets in.",
+        N_("a server that does not require one"), N_("Without CERT_REQUIRED, a client with no certificate gets in."),
         lambda lab: _no_certificate(lab, False)),
     "other-ca": Scenario(
-        "a client certificate from another CA", "The server trusts only its CA: alert unknown_ca.",
+        N_("a client certificate from another CA"), N_("The server trusts only its CA: alert unknown_ca."),
         lambda lab: handshake(lab, client=other_ca_client(lab))),
     "expired": Scenario(
-        "an expired client certificate", "The same client, its dates in the past: alert certificate_expired.",
+        N_("an expired client certificate"), N_("The same client, its dates in the past: alert certificate_expired."),
         lambda lab: handshake(lab, client=expired_client(lab))),
     "server-as-client": Scenario(
-        "the server's certificate used as a client's", "Its extendedKeyUsage says serverAuth: alert "
-        "unsupported_certificate.",
+        N_("the server's certificate used as a client's"), N_("Its extendedKeyUsage says serverAuth: alert "
+                                                              "unsupported_certificate."),
         lambda lab: handshake(lab, client=Party((lab.server_certificate,), lab.server_key, trust_of(lab)))),
     "wrong-host": Scenario(
-        "the client connects to another name", "The server's subjectAltName lacks www.example.com: the client "
-        "refuses.", lambda lab: handshake(lab, host="www.example.com")),
+        N_("the client connects to another name"), N_("The server's subjectAltName lacks www.example.com: the client "
+                                                      "refuses."), lambda lab: handshake(lab, host="www.example.com")),
     "revoked": Scenario(
-        "a revoked client certificate", "The server loads a CRL that names the client: alert certificate_revoked.",
+        N_("a revoked client certificate"), N_("The server loads a CRL that names the client: alert "
+                                               "certificate_revoked."),
         lambda lab: handshake(lab, server=server_with_crl(lab, revocation_list(lab.ca, [lab.client_certificate])))),
 }
 
@@ -316,6 +338,7 @@ SCENARIOS: dict[str, Scenario] = {
 def run_scenario(name: str, artifacts) -> HandshakeReport:
     """Run scenario ``name`` (a key of :data:`SCENARIOS`) with the workspace's ``artifacts``."""
     if not isinstance(name, str) or name not in SCENARIOS:
-        raise PkiLessonError(f"There is no scenario {name!r}.", f"pick one of {', '.join(SCENARIOS)}.")
+        raise PkiLessonError(_("There is no scenario {name!r}.").format(name=name),
+                             _("pick one of {names}.").format(names=", ".join(SCENARIOS)))
     return SCENARIOS[name].run(artifacts)
 
