@@ -86,7 +86,8 @@ class Attempt:
         server: the server and its version (and its TLS library), e.g. ``MariaDB 10.11.19-...``.
         setting: the server's rule for this try, as configured (an SQL statement, an nginx directive).
         client: the client program and its version.
-        scenario: the try in words (who connects, with which certificate).
+        scenario: the try in words (who connects, with which certificate); a lesson's, marked with ``N_``, is
+            shown translated.
         command: the command line or call that ran (``PORT`` for the port).
         accepted: whether the client got in.
         client_words: what the client printed or raised, in its own words.
@@ -133,7 +134,7 @@ class Attempt:
         lines = []
         if self.recorded:
             lines.append(_("RECORDED, not run here: {recorded}").format(recorded=self.recorded))
-        lines += [_("{scenario}: {verdict}").format(scenario=self.scenario, verdict=self._verdict_word().upper()),
+        lines += [_("{scenario}: {verdict}").format(scenario=tr(self.scenario), verdict=self._verdict_word().upper()),
                   "  " + _("server: {server}").format(server=self.server),
                   "  " + _("its rule: {setting}").format(setting=self.setting),
                   "  " + _("client: {client}").format(client=self.client), f"  $ {self.command}",
@@ -166,7 +167,7 @@ class Attempt:
                       f"<b>{recorded}</b>{colon}{e(self.recorded)}</p>")
         cell = "style='text-align: left; vertical-align: top; overflow-wrap: anywhere; word-break: break-word'"
         table = "".join(f"<tr><th {cell}>{k}</th><td {cell}>{v}</td></tr>" for k, v in rows)
-        return (f"<div class='pkilesson-attempt'>{banner}<p><b>{e(self.scenario)}</b>{colon}"
+        return (f"<div class='pkilesson-attempt'>{banner}<p><b>{e(tr(self.scenario))}</b>{colon}"
                 f"<b style='color: {colour}'>{e(self._verdict_word())}</b></p><table style='table-layout: fixed; width: 100%'>"
                 f"<colgroup><col style='width: 25%'><col style='width: 75%'></colgroup>{table}</table></div>")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ssl
 
-from .._catalog import _
+from .._catalog import N_, _, tr
 from ..errors import PkiLessonError
 from ..pki.hierarchy import CHAIN_PARTS, Hierarchy, _check_hierarchy, _check_parts
 from ..pki.running import versions
@@ -17,6 +17,9 @@ from .loopback import Party, handshake
 from .wire import observe
 
 __all__ = ["chain_handshake", "partial_chain_verdicts", "CHAIN_PARTS"]
+
+#: A part of the chain (one of CHAIN_PARTS) as a line of :func:`partial_chain_verdicts` names it.
+_PARTS = {"intermediate": N_("intermediate"), "root": N_("root")}
 
 
 def chain_handshake(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("intermediate",),
@@ -73,6 +76,6 @@ def partial_chain_verdicts(hierarchy: Hierarchy, *, sends: tuple[str, ...] = ("i
         line = _("the server sends its certificate + {sends}, the client trusts {trusts}, VERIFY_X509_PARTIAL_CHAIN "
                  "on: {verdict}") if flag else _("the server sends its certificate + {sends}, the client trusts "
                                                  "{trusts}, VERIFY_X509_PARTIAL_CHAIN off: {verdict}")
-        lines.append("  " + line.format(sends=" + ".join(sends) or _("nothing"), trusts=" + ".join(trusts),
-                                        verdict=seen.verdict()))
+        lines.append("  " + line.format(sends=" + ".join(tr(_PARTS[p]) for p in sends) or _("nothing"),
+                                        trusts=" + ".join(tr(_PARTS[p]) for p in trusts), verdict=seen.verdict()))
     return "\n".join(lines)
