@@ -9,6 +9,8 @@ from __future__ import annotations
 import ssl
 import sys
 
+from .._catalog import _
+
 __all__ = ["versions"]
 
 
@@ -18,6 +20,6 @@ def versions() -> str:
 
     from .openssl import openssl_version
 
-    return (f"Python {sys.version.split()[0]}; its ssl module: {ssl.OPENSSL_VERSION}; "
-            f"pyca/cryptography {cryptography.__version__}; "
-            f"openssl command: {openssl_version() or 'not installed'}")
+    return _("Python {python}; its ssl module: {ssl}; pyca/cryptography {cryptography}; openssl command: {openssl}"
+             ).format(python=sys.version.split()[0], ssl=ssl.OPENSSL_VERSION, cryptography=cryptography.__version__,
+                      openssl=openssl_version() or _("not installed"))
