@@ -36,7 +36,7 @@ from typing import Iterable, Optional, Union
 from cryptography import x509
 
 from ..pki.certificates import load_certificate
-from .._catalog import _
+from .._catalog import N_, _
 from ..errors import PkiLessonError, argument_error
 from ._attempt import Attempt, _Log, settle, strip_stamp
 from ._process import answers
@@ -239,7 +239,7 @@ class Nginx(Server):
             raise PkiLessonError(_("{host!r} is not this machine's loopback name.").format(host=host),
                                  _("use 'localhost' or '127.0.0.1'."))
         cert, key = _client_files(self.directory if client == "default" else client)
-        scenario = scenario or (f"{relative(cert, self.directory)}" if cert else "no client certificate")
+        scenario = scenario or (f"{relative(cert, self.directory)}" if cert else N_("no client certificate"))
         self.error_log.mark()
         self.access_log.mark()
         if tool == "curl":
