@@ -33,10 +33,11 @@ class Lesson:
 
 _DIAGRAMS = N_("each diagram shows its title and why it cannot be drawn")
 _SHOWN = N_("the openssl commands are shown, not run")
-_RECORDED = N_("the server is not started: the scenario shows what it did when recorded on another machine, and says so")
+_RECORDED = N_("the server is not started: the scenario shows what it did when recorded on another machine, and "
+                "says so")
 #: The Download/Restore widget (pkilesson.lessons.keepwork) in each lesson's closing section.
-_KEEP = Use("ipywidgets", (N_("What comes next"),), N_("the Download/Restore widget says to use pkilesson pack and unpack "
-            "in a terminal instead"))
+_KEEP = Use("ipywidgets", (N_("What comes next"),),
+            N_("the Download/Restore widget says to use pkilesson pack and unpack in a terminal instead"))
 
 #: The lessons and where each uses a tool (tests/test_doctor.py checks every section against the notebooks).
 LESSONS: tuple[Lesson, ...] = (
@@ -55,14 +56,15 @@ LESSONS: tuple[Lesson, ...] = (
         _KEEP,
     )),
     Lesson("02", N_("The server's certificate"), (
-        Use("openssl", (N_("The source's step 2, run for real"), N_("Pitfall 1: a version 1 certificate, with no extensions"),
-                        N_("Pitfall 2: no subjectAltName"), N_("Pitfall 4: a server named like its CA")), _SHOWN),
+        Use("openssl", (N_("The source's step 2, run for real"),
+                        N_("Pitfall 1: a version 1 certificate, with no extensions"), N_("Pitfall 2: no subjectAltName"), N_("Pitfall 4: a server named like its CA")), _SHOWN),
         Use("renderer", (N_("Saving: the files in `lab/`"), N_("Your turn: the widget")), _DIAGRAMS),
         Use("ipywidgets", (N_("Your turn: the widget"),), N_("the panel is not shown")),
         _KEEP,
     )),
     Lesson("03", N_("The client's certificate"), (
-        Use("openssl", (N_("The source's step 3, run for real"), N_("The signing request"), N_("Saving the client's files"),
+        Use("openssl", (N_("The source's step 3, run for real"), N_("The signing request"),
+                        N_("Saving the client's files"),
                         N_("Pitfall: without extendedKeyUsage, a client's certificate passes as a server's")),
             N_("the openssl commands are shown, not run; the source's files, which they make, are missing")),
         Use("renderer", (N_("The same step with pkilesson"), N_("The diagram")), _DIAGRAMS),
@@ -80,7 +82,8 @@ LESSONS: tuple[Lesson, ...] = (
             N_("the checker's column says 'not run' and names the package to install")),
         Use("renderer", (N_("Try it: the verify panel"), N_("The source's certificates through the same verifiers"),
                          N_("Break it yourself: one defect, every checker on this machine")), _DIAGRAMS),
-        Use("ipywidgets", (N_("Try it: the verify panel"), N_("Break it yourself: one defect, every checker on this machine")),
+        Use("ipywidgets", (N_("Try it: the verify panel"),
+                           N_("Break it yourself: one defect, every checker on this machine")),
             N_("the panels are not shown")),
         _KEEP,
     )),
@@ -108,7 +111,8 @@ LESSONS: tuple[Lesson, ...] = (
         Use("mariadb", (N_("Your client certificate"), N_("Rule 1: `REQUIRE SSL`"), N_("Rule 2: `REQUIRE X509`"),
                         N_("Rule 3: `REQUIRE SUBJECT ... AND ISSUER ...`"),
                         N_("Part 3 · The source's own files in the server they were written for")), _RECORDED),
-        Use("pymysql", (N_("Your client certificate"), N_("Part 3 · The source's own files in the server they were written for")),
+        Use("pymysql", (N_("Your client certificate"),
+                        N_("Part 3 · The source's own files in the server they were written for")),
             _RECORDED),
         Use("nginx", (N_("Verified, or not"), N_("Allowed by name"), N_("Revoked")), _RECORDED),
         Use("curl", (N_("Verified, or not"), N_("Allowed by name"), N_("Revoked")), _RECORDED),
