@@ -8,20 +8,25 @@ from __future__ import annotations
 
 from html import escape
 
+from .._catalog import N_, _, tr
 from ._html import _VISIBLE, _VISIBLE_FIELD, _wrap, value_html
 
 
 def _absent(value):
-    return value if value is not None else "(absent)"
+    return value if value is not None else _("(absent)")
+
+
+def _said(label: str, value: str) -> str:
+    return _("{label}: {value}").format(label=label, value=value)
 
 
 def _comparison_summary_lines(comparison) -> list[str]:
     lines = [f"A: {comparison.left.title}", f"B: {comparison.right.title}"]
     if comparison.summary:
-        lines.append("In short:")
+        lines.append(_("In short:"))
     for row in comparison.summary:
         a, b = (_absent(v) for v in row.values)
-        lines += [f"  = {row.label}: {a}"] if row.same else [f"  ≠ {row.label}", f"      A: {a}", f"      B: {b}"]
+        lines += [f"  = {_said(row.label, a)}"] if row.same else [f"  ≠ {row.label}", f"      A: {a}", f"      B: {b}"]
     return lines
 
 
@@ -30,22 +35,27 @@ def comparison_summary_text(comparison) -> str:
     if not comparison.summary:
         return comparison_text(comparison)
     return "\n".join(_comparison_summary_lines(comparison) + [
-        f"{len(comparison.differences)} of {len(comparison.rows)} fields differ (fingerprints aside): "
-        "print() shows every one."])
+        _("{count} of {total} fields differ (fingerprints aside): print() shows every one.").format(
+            count=len(comparison.differences), total=len(comparison.rows))])
 
 
 def comparison_text(comparison) -> str:
     lines = _comparison_summary_lines(comparison)
     if comparison.summary:
-        lines.append("Every field:")
+        lines.append(_("Every field:"))
     for row in comparison.rows:
         a, b = (_absent(v) for v in row.values)
         if row.same:
-            lines.append(f"  = {row.label}: {a}")
+            lines.append(f"  = {_said(row.label, a)}")
         else:
             lines += [f"  ≠ {row.label}", f"      A: {a}", f"      B: {b}"]
-    lines.append(f"{len(comparison.differences)} fields differ (fingerprints aside).")
+    lines.append(_differ(comparison))
     return "\n".join(lines)
+
+
+def _differ(comparison) -> str:
+    # Translators: English says "fields differ" even for 0 or 1.
+    return _("{count} fields differ (fingerprints aside).").format(count=len(comparison.differences))
 
 
 def _differs(row) -> str:
@@ -58,7 +68,8 @@ def _sign(row) -> str:
 
 def _side_by_side(row, code: bool = True) -> str:
     limit = _VISIBLE_FIELD if code else _VISIBLE
-    a, b = (value_html(v, code, limit) if v is not None else "<em>(absent)</em>" for v in row.values)
+    absent = "<em>" + escape(_("(absent)")) + "</em>"
+    a, b = (value_html(v, code, limit) if v is not None else absent for v in row.values)
     if row.same:
         return f'<td colspan="2">{a}</td>'
     return f"<td>{a}</td><td>{b}</td>"
@@ -67,7 +78,7 @@ def _side_by_side(row, code: bool = True) -> str:
 def comparison_html(comparison) -> str:
     """The learner's rows side by side first (the differing ones marked), then every field, differences first, folded."""
     titles = (f"<div>A: {escape(comparison.left.title)}</div><div>B: {escape(comparison.right.title)}</div>"
-              f"<p>{len(comparison.differences)} fields differ (fingerprints aside).</p>")
+              f"<p>{escape(_differ(comparison))}</p>")
     head = "<tr><th></th><th></th><th>A</th><th>B</th></tr>"
     short = ""
     if comparison.summary:
@@ -82,13 +93,14 @@ def comparison_html(comparison) -> str:
         f'<th>{escape(r.label)}</th>{_side_by_side(r)}</tr>'
         for r in ordered
     )
-    full = f'<p class="meaning">{_EXPLAINED_ONCE}</p><table>{head}{rows}</table>'
+    full = f'<p class="meaning">{escape(tr(_EXPLAINED_ONCE))}</p><table>{head}{rows}</table>'
     if short:
-        full = (f"<details><summary>Every field ({len(comparison.rows)}): {len(comparison.differences)} differ, "
-                f"listed first</summary>{full}</details>")
+        heading = _("Every field ({total}): {count} differ, listed first").format(
+            total=len(comparison.rows), count=len(comparison.differences))
+        full = f"<details><summary>{escape(heading)}</summary>{full}</details>"
     return _wrap(titles + short + full)
 
 
 #: Each field is explained once, where it is decoded; a comparison shows values (the meaning is a hover reminder).
-_EXPLAINED_ONCE = ("What each field means is written once, in its decoded view (decode(A) or decode(B)); "
-                   "here only the values, side by side (hover a row for a reminder).")
+_EXPLAINED_ONCE = N_("What each field means is written once, in its decoded view (decode(A) or decode(B)); "
+                     "here only the values, side by side (hover a row for a reminder).")

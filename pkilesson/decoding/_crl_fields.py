@@ -7,6 +7,7 @@ import json
 
 from cryptography import x509
 
+from .._catalog import N_, _, ngettext, tr
 from .asn1 import der_tree
 from ._model import Decoded, Field
 from .meanings import FIELDS, oid_name, signature_meaning
@@ -25,16 +26,17 @@ def crl(revocations: x509.CertificateRevocationList, der: bytes, encoding: str, 
          "reason": _crl_reason(r)}
         for r in revocations
     ]
+    listed = [_("serial {serial} on {date}").format(serial=r["serial"], date=r["revocation_date"]) if not r["reason"]
+              else _("serial {serial} on {date}, reason {reason}").format(serial=r["serial"], date=r["revocation_date"],
+                                                                           reason=r["reason"]) for r in revoked]
     fields = [
-        Field("signature_algorithm", "Signature algorithm", algorithm, signature_meaning(algorithm), "signatureAlgorithm"),
-        Field("issuer", "Issuer", format_subj(revocations.issuer), FIELDS["crl_issuer"], "tbsCertList.issuer"),
-        Field("this_update", "This update", _instant(this_update), FIELDS["this_update"], "tbsCertList.thisUpdate"),
-        Field("next_update", "Next update", _instant(next_update) if next_update else "none", FIELDS["next_update"],
-              "tbsCertList.nextUpdate" if next_update else ""),
-        Field("revoked", "Revoked certificates",
-              "; ".join(f"serial {r['serial']} on {r['revocation_date']}"
-                        + (f", reason {r['reason']}" if r["reason"] else "") for r in revoked) or "none",
-              FIELDS["revoked"], "tbsCertList.revokedCertificates" if revoked else ""),
+        Field("signature_algorithm", _("Signature algorithm"), algorithm, signature_meaning(algorithm), "signatureAlgorithm"),
+        Field("issuer", _("Issuer"), format_subj(revocations.issuer), tr(FIELDS["crl_issuer"]), "tbsCertList.issuer"),
+        Field("this_update", _("This update"), _instant(this_update), tr(FIELDS["this_update"]), "tbsCertList.thisUpdate"),
+        Field("next_update", _("Next update"), _instant(next_update) if next_update else _("none"),
+              tr(FIELDS["next_update"]), "tbsCertList.nextUpdate" if next_update else ""),
+        Field("revoked", _("Revoked certificates"), "; ".join(listed) or _("none"), tr(FIELDS["revoked"]),
+              "tbsCertList.revokedCertificates" if revoked else ""),
     ]
     ext_fields, ext_json = _extensions(revocations.extensions, lambda i: f"tbsCertList.crlExtensions[{i}]")
     fields += ext_fields
@@ -42,45 +44,49 @@ def crl(revocations: x509.CertificateRevocationList, der: bytes, encoding: str, 
     check = open_signature(revocations, issuer)
     warnings = []
     if next_update is not None and now > next_update:
-        warnings.append(f"This CRL is stale: its next update was due {_instant(next_update)}.")
+        warnings.append(_("This CRL is stale: its next update was due {instant}.").format(instant=_instant(next_update)))
     data = {
         "type": "crl", "issuer": revocations.issuer.rfc4514_string(), "this_update": _instant(this_update),
         "next_update": _instant(next_update) if next_update else None, "revoked": revoked,
         "extensions": ext_json, "fingerprints": prints, "signature": _signature_json(check),
     }
-    title = f"CRL of {format_subj(revocations.issuer)}"
+    title = _("CRL of {name}").format(name=format_subj(revocations.issuer))
     return Decoded("crl", title, encoding, tuple(fields + print_fields), tree, check, tuple(warnings), now,
                    json.dumps(data), _crl_summary(revocations, revoked, now, check, issuer))
 
 
 _PLAIN_REASON = {
-    "keyCompromise": "key stolen or lost", "cACompromise": "CA's key stolen or lost", "affiliationChanged": "left",
-    "superseded": "replaced", "cessationOfOperation": "no longer used", "certificateHold": "on hold",
-    "privilegeWithdrawn": "rights withdrawn", "aACompromise": "authority's key stolen or lost",
-    "removeFromCRL": "taken off the list", "unspecified": "no reason given",
+    "keyCompromise": N_("key stolen or lost"), "cACompromise": N_("CA's key stolen or lost"),
+    "affiliationChanged": N_("left"), "superseded": N_("replaced"), "cessationOfOperation": N_("no longer used"),
+    "certificateHold": N_("on hold"), "privilegeWithdrawn": N_("rights withdrawn"),
+    "aACompromise": N_("authority's key stolen or lost"), "removeFromCRL": N_("taken off the list"),
+    "unspecified": N_("no reason given"),
 }
 
 
 def _crl_summary(revocations, revoked: list[dict], now: dt.datetime, check, issuer) -> tuple[Field, ...]:
     """The learner's rows of a CRL: who publishes it, which serials it revokes, when the next one is due."""
-    reasons = {r["serial"]: f" ({_PLAIN_REASON.get(r['reason'], r['reason'])})" if r["reason"] else "" for r in revoked}
+    reasons = {r["serial"]: f" ({tr(_PLAIN_REASON[r['reason']]) if r['reason'] in _PLAIN_REASON else r['reason']})"
+               if r["reason"] else "" for r in revoked}
     if not revoked:
-        listed = "none"
+        listed = _("none")
     else:
         serials = ", ".join(f"{r['serial']}{reasons[r['serial']]}" for r in revoked)
-        listed = f"{len(revoked)} certificate{'s' if len(revoked) > 1 else ''}, by serial: {serials}"
+        listed = ngettext("{count} certificate, by serial: {serials}", "{count} certificates, by serial: {serials}",
+                          len(revoked)).format(count=len(revoked), serials=serials)
     next_update = revocations.next_update_utc
     if next_update is None:
-        due = "none announced"
+        due = _("none announced")
     elif now > next_update:
-        due = f"{_plain_instant(next_update)} (overdue by {_in_days(now - next_update)}: this list is stale)"
+        due = _("{instant} (overdue by {days}: this list is stale)").format(
+            instant=_plain_instant(next_update), days=_in_days(now - next_update))
     else:
-        due = f"{_plain_instant(next_update)} (due in {_in_days(next_update - now)})"
+        due = _("{instant} (due in {days})").format(instant=_plain_instant(next_update), days=_in_days(next_update - now))
     rows = [
-        Field("signed_by", "Published by", plain_name(revocations.issuer), "The CA that signs this list."),
-        Field("revoked", "Revoked", listed, "The certificates this CA has cancelled before their end date."),
-        Field("this_update", "Issued on", _plain_instant(revocations.last_update_utc), "When the CA made this list."),
-        Field("next_update", "Next list due", due, "After this date, this list is out of date."),
+        Field("signed_by", _("Published by"), plain_name(revocations.issuer), _("The CA that signs this list.")),
+        Field("revoked", _("Revoked"), listed, _("The certificates this CA has cancelled before their end date.")),
+        Field("this_update", _("Issued on"), _plain_instant(revocations.last_update_utc), _("When the CA made this list.")),
+        Field("next_update", _("Next list due"), due, _("After this date, this list is out of date.")),
     ]
     return tuple(rows + _signature_row(check, issuer))
 

@@ -13,6 +13,7 @@ import datetime as dt
 import ipaddress
 from typing import Optional
 
+from .._catalog import _
 from ..errors import DecodeError
 
 #: Deepest nesting accepted; real certificates stay under 15.
@@ -36,45 +37,47 @@ class Raw:
 
 
 def bad(problem: str) -> DecodeError:
-    return DecodeError(f"The bytes are not valid DER: {problem}.", "the file is damaged or is not DER; make or copy it again.")
+    return DecodeError(_("The bytes are not valid DER: {problem}.").format(problem=problem),
+                       _("the file is damaged or is not DER; make or copy it again."))
 
 
 def parse(data: bytes, offset: int, end: int, depth: int) -> Raw:
     if depth > MAX_DEPTH:
-        raise bad(f"nesting deeper than {MAX_DEPTH} levels at offset {offset}")
+        raise bad(_("nesting deeper than {most} levels at offset {offset}").format(most=MAX_DEPTH, offset=offset))
     if offset >= end:
-        raise bad(f"a node is missing at offset {offset}")
+        raise bad(_("a node is missing at offset {offset}").format(offset=offset))
     first = data[offset]
     cls, cons, num = first & 0xC0, bool(first & 0x20), first & 0x1F
     pos = offset + 1
     if num == 0x1F:  # high tag number: base 128, at most 4 bytes
         num = 0
-        for _ in range(4):
+        for _unused in range(4):
             if pos >= end:
-                raise bad(f"the tag at offset {offset} is cut")
+                raise bad(_("the tag at offset {offset} is cut").format(offset=offset))
             byte = data[pos]
             pos += 1
             num = (num << 7) | (byte & 0x7F)
             if not byte & 0x80:
                 break
         else:
-            raise bad(f"the tag at offset {offset} is too long")
+            raise bad(_("the tag at offset {offset} is too long").format(offset=offset))
     if pos >= end:
-        raise bad(f"the length at offset {offset} is missing")
+        raise bad(_("the length at offset {offset} is missing").format(offset=offset))
     byte = data[pos]
     pos += 1
     if byte < 0x80:
         length = byte
     elif byte == 0x80:
-        raise bad(f"indefinite length at offset {offset} (BER, not DER)")
+        raise bad(_("indefinite length at offset {offset} (BER, not DER)").format(offset=offset))
     else:
         count = byte & 0x7F
         if count > 4 or pos + count > end:
-            raise bad(f"the length at offset {offset} is cut or too large")
+            raise bad(_("the length at offset {offset} is cut or too large").format(offset=offset))
         length = int.from_bytes(data[pos : pos + count], "big")
         pos += count
     if pos + length > end:
-        raise bad(f"the node at offset {offset} claims {length} bytes but only {end - pos} remain")
+        raise bad(_("the node at offset {offset} claims {length} bytes but only {left} remain").format(
+            offset=offset, length=length, left=end - pos))
     children = []
     if cons:
         child = pos

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+from .._catalog import _
+
 STYLE = """<style>
 .pkl{color:inherit;font-family:var(--jp-ui-font-family,sans-serif);line-height:1.35;max-width:100%}
 .pkl table{border-collapse:collapse;margin:4px 0;max-width:100%}
@@ -52,7 +54,7 @@ def shorten(value: str, limit: int = _VISIBLE) -> str:
     head = text[: limit - 12]
     if ", " in head and ";" not in text:  # a list: whole items, then how many more
         head = head[: head.rindex(", ")]
-        return f"{head}, … {text.count(', ') - head.count(', ')} more"
+        return _("{items}, … {count} more").format(items=head, count=text.count(", ") - head.count(", "))
     return text[: limit - 1].rstrip() + "…"
 
 
@@ -65,5 +67,6 @@ def value_html(value: str, code: bool = True, limit: int = _VISIBLE_FIELD) -> st
 
     if shown == value:
         return tag(value)
-    return (f'<details class="long"><summary title="show the whole value"><span>{tag(shown)}</span></summary>'
-            f"{tag(value)}</details>")
+    hint = escape(_("show the whole value"))
+    return (f'<details class="long"><summary title="{hint}"><span>{tag(shown)}</span>'
+            f"</summary>{tag(value)}</details>")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Optional
 
+from .._catalog import _, ngettext
 from ._html import _VISIBLE_FIELD, _wrap, shorten
 
 _SHOWN = 16  # content bytes shown per row of the byte table
@@ -21,9 +22,10 @@ _BRANCH_ROWS = 12  # rows of a field's own subtree shown before "more nodes insi
 def tree_text(tree) -> str:
     """The tree as ``openssl asn1parse`` prints it, with each node's name."""
     lines = []
+    secret, inside = _("(secret, not shown)"), _("  (inside)")
     for depth, node in tree.nodes():
-        value = "(secret, not shown)" if node.secret else node.value
-        mark = "  (inside)" if node.encapsulated else ""
+        value = secret if node.secret else node.value
+        mark = inside if node.encapsulated else ""
         lines.append(
             f"{node.offset:5}: hl={node.header_length} l={node.length:4} {'  ' * depth}{node.tag:<18} "
             f"{node.name}{'  = ' + value if value else ''}{mark}"
@@ -33,7 +35,7 @@ def tree_text(tree) -> str:
 
 def _hex_preview(tree, node) -> str:
     if node.secret:
-        return '<span class="secret">secret, not shown</span>'
+        return '<span class="secret">' + escape(_("secret, not shown")) + "</span>"
     if node.constructed:
         return ""
     content = tree.content_hex(node) or ""
@@ -47,24 +49,31 @@ def _last(name: str) -> str:
 
 
 def _tree_row(tree, depth: int, node, chosen: Optional[str]) -> str:
-    value = "(secret, not shown)" if node.secret else node.value
+    value = _("(secret, not shown)") if node.secret else node.value
     css = ' class="chosen"' if chosen is not None and node.name == chosen else ""
     return (
         f'<tr data-path="{escape(node.name)}" data-offset="{node.offset}" data-length="{node.end - node.offset}"{css}>'
         f"<td>{node.offset}</td><td>{node.header_length}</td><td>{node.length}</td>"
         f'<td class="m" style="padding-left:{8 + 14 * depth}px">{escape(node.tag)}</td>'
-        f"<td><code>{escape(_last(node.name))}</code>{' <em>(inside)</em>' if node.encapsulated else ''}"
+        f"<td><code>{escape(_last(node.name))}</code>{_inside_html() if node.encapsulated else ''}"
         f'<div class="meaning">{escape(node.type)}</div></td>'
         f'<td>{escape(shorten(value, _VISIBLE_FIELD))}</td><td class="hex">{_hex_preview(tree, node)}</td></tr>'
     )
 
 
-_TREE_HEAD = "<tr><th>offset</th><th>hl</th><th>l</th><th>tag</th><th>name</th><th>value</th><th>bytes</th></tr>"
+def _inside_html() -> str:
+    return " <em>" + escape(_("(inside)")) + "</em>"
+
+
+def _tree_head() -> str:
+    """The byte table's heading: hl and l are openssl asn1parse's own (header length, length)."""
+    names = (_("offset"), "hl", "l", _("tag"), _("name"), _("value"), _("bytes"))
+    return "<tr>" + "".join(f"<th>{escape(n)}</th>" for n in names) + "</tr>"
 
 
 def tree_html(tree, chosen: Optional[str] = None) -> str:
     rows = "".join(_tree_row(tree, depth, node, chosen) for depth, node in tree.nodes())
-    return f'<table class="tree">{_TREE_HEAD}{rows}</table>'
+    return f'<table class="tree">{_tree_head()}{rows}</table>'
 
 
 def _branch(tree, node) -> tuple[list, list]:
@@ -91,14 +100,16 @@ def branch_html(tree, node, limit: int = _BRANCH_ROWS) -> str:
     more = len(inside) - 1 - limit  # inside[0] is the node itself
     rows = [_tree_row(tree, depth, n, node.name) for depth, n in above + inside[: limit + 1]]
     if more > 0:
-        rows.append(f'<tr><td colspan="7">⋮ {more} more nodes inside it: see the whole tree below</td></tr>')
-    return f'<table class="tree branch">{_TREE_HEAD}{"".join(rows)}</table>'
+        words = ngettext("⋮ {count} more node inside it: see the whole tree below",
+                         "⋮ {count} more nodes inside it: see the whole tree below", more).format(count=more)
+        rows.append(f'<tr><td colspan="7">{escape(words)}</td></tr>')
+    return f'<table class="tree branch">{_tree_head()}{"".join(rows)}</table>'
 
 
 def hex_dump_html(tree, start: int = -1, end: int = -1, header_end: int = -1) -> str:
     """The whole DER as a hex dump, bytes ``start``..``end`` marked (secret bytes as ``··``)."""
     secret = bytearray(len(tree.data))
-    for _, node in tree.nodes():
+    for _unused, node in tree.nodes():
         if node.secret:
             first = node.offset + node.header_length
             secret[first : node.end] = b"\x01" * node.length
@@ -122,16 +133,18 @@ def highlight(tree, path: str) -> str:
     node = tree.find(path)
     marked = (node.offset, node.end, node.offset + node.header_length)
     dump = hex_dump_html(tree, *marked)
-    caption = (
-        f"<p><code>{escape(node.name)}</code>: bytes {node.offset} to {node.end - 1} "
-        f"({node.header_length} of tag and length, underlined, then {node.length} of content), marked below; "
-        f"then its branch of the tree, from the whole {escape(tree.schema or 'file')} down to it</p>"
-    )
-    nodes = sum(1 for _ in tree.nodes())
+    caption = _("{name}: bytes {first} to {last} ({header} of tag and length, underlined, then {content} of "
+                "content), marked below; then its branch of the tree, from the whole {schema} down to it").format(
+        name="\0", first=node.offset, last=node.end - 1, header=node.header_length, content=node.length,
+        schema=tree.schema or _("file"))
+    caption = "<p>" + escape(caption).replace("\0", f"<code>{escape(node.name)}</code>", 1) + "</p>"
+    nodes = sum(1 for _unused in tree.nodes())
+    whole = _("The whole file in hex ({count} bytes), these bytes marked").format(count=len(tree.data))
+    marked = _("The tree ({count} nodes), this one marked").format(count=nodes)
     return _wrap(
         caption + _excerpt(dump, node.offset, node.end) + branch_html(tree, node)
-        + f"<details><summary>The whole file in hex ({len(tree.data)} bytes), these bytes marked</summary>{dump}</details>"
-        + f"<details><summary>The tree ({nodes} nodes), this one marked</summary>{tree_html(tree, chosen=path)}</details>"
+        + f"<details><summary>{escape(whole)}</summary>{dump}</details>"
+        + f"<details><summary>{escape(marked)}</summary>{tree_html(tree, chosen=path)}</details>"
     )
 
 
@@ -143,7 +156,7 @@ def _excerpt(dump: str, start: int, end: int, context: int = _CONTEXT_LINES) -> 
     shown = lines[first : last + 1]
     if len(shown) > _EXCERPT_LINES:
         hidden = len(shown) - _EXCERPT_LINES + 1
-        shown = shown[: _EXCERPT_LINES - 2] + [f"        ⋮ ({hidden} more lines)"] + shown[-1:]
+        shown = shown[: _EXCERPT_LINES - 2] + ["        " + escape(_("⋮ ({count} more lines)").format(count=hidden))] + shown[-1:]
     before = lines[max(0, first - context) : first]
     after = lines[last + 1 : last + 1 + context]
     return f'<pre class="hex excerpt">{chr(10).join(before + shown + after)}</pre>'

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from .._catalog import _, ngettext, tr
 from ._model import Field
 from .meanings import FIELDS, critical_meaning, extension_meaning, oid_name
 from ..pki.names import format_subj
@@ -104,12 +105,13 @@ def _extensions(extensions, path_of) -> tuple[list[Field], list[dict]]:
     for index, ext in enumerate(extensions):
         dotted = ext.oid.dotted_string
         try:
-            value = extension_value(ext)
+            value = shown = extension_value(ext)
         except Exception:  # an extension cryptography parsed but cannot re-encode: show its OID
-            value = "(cannot be shown)"
-        label = f"{oid_name(dotted)} ({'critical' if ext.critical else 'not critical'})"
-        meaning = f"{extension_meaning(dotted)} It is {critical_meaning(ext.critical)}."
-        fields.append(Field(f"ext:{dotted}", label, value, meaning, path_of(index), ext.critical))
+            value, shown = "(cannot be shown)", _("(cannot be shown)")  # the JSON's value stays English
+        label = (_("{name} (critical)") if ext.critical else _("{name} (not critical)")).format(name=oid_name(dotted))
+        meaning = _("{meaning} It is {critical}.").format(meaning=extension_meaning(dotted),
+                                                         critical=critical_meaning(ext.critical))
+        fields.append(Field(f"ext:{dotted}", label, shown, meaning, path_of(index), ext.critical))
         data.append({"oid": dotted, "name": oid_name(dotted), "critical": ext.critical, "value": value})
     return fields, data
 
@@ -121,42 +123,48 @@ def key_facts(key) -> tuple[dict, str, str]:
     if isinstance(key, rsa.RSAPublicKey):
         numbers = key.public_numbers()
         facts.update(algorithm="RSA", size=key.key_size)
-        summary = f"RSA, {key.key_size} bits"
-        public = f"modulus n = {numbers.n:x}; public exponent e = {numbers.e}"
+        summary = _("RSA, {size} bits").format(size=key.key_size)
+        public = _("modulus n = {n}; public exponent e = {e}").format(n=f"{numbers.n:x}", e=numbers.e)
     elif isinstance(key, ec.EllipticCurvePublicKey):
         point = key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
         facts.update(algorithm="EC", size=key.curve.key_size, curve=key.curve.name)
-        summary = f"EC, curve {key.curve.name}, {key.curve.key_size} bits"
-        public = f"point (uncompressed, 04 then x then y) = {point.hex()}"
+        summary = _("EC, curve {curve}, {size} bits").format(curve=key.curve.name, size=key.curve.key_size)
+        public = _("point (uncompressed, 04 then x then y) = {point}").format(point=point.hex())
     elif isinstance(key, ed25519.Ed25519PublicKey):
         raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         facts.update(algorithm="Ed25519", size=256)
-        summary = "Ed25519, 256 bits"
-        public = f"public key A (32 bytes) = {raw.hex()}"
+        summary = _("Ed25519, 256 bits")
+        public = _("public key A (32 bytes) = {key}").format(key=raw.hex())
     else:
         facts.update(algorithm=type(key).__name__.lstrip("_"), size=getattr(key, "key_size", None))
-        summary, public = facts["algorithm"], "(not shown for this algorithm)"
+        summary, public = facts["algorithm"], _("(not shown for this algorithm)")
     return facts, summary, public
 
 
 def _validity(not_before: dt.datetime, not_after: dt.datetime, now: dt.datetime) -> str:
     if now < not_before:
-        return f"not valid yet: starts in {_days(not_before - now)}"
+        return _("not valid yet: starts in {days}").format(days=_days(not_before - now))
     if now > not_after:
-        return f"expired {_days(now - not_after)} ago"
+        return _("expired {days} ago").format(days=_days(now - not_after))
     left = not_after - now
-    return f"valid for {left.days} more days" if left.days else "valid for less than a day more"
+    if not left.days:
+        return _("valid for less than a day more")
+    # Translators: English says "days" even for one; the two forms are for languages that do not.
+    return ngettext("valid for {count} more days", "valid for {count} more days", left.days).format(count=left.days)
 
 
 def _days(delta: dt.timedelta) -> str:
-    return f"{delta.days} days" if delta.days else "less than a day"
+    if not delta.days:
+        return _("less than a day")
+    # Translators: English says "days" even for one; the two forms are for languages that do not.
+    return ngettext("{count} days", "{count} days", delta.days).format(count=delta.days)
 
 
 def _fingerprints(der: bytes) -> tuple[dict, list[Field]]:
     sha256, sha1 = hashlib.sha256(der).hexdigest(), hashlib.sha1(der).hexdigest()
     return {"sha256": sha256, "sha1": sha1}, [
-        Field("sha256", "SHA-256 fingerprint", _colon_hex(bytes.fromhex(sha256)), FIELDS["sha256"]),
-        Field("sha1", "SHA-1 fingerprint", _colon_hex(bytes.fromhex(sha1)), FIELDS["sha1"]),
+        Field("sha256", _("SHA-256 fingerprint"), _colon_hex(bytes.fromhex(sha256)), tr(FIELDS["sha256"])),
+        Field("sha1", _("SHA-1 fingerprint"), _colon_hex(bytes.fromhex(sha1)), tr(FIELDS["sha1"])),
     ]
 
 

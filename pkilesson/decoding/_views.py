@@ -27,10 +27,11 @@ import textwrap
 from html import escape
 from typing import Optional
 
+from .._catalog import _, ngettext
 from ._compare_view import comparison_html, comparison_summary_text, comparison_text
 from ._html import STYLE, _VISIBLE, _wrap, shorten, value_html
 from ._tree_view import branch_html, hex_dump_html, highlight, tree_html, tree_text
-from ._warnings import PLAIN_WARNINGS
+from ._warnings import plain_warning
 
 __all__ = ["tree_text", "tree_html", "branch_html", "hex_dump_html", "highlight", "decoded_text", "decoded_html", "learner_table",
            "fields_table", "fields_html", "shorten", "value_html", "signature_text", "signature_html", "comparison_text",
@@ -42,54 +43,67 @@ _HASH_LABEL = {"sha256": "SHA-256", "sha384": "SHA-384", "sha512": "SHA-512", "s
 # -- the signature -----------------------------------------------------------------------
 
 
+def _bytes(count: int) -> str:
+    return ngettext("{count} byte", "{count} bytes", count).format(count=count)
+
+
 def _verdict(check) -> str:
     if check.valid is None:
-        return f"not checked: {check.reason.removeprefix('not checked: ')}"
-    return f"VALID, checked with {check.checked_with}" if check.valid else f"INVALID ({check.reason}), checked with {check.checked_with}"
+        prefix = _("not checked: {reason}").format(reason="")
+        return _("not checked: {reason}").format(reason=check.said_reason.removeprefix(prefix))
+    if check.valid:
+        return _("VALID, checked with {key}").format(key=check.said_with)
+    return _("INVALID ({reason}), checked with {key}").format(reason=check.said_reason, key=check.said_with)
 
 
 def _signature_steps(check) -> list[tuple[str, str]]:
     steps = [
-        ("Algorithm", f"{check.algorithm}: {check.meaning}"),
-        ("Signed bytes", f"{check.signed_field}, {len(check.signed_bytes)} bytes"),
+        (_("Algorithm"), _("{label}: {value}").format(label=check.algorithm, value=check.meaning)),
+        (_("Signed bytes"), f"{check.signed_field}, {_bytes(len(check.signed_bytes))}"),
     ]
     if check.digest is not None:
-        steps.append((f"{_HASH_LABEL.get(check.digest_algorithm, check.digest_algorithm)} of the signed bytes", check.digest.hex()))
-    steps.append(("Signature value", f"{len(check.signature)} bytes"))
+        steps.append((_("{hash} of the signed bytes").format(
+            hash=_HASH_LABEL.get(check.digest_algorithm, check.digest_algorithm)), check.digest.hex()))
+    steps.append((_("Signature value"), _bytes(len(check.signature))))
     if check.rsa is not None:
         rsa = check.rsa
         steps.append(("s^e mod n", f"{rsa.encoded[:12].hex()} … {rsa.encoded[-(len(rsa.digest_info) or 12):].hex()}"))
         if rsa.padding_ok:
-            steps.append(("PKCS#1 v1.5 padding", f"00 01, then {rsa.padding_length} bytes ff, then 00: correct"))
+            steps.append((_("PKCS#1 v1.5 padding"), _("00 01, then {count} bytes ff, then 00: correct").format(
+                count=rsa.padding_length)))
             steps.append(("DigestInfo", f"{rsa.digest_algorithm}: {rsa.recovered_digest.hex() if rsa.recovered_digest else '?'}"))
             same = rsa.recovered_digest == check.digest
-            steps.append(("Recovered digest", "equals the digest of the signed bytes" if same else "DIFFERS from the digest of the signed bytes"))
+            steps.append((_("Recovered digest"), _("equals the digest of the signed bytes") if same
+                          else _("DIFFERS from the digest of the signed bytes")))
         else:
-            steps.append(("PKCS#1 v1.5 padding", "absent: the block is noise, so this key did not make this signature"))
+            steps.append((_("PKCS#1 v1.5 padding"),
+                          _("absent: the block is noise, so this key did not make this signature")))
     if check.ecdsa_r is not None:
         steps.append(("r", f"{check.ecdsa_r:x}"))
         steps.append(("s", f"{check.ecdsa_s:x}"))
-        steps.append(("How it is checked", "from the digest, r, s and the public key the verifier computes a curve point; "
-                      "the signature is valid when its x coordinate, modulo the group order, equals r"))
+        steps.append((_("How it is checked"), _("from the digest, r, s and the public key the verifier computes a curve "
+                                                "point; the signature is valid when its x coordinate, modulo the group "
+                                                "order, equals r")))
     if check.algorithm.lower() == "ed25519":
         steps.append(("R, S", f"{check.signature[:32].hex()}, {check.signature[32:].hex()}"))
-        steps.append(("How it is checked", "S·B = R + k·A, where k = SHA-512(R ‖ A ‖ signed bytes) (RFC 8032): "
-                      "no separate digest"))
-    steps.append(("Result", _verdict(check)))
+        steps.append((_("How it is checked"), _("S·B = R + k·A, where k = SHA-512(R ‖ A ‖ signed bytes) (RFC 8032): "
+                                                "no separate digest")))
+    steps.append((_("Result"), _verdict(check)))
     return steps
 
 
 def signature_text(check) -> str:
-    lines = ["Signature:"]
+    lines = [_("Signature:")]
     for label, value in _signature_steps(check):
-        lines.append(f"  {label}: {value}")
+        lines.append("  " + _("{label}: {value}").format(label=label, value=value))
     return "\n".join(lines)
 
 
 def signature_html(check, wrap: bool = True) -> str:
     css = "ok" if check.valid else "bad" if check.valid is False else ""
+    result = _("Result")
     rows = "".join(
-        f'<tr><th>{escape(label)}</th><td class="{css if label == "Result" else ""}">{value_html(value)}</td></tr>'
+        f'<tr><th>{escape(label)}</th><td class="{css if label == result else ""}">{value_html(value)}</td></tr>'
         for label, value in _signature_steps(check)
     )
     body = f"<table>{rows}</table>"
@@ -100,15 +114,16 @@ def signature_html(check, wrap: bool = True) -> str:
 
 
 def _plain_warning(warning: str) -> Optional[str]:
-    return PLAIN_WARNINGS.get(warning)
+    return plain_warning(warning)
 
 
 def _summary_lines(decoded, plain: bool = False) -> list[str]:
     lines = [f"{decoded.title} ({decoded.encoding})"]
     lines += [f"! {(_plain_warning(w) or w) if plain else w}" for w in decoded.warnings]
-    width = max((len(row.label) for row in decoded.summary), default=0) + 1
-    for row in decoded.summary:
-        lines.append(f"  {row.label + ':':<{width}} {row.value}")
+    labels = [_("{label}:").format(label=row.label) for row in decoded.summary]
+    width = max((len(label) for label in labels), default=0)
+    for label, row in zip(labels, decoded.summary):
+        lines.append(f"  {label:<{width}} {row.value}")
     return lines
 
 
@@ -116,18 +131,31 @@ def decoded_summary_text(decoded) -> str:
     """The title, the warnings (in plain words) and the learner's rows: a notebook's text beside the HTML."""
     if not decoded.summary:
         return decoded_text(decoded)
-    return "\n".join(_summary_lines(decoded, plain=True) + [f"({len(decoded.fields)} fields: print() shows every one)"])
+    return "\n".join(_summary_lines(decoded, plain=True) + [
+        _("({count} fields: print() shows every one)").format(count=len(decoded.fields))])
+
+
+#: French puts a space before : ; ! ? » and after «: a line must not start with the sign (nor end with «).
+_KEEP_TOGETHER = ((" :", "\xa0:"), (" ;", "\xa0;"), (" !", "\xa0!"), (" ?", "\xa0?"), (" »", "\xa0»"), ("« ", "«\xa0"))
+
+
+def _fill(text: str, **options) -> str:
+    """``text`` wrapped to 96 columns, indented by 6, never breaking before a French : ; ! ? » or after «."""
+    for space, kept in _KEEP_TOGETHER:
+        text = text.replace(space, kept)
+    wrapped = textwrap.fill(text, 96, initial_indent="      ", subsequent_indent="      ", **options)
+    return wrapped.replace("\xa0", " ")
 
 
 def decoded_text(decoded) -> str:
     """The learner's rows first, then every field with its meaning, then the signature opened."""
     lines = _summary_lines(decoded)
     if decoded.summary:
-        lines.append("Every field:")
+        lines.append(_("Every field:"))
     for item in decoded.fields:
-        value = item.value if len(item.value) <= 100 else "\n" + textwrap.fill(item.value, 96, initial_indent="      ", subsequent_indent="      ", break_on_hyphens=False)
-        lines.append(f"  {item.label}: {value}")
-        lines.append(textwrap.fill(item.meaning, 96, initial_indent="      ", subsequent_indent="      "))
+        value = item.value if len(item.value) <= 100 else "\n" + _fill(item.value, break_on_hyphens=False)
+        lines.append("  " + _("{label}: {value}").format(label=item.label, value=value))
+        lines.append(_fill(item.meaning))
     if decoded.signature is not None:
         lines.append(signature_text(decoded.signature))
     return "\n".join(lines)
@@ -137,7 +165,8 @@ def _warning_html(warning: str) -> str:
     plain = _plain_warning(warning)
     if plain is None:
         return f'<div class="warn">{escape(warning)}</div>'
-    return f'<div class="warn">{escape(plain)}<details><summary>Why, and the fix</summary>{escape(warning)}</details></div>'
+    why = escape(_("Why, and the fix"))
+    return f'<div class="warn">{escape(plain)}<details><summary>{why}</summary>{escape(warning)}</details></div>'
 
 
 def fields_table(fields) -> str:
@@ -170,11 +199,14 @@ def decoded_html(decoded) -> str:
     body = f"<h4>{escape(decoded.title)} <small>({escape(decoded.encoding)})</small></h4>{warnings}"
     if decoded.summary:
         body += learner_table(decoded.summary)
-        body += (f"<details><summary>Every field ({len(decoded.fields)}), with what each means</summary>"
-                 f"{fields_table(decoded.fields)}</details>")
+        heading = _("Every field ({count}), with what each means").format(count=len(decoded.fields))
+        body += f"<details><summary>{escape(heading)}</summary>{fields_table(decoded.fields)}</details>"
     else:  # no learner's rows: the fields themselves
         body += fields_table(decoded.fields)
     if decoded.signature is not None:
-        body += f"<details><summary>The signature, opened</summary>{signature_html(decoded.signature, wrap=False)}</details>"
-    body += f"<details><summary>The bytes (DER, {len(decoded.asn1.data)} bytes)</summary>{tree_html(decoded.asn1)}</details>"
+        opened = escape(_("The signature, opened"))
+        body += (f"<details><summary>{opened}</summary>"
+                 f"{signature_html(decoded.signature, wrap=False)}</details>")
+    heading = _("The bytes (DER, {count} bytes)").format(count=len(decoded.asn1.data))
+    body += f"<details><summary>{escape(heading)}</summary>{tree_html(decoded.asn1)}</details>"
     return _wrap(body)

@@ -6,11 +6,17 @@ warning one click away) use them, so they sit below both.
 
 from __future__ import annotations
 
-PRIVATE_KEY_WARNING = (
+from typing import Optional
+
+from .._catalog import N_, _, tr
+
+#: The warnings are written in English (``pkilesson inspect --json`` prints them so) and marked: ``tr(warning)``
+#: gives them in the messages' language.
+PRIVATE_KEY_WARNING = N_(
     "This file holds a PRIVATE key: whoever reads it can sign as its owner. pkilesson shows only its "
     "public half and fingerprint, never its private numbers; keep the file secret (mode 0600)."
 )
-CA_WITHOUT_KEY_USAGE = (
+CA_WITHOUT_KEY_USAGE = N_(
     "A CA certificate (basicConstraints CA:TRUE) without keyUsage: RFC 5280 §4.2.1.3 says a CA must include "
     "it, with keyCertSign, when the key checks signatures on certificates, and strict verifiers refuse every "
     "certificate this CA signs: "
@@ -19,22 +25,34 @@ CA_WITHOUT_KEY_USAGE = (
     "'openssl verify' does not check it. Fix: issue the CA certificate again with 'keyUsage = critical, "
     "keyCertSign, cRLSign' (pkilesson's ROOT_CA profile has it)."
 )
-NON_POSITIVE_SERIAL = "The serial number is not positive, which RFC 5280 forbids: verifiers may refuse it."
+NON_POSITIVE_SERIAL = N_("The serial number is not positive, which RFC 5280 forbids: verifiers may refuse it.")
 #: Short plain-words forms of the warnings that speak RFC; the view shows the full warning one click away.
 PLAIN_WARNINGS = {
-    CA_WITHOUT_KEY_USAGE: "This CA does not list what its key may do (no key usage): strict checkers refuse "
-                          "every certificate it signs.",
-    NON_POSITIVE_SERIAL: "The serial number is zero or negative: checkers may refuse the certificate.",
+    CA_WITHOUT_KEY_USAGE: N_("This CA does not list what its key may do (no key usage): strict checkers refuse "
+                             "every certificate it signs."),
+    NON_POSITIVE_SERIAL: N_("The serial number is zero or negative: checkers may refuse the certificate."),
 }
+
+
+def plain_warning(warning: str) -> Optional[str]:
+    """The short plain-words form of ``warning`` (given in the messages' language), or None."""
+    for full, plain in PLAIN_WARNINGS.items():
+        if warning in (full, tr(full)):
+            return tr(plain)
+    return None
 
 
 def file_mode_warning(path, mode: int) -> str:
     """The private-key warning of a key read from a file, with the file's actual mode."""
     shown = f"{mode:04o}"
-    start = ("This file holds a PRIVATE key: whoever reads it can sign as its owner. pkilesson shows only its "
-             "public half and fingerprint, never its private numbers.")
-    readers = [who for bit, who in ((0o040, "its group"), (0o004, "every other user of the machine")) if mode & bit]
-    if not readers:
-        return f"{start} Its mode is {shown}: only its owner can read it; keep it so."
-    return (f"{start} Its mode is {shown}: {' and '.join(readers)} can read it, not only its owner. "
-            f"Fix: chmod 600 {path} (owner only, as pkilesson writes keys).")
+    start = _("This file holds a PRIVATE key: whoever reads it can sign as its owner. pkilesson shows only its "
+              "public half and fingerprint, never its private numbers.")
+    if not mode & 0o044:
+        return _("{start} Its mode is {mode}: only its owner can read it; keep it so.").format(start=start, mode=shown)
+    if mode & 0o040 and mode & 0o004:
+        readers = _("its group and every other user of the machine")
+    else:
+        readers = _("its group") if mode & 0o040 else _("every other user of the machine")
+    return _("{start} Its mode is {mode}: {readers} can read it, not only its owner. "
+             "Fix: chmod 600 {path} (owner only, as pkilesson writes keys).").format(
+                 start=start, mode=shown, readers=readers, path=path)

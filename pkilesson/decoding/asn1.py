@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterator, Optional
 
+from .._catalog import _
 from ._der import CLASSES, UNIVERSAL, Raw, bad, parse, value_of
 from ..errors import DecodeError, argument_error, check_bool
 
@@ -101,12 +102,12 @@ class Asn1Tree:
 
     def find(self, name: str) -> Asn1Node:
         """The outermost node named ``name`` (e.g. ``tbsCertificate.validity.notAfter``)."""
-        for _, node in self.nodes():
+        for _unused, node in self.nodes():
             if node.name == name:
                 return node
         raise DecodeError(
-            f"No field named {name!r} in this {self.schema or 'DER'} tree.",
-            "pick a name from the tree's 'name' column, e.g. 'tbsCertificate.validity.notAfter'.",
+            _("No field named {name!r} in this {schema} tree.").format(name=name, schema=self.schema or "DER"),
+            _("pick a name from the tree's 'name' column, e.g. 'tbsCertificate.validity.notAfter'."),
         )
 
     def content_hex(self, node: Asn1Node) -> Optional[str]:
@@ -365,12 +366,13 @@ def der_tree(der: bytes, schema: str = "", *, private: bool = False) -> Asn1Tree
     if not isinstance(schema, str):
         raise argument_error("schema", f"the name of an ASN.1 structure, one of {', '.join(_schema_names())}", schema)
     if schema and schema not in _schema_names():
-        raise DecodeError(f"There is no ASN.1 structure {schema!r} here.", f"use one of {', '.join(_schema_names())}.")
+        raise DecodeError(_("There is no ASN.1 structure {schema!r} here.").format(schema=schema),
+                          _("use one of {names}.").format(names=", ".join(_schema_names())))
     check_bool(private, "private")
     der = bytes(der)
     raw = parse(der, 0, len(der), 0)
     if raw.hl + raw.length != len(der):
-        raise bad(f"{len(der) - raw.hl - raw.length} bytes follow the end of the outer node")
+        raise bad(_("{count} bytes follow the end of the outer node").format(count=len(der) - raw.hl - raw.length))
     walker = _Walker(der, private)
     spec = SCHEMAS[schema] if schema else None
     root = walker.named(raw, spec, "")

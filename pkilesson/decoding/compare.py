@@ -16,6 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
+from .._catalog import _
+from ._model import kind_shown
 from .decode import Decoded, decode
 from ..errors import DecodeError
 
@@ -64,7 +66,8 @@ class Comparison:
         for row in self.rows:
             if row.key == key:
                 return row
-        raise DecodeError(f"No field {key!r} in either artifact.", f"use one of: {', '.join(r.key for r in self.rows)}.")
+        raise DecodeError(_("No field {key!r} in either artifact.").format(key=key),
+                          _("use one of: {keys}.").format(keys=", ".join(r.key for r in self.rows)))
 
     def __str__(self) -> str:
         from ._compare_view import comparison_text
@@ -93,8 +96,9 @@ def compare(left, right, *, now: Optional[dt.datetime] = None) -> Comparison:
     b = right if isinstance(right, Decoded) else decode(right, now=now)
     if a.kind != b.kind:
         raise DecodeError(
-            f"Cannot compare a {a.kind} with a {b.kind} field by field.",
-            "compare two certificates, two CSRs or two keys.",
+            _("Cannot compare a {kind} with a {other} field by field.").format(kind=kind_shown(a.kind),
+                                                                              other=kind_shown(b.kind)),
+            _("compare two certificates, two CSRs or two keys."),
         )
     return Comparison(a, b, _rows(a.fields, b.fields), _rows(a.summary, b.summary))
 
@@ -118,4 +122,4 @@ def _shown(field) -> Optional[str]:
         return None
     if field.critical is None:
         return field.value
-    return f"{'critical' if field.critical else 'not critical'}: {field.value}"
+    return (_("critical: {value}") if field.critical else _("not critical: {value}")).format(value=field.value)

@@ -36,6 +36,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives import serialization
 
+from .._catalog import N_, _, tr
 from ..pki._time import resolve_now
 from .asn1 import der_tree
 from ..pki.certificates import load_certificate
@@ -43,7 +44,7 @@ from ..errors import DecodeError, PkiLessonError
 from ..pki.pem import PemBlock, as_bytes, read_pem_blocks
 from ._warnings import PRIVATE_KEY_WARNING, file_mode_warning
 from . import _fields
-from ._model import Decoded, Field
+from ._model import Decoded, Field, in_english, kind_shown
 
 __all__ = ["Field", "Decoded", "decode", "decode_all", "KINDS"]
 
@@ -60,6 +61,9 @@ _LABELS = {
     "EC PRIVATE KEY": "private key",
     "PUBLIC KEY": "public key",
 }
+#: Each kind as the error on damaged bytes names it ("The bytes are not a valid ...").
+_WHAT = {"certificate": N_("certificate"), "csr": N_("certificate signing request (CSR)"), "crl": N_("CRL"),
+         "private key": N_("private key"), "public key": N_("public key")}
 #: Exceptions pyca/cryptography raises on bytes it cannot parse.
 _PARSE_ERRORS = (
     ValueError, TypeError, UnsupportedAlgorithm, UnicodeError, OverflowError,
@@ -79,13 +83,13 @@ def decode_all(data, *, now: Optional[dt.datetime] = None, issuer=None) -> tuple
         return (direct,)
     raw = as_bytes(data, "the file", DecodeError)
     if not raw.strip():
-        raise DecodeError("The file is empty.", "give a PEM or DER file made by the workflow, e.g. server-cert.pem.")
+        raise DecodeError(_("The file is empty."), _("give a PEM or DER file made by the workflow, e.g. server-cert.pem."))
     blocks = read_pem_blocks(raw, "the file", DecodeError)
     if not blocks:
         if raw[:1] != b"\x30":
             raise DecodeError(
-                "The file is neither PEM (no '-----BEGIN' line) nor DER (it does not start with a SEQUENCE).",
-                "give a .pem file starting with '-----BEGIN', or a DER file.",
+                _("The file is neither PEM (no '-----BEGIN' line) nor DER (it does not start with a SEQUENCE)."),
+                _("give a .pem file starting with '-----BEGIN', or a DER file."),
             )
         items = (_decode_der(raw, None, "DER", now, issuer),)
     else:
@@ -112,17 +116,19 @@ def _with_file_mode(item: Decoded, path: Path) -> Decoded:
     except OSError:
         return item
     warning = file_mode_warning(path, mode)
+    with in_english():  # the JSON's words never change with the language
+        warning_en = file_mode_warning(path, mode)
     readable = bool(mode & 0o044)
-    who = "group or others can read it" if readable else "only its owner can read it"
-    field_ = Field("file_mode", "File mode", f"{mode:04o} ({who})",
-                   "The file's permission bits: a private key must be readable by its owner only (0600).")
+    who = _("group or others can read it") if readable else _("only its owner can read it")
+    field_ = Field("file_mode", _("File mode"), f"{mode:04o} ({who})",
+                   _("The file's permission bits: a private key must be readable by its owner only (0600)."))
     data = json.loads(item._json)
-    data["warning"] = warning
+    data["warning"] = warning_en
     data["file"] = {"path": str(path), "mode": f"{mode:04o}", "group_or_others_can_read": readable}
-    warnings_ = tuple(warning if w == PRIVATE_KEY_WARNING else w for w in item.warnings)
-    readers = "others can read it, not only its owner" if readable else "only its owner can read it"
-    row = Field("file_mode", "File mode", f"{mode:04o}: {readers}",
-                "Who may read the file: a private key must be readable by its owner only.")
+    warnings_ = tuple(warning if w in (PRIVATE_KEY_WARNING, tr(PRIVATE_KEY_WARNING)) else w for w in item.warnings)
+    readers = _("others can read it, not only its owner") if readable else _("only its owner can read it")
+    row = Field("file_mode", _("File mode"), _("{mode}: {readers}").format(mode=f"{mode:04o}", readers=readers),
+                _("Who may read the file: a private key must be readable by its owner only."))
     return replace(item, fields=item.fields + (field_,), warnings=warnings_, _json=json.dumps(data),
                    summary=item.summary + (row,))
 
@@ -138,10 +144,10 @@ def decode(data, *, now: Optional[dt.datetime] = None, issuer=None) -> Decoded:
     """
     items = decode_all(data, now=now, issuer=issuer)
     if len(items) > 1:
-        kinds = ", ".join(item.kind for item in items)
+        kinds = ", ".join(kind_shown(item.kind) for item in items)
         raise DecodeError(
-            f"The file is a bundle of {len(items)} PEM blocks ({kinds}).",
-            "use decode_all() (or 'pkilesson inspect', which decodes each), or split the file.",
+            _("The file is a bundle of {count} PEM blocks ({kinds}).").format(count=len(items), kinds=kinds),
+            _("use decode_all() (or 'pkilesson inspect', which decodes each), or split the file."),
         )
     return items[0]
 
@@ -195,23 +201,23 @@ def _decode_der(der: bytes, block: Optional[PemBlock], encoding: str, now, issue
     if block is not None:
         if block.label == "ENCRYPTED PRIVATE KEY":
             raise DecodeError(
-                "The private key is encrypted with a passphrase, so its contents cannot be shown.",
-                "decrypt a copy with 'openssl pkey -in FILE -out plain.pem' and decode that (keep it mode 0600).",
+                _("The private key is encrypted with a passphrase, so its contents cannot be shown."),
+                _("decrypt a copy with 'openssl pkey -in FILE -out plain.pem' and decode that (keep it mode 0600)."),
             )
         kind = _LABELS.get(block.label)
         if kind is None:
             raise DecodeError(
-                f"The file holds {block.meaning}, which pkilesson does not decode.",
-                "give a certificate, CSR, CRL, private key or public key in PEM or DER.",
+                _("The file holds {what}, which pkilesson does not decode.").format(what=block.meaning),
+                _("give a certificate, CSR, CRL, private key or public key in PEM or DER."),
             )
     else:
         kind = _kind_of_der(der)
         if kind is None:
             raise DecodeError(
-                "The DER is not a certificate, CSR, CRL, private key or public key.",
-                "check that you opened the right file.",
+                _("The DER is not a certificate, CSR, CRL, private key or public key."),
+                _("check that you opened the right file."),
             )
-    what = {"csr": "certificate signing request (CSR)", "crl": "CRL"}.get(kind, kind)
+    what = tr(_WHAT[kind])
     try:
         with warnings.catch_warnings():  # a non-positive serial: reported in the view's warnings instead
             warnings.simplefilter("ignore", CryptographyDeprecationWarning)
@@ -219,10 +225,10 @@ def _decode_der(der: bytes, block: Optional[PemBlock], encoding: str, now, issue
     except PkiLessonError:
         raise
     except _PARSE_ERRORS:
-        label = f" (its PEM label says {block.label})" if block is not None else ""
+        label = _(" (its PEM label says {label})").format(label=block.label) if block is not None else ""
         raise DecodeError(
-            f"The bytes are not a valid {what}{label}: they are damaged or of another kind.",
-            "make or copy the file again, and check that you opened the right file.",
+            _("The bytes are not a valid {what}{label}: they are damaged or of another kind.").format(what=what, label=label),
+            _("make or copy the file again, and check that you opened the right file."),
         ) from None
 
 

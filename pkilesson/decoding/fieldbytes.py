@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from .._catalog import _, ngettext
 from .decode import Decoded
 from ..errors import DecodeError
 
@@ -39,7 +40,10 @@ class FieldBytes:
     def __str__(self) -> str:
         size = len(self.hex) // 2
         spaced = " ".join(self.hex[i : i + 2] for i in range(0, len(self.hex), 2))
-        return "\n".join([f"{self.label}, {self.path}: {size} bytes from offset {self.offset}", spaced, *self.lines])
+        head = ngettext("{label}, {path}: {count} byte from offset {offset}",
+                        "{label}, {path}: {count} bytes from offset {offset}", size).format(
+            label=self.label, path=self.path, count=size, offset=self.offset)
+        return "\n".join([head, spaced, *self.lines])
 
     def _repr_html_(self) -> str:
         return (f'<pre class="pkilesson-field-bytes" style="white-space:pre-wrap;overflow-wrap:anywhere">'
@@ -53,11 +57,12 @@ def field_bytes(decoded: Decoded, key: str) -> FieldBytes:
     of its own (a fingerprint) or its bytes are secret.
     """
     if not isinstance(decoded, Decoded):
-        raise DecodeError(f"Expected a decoded artifact, got {type(decoded).__name__}.", "pass decode(...)'s result.")
+        raise DecodeError(_("Expected a decoded artifact, got {type}.").format(type=type(decoded).__name__),
+                          _("pass decode(...)'s result."))
     item = decoded.field(key)
     if not item.path:
-        raise DecodeError(f"{item.label} is computed, not stored in the file: it has no bytes of its own.",
-                          "pick a field with a place in the file, e.g. 'serial' or 'ext:2.5.29.37'.")
+        raise DecodeError(_("{field} is computed, not stored in the file: it has no bytes of its own.").format(
+            field=item.label), _("pick a field with a place in the file, e.g. 'serial' or 'ext:2.5.29.37'."))
     tree = decoded.asn1
     top = tree.find(item.path)
     lines, top_depth = [], None
@@ -69,9 +74,10 @@ def field_bytes(decoded: Decoded, key: str) -> FieldBytes:
         elif depth <= top_depth:
             break  # past the field's last node
         if node.secret:
-            raise DecodeError(f"{item.label} holds secret bytes.", "pkilesson never shows private key material.")
+            raise DecodeError(_("{field} holds secret bytes.").format(field=item.label),
+                              _("pkilesson never shows private key material."))
         value = f" = {node.value}" if node.value else ""
-        inside = "  (inside)" if node.encapsulated else ""
+        inside = _("  (inside)") if node.encapsulated else ""
         lines.append(f"{node.offset:5}: {'  ' * (depth - top_depth)}{node.tag:<18} {node.name}{value}{inside}")
     whole = tree.data[top.offset : top.end].hex()
     return FieldBytes(item.label, item.path, top.offset, whole, tuple(lines))

@@ -26,6 +26,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from .._catalog import N_, tr
 from .asn1 import Asn1Tree, der_tree
 from ..errors import DecodeError
 from .meanings import oid_name, signature_meaning
@@ -71,9 +72,11 @@ class SignatureCheck:
         digest_algorithm: the hash applied to them (``sha256``), None for Ed25519.
         digest: the digest of ``signed_bytes`` (None for Ed25519).
         signature: the signature value's bytes.
-        checked_with: whose public key checked it, in words ("" if none was given).
+        checked_with: whose public key checked it, in words ("" if none was given), in English (it is data:
+            ``pkilesson inspect --json`` prints it); :attr:`said_with` gives it in the messages' language.
         valid: the verdict; None when no key was given.
-        reason: why it is invalid or was not checked ("" when valid).
+        reason: why it is invalid or was not checked ("" when valid), in English; :attr:`said_reason` gives it
+            in the messages' language.
         rsa: the RSA walkthrough (RSA PKCS#1 v1.5 signatures checked with an RSA key).
         ecdsa_r, ecdsa_s: the two numbers of an ECDSA signature.
     """
@@ -91,6 +94,18 @@ class SignatureCheck:
     rsa: Optional[RsaOpening] = None
     ecdsa_r: Optional[int] = None
     ecdsa_s: Optional[int] = None
+    #: ``checked_with`` and ``reason`` in the messages' language when the signature was opened.
+    _said: tuple[str, str] = field(default=(), repr=False, compare=False)
+
+    @property
+    def said_with(self) -> str:
+        """Whose public key checked the signature, in the messages' language (when it was opened)."""
+        return self._said[0] if self._said else self.checked_with
+
+    @property
+    def said_reason(self) -> str:
+        """Why the signature is invalid or was not checked, in the messages' language (when it was opened)."""
+        return self._said[1] if self._said else self.reason
 
     def __str__(self) -> str:
         from ._views import signature_text
@@ -119,12 +134,25 @@ def _tbs(obj: Signed) -> bytes:
     return obj.tbs_certificate_bytes
 
 
-def _public_key_of(signer) -> tuple[object, str]:
+#: A message and its values: said in English (the data) and in the messages' language (:func:`_both`).
+_Words = tuple[str, dict]
+_NONE: _Words = ("", {})
+
+
+def _both(words: _Words) -> tuple[str, str]:
+    """(English, the messages' language) of a message marked with N_ and its values."""
+    message, values = words
+    if not message:
+        return "", ""
+    return message.format(**values), tr(message).format(**values)
+
+
+def _public_key_of(signer) -> tuple[object, _Words]:
     if isinstance(signer, x509.Certificate):
-        return signer.public_key(), f"the public key of {format_subj(signer.subject)}"
+        return signer.public_key(), (N_("the public key of {subject}"), {"subject": format_subj(signer.subject)})
     if hasattr(signer, "private_bytes"):
-        return signer.public_key(), "the public half of the given private key"
-    return signer, "the given public key"
+        return signer.public_key(), (N_("the public half of the given private key"), {})
+    return signer, (N_("the given public key"), {})
 
 
 def open_rsa(signature: bytes, public_key: rsa.RSAPublicKey) -> RsaOpening:
@@ -170,17 +198,19 @@ def open_signature(obj: Signed, signer=None, *, self_signed_ok: bool = True) -> 
     digest = None
     if hash_algorithm is not None and hasattr(hashlib, hash_algorithm.name):
         digest = hashlib.new(hash_algorithm.name, tbs).digest()
-    checked_with, public_key = "", None
+    checked_with, public_key = _NONE, None
     if signer is not None:
         public_key, checked_with = _public_key_of(signer)
     elif isinstance(obj, x509.CertificateSigningRequest):
-        public_key, checked_with = obj.public_key(), "the public key inside the request (proof of possession)"
+        public_key = obj.public_key()
+        checked_with = (N_("the public key inside the request (proof of possession)"), {})
     elif isinstance(obj, x509.Certificate) and obj.issuer == obj.subject and self_signed_ok:
-        public_key, checked_with = obj.public_key(), "its own public key (it names itself as its issuer)"
+        public_key, checked_with = obj.public_key(), (N_("its own public key (it names itself as its issuer)"), {})
     valid, reason = _verify(obj, tbs, signature, hash_algorithm, public_key)
+    (with_en, with_said), (reason_en, reason_said) = _both(checked_with), _both(reason)
     opened = SignatureCheck(
         name, signature_meaning(name), signed_field, tbs, hash_algorithm.name if hash_algorithm else None,
-        digest, signature, checked_with, valid, reason,
+        digest, signature, with_en, valid, reason_en, _said=(with_said, reason_said),
     )
     if isinstance(public_key, rsa.RSAPublicKey) and "rsaencryption" in name.lower():
         opened = _replace(opened, rsa=open_rsa(signature, public_key))
@@ -199,9 +229,9 @@ def _replace(check: SignatureCheck, **changes) -> SignatureCheck:
     return replace(check, **changes)
 
 
-def _verify(obj: Signed, tbs: bytes, signature: bytes, hash_algorithm, public_key) -> tuple[Optional[bool], str]:
+def _verify(obj: Signed, tbs: bytes, signature: bytes, hash_algorithm, public_key) -> tuple[Optional[bool], _Words]:
     if public_key is None:
-        return None, "not checked: give the issuer's certificate (issuer=... or --issuer FILE)"
+        return None, (N_("not checked: give the issuer's certificate (issuer=... or --issuer FILE)"), {})
     try:
         parameters = obj.signature_algorithm_parameters
         if isinstance(public_key, rsa.RSAPublicKey) and isinstance(parameters, (padding.PKCS1v15, padding.PSS)):
@@ -211,9 +241,9 @@ def _verify(obj: Signed, tbs: bytes, signature: bytes, hash_algorithm, public_ke
         elif isinstance(public_key, ed25519.Ed25519PublicKey) and parameters is None and hash_algorithm is None:
             public_key.verify(signature, tbs)
         else:
-            return False, "the key's type does not fit the signature algorithm: it is not the signer's key"
+            return False, (N_("the key's type does not fit the signature algorithm: it is not the signer's key"), {})
     except InvalidSignature:
-        return False, "the signature does not match: another key signed it, or the bytes were changed"
+        return False, (N_("the signature does not match: another key signed it, or the bytes were changed"), {})
     except (UnsupportedAlgorithm, ValueError, TypeError) as exc:
-        return False, f"the signature cannot be checked ({type(exc).__name__})"
-    return True, ""
+        return False, (N_("the signature cannot be checked ({error})"), {"error": type(exc).__name__})
+    return True, _NONE
