@@ -143,13 +143,13 @@ def write_files(
     folder = _as_path(folder, "folder")
     overwrite = check_bool(overwrite, "overwrite")
     if not isinstance(files, Mapping) or not files:
-        raise argument_error("files", "a non-empty mapping of file names to bytes", files)
+        raise argument_error("files", N_("a non-empty mapping of file names to bytes"), files)
     private = set(private)
     for name, data in files.items():
         if not isinstance(name, str) or not name or name in (".", "..") or "/" in name or os.sep in name:
-            raise argument_error("files", "a mapping whose keys are plain file names", name)
+            raise argument_error("files", N_("a mapping whose keys are plain file names"), name)
         if not isinstance(data, (bytes, bytearray, memoryview)):
-            raise argument_error("data", "bytes (encode text first, e.g. text.encode('utf-8'))", data)
+            raise argument_error("data", N_("bytes (encode text first, e.g. text.encode('utf-8'))"), data)
     secret = bool(private) if secret_folder is None else secret_folder
     if not create and _lstat(folder) is None:
         raise WorkspaceError(_("Cannot write in {folder}: there is no such folder.").format(folder=folder),
@@ -309,7 +309,7 @@ def write_file(path: Union[str, Path], data: bytes, *, private: bool = False, ov
     path = _as_path(path, "path")
     private = check_bool(private, "private")
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise argument_error("data", "bytes (encode text first, e.g. text.encode('utf-8'))", data)
+        raise argument_error("data", N_("bytes (encode text first, e.g. text.encode('utf-8'))"), data)
     info = _lstat(path)
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise WorkspaceError(_("{path} is a folder, not a file.").format(path=path), _("choose another file name."))

@@ -76,7 +76,7 @@ def _as_path(value: object, parameter: str) -> Path:
             raise WorkspaceError(_("The {parameter} {path!r} contains a NUL character.").format(
                 parameter=tr(parameter), path=str(path)), _("give a real path."))
         return path
-    raise argument_error(parameter, "a path (a str or a pathlib.Path)", value)
+    raise argument_error(parameter, N_("a path (a str or a pathlib.Path)"), value)
 
 
 # -- the folder lock ---------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._catalog import _, ngettext, tr
+from .._catalog import N_, _, ngettext, tr
 from ..errors import WorkspaceError, argument_error
 
 #: The manifest's name in the archive.
@@ -100,7 +100,7 @@ class Unpacked:
 
 def _as_folder(value: object, parameter: str) -> Path:
     if not isinstance(value, (str, os.PathLike)) or isinstance(value, bytes):
-        raise argument_error(parameter, "a folder's path (a str or a pathlib.Path)", value)
+        raise argument_error(parameter, N_("a folder's path (a str or a pathlib.Path)"), value)
     if isinstance(value, str) and not value.strip():
         raise PackError(_("The {parameter} is empty.").format(parameter=tr(parameter)), _("name a folder, e.g. lab."))
     return Path(value)

@@ -142,7 +142,7 @@ def _open(archive: Union[bytes, bytearray, memoryview, str, os.PathLike]) -> zip
         data = read_regular_file(archive, N_("a pkilesson archive"), PackError)
         where = str(archive)
     else:
-        raise argument_error("archive", "the archive's path, or its bytes", archive)
+        raise argument_error("archive", N_("the archive's path, or its bytes"), archive)
     if len(data) > MAX_ARCHIVE_BYTES:
         _refuse(_("{where} is {size} MB, more than the {most} MB an archive of pkilesson may be.").format(
             where=where, size=len(data) // (1024 * 1024), most=MAX_ARCHIVE_BYTES // (1024 * 1024)),

@@ -21,7 +21,7 @@ from cryptography import x509
 from ._time import resolve_now
 from .authority import CertificateAuthority, check_serial
 from .csr import create_csr
-from .._catalog import _
+from .._catalog import N_, _
 from ..errors import InvalidNameError, IssuanceError, argument_error, check_bool
 from .keys import CA_KEY_TYPES, DEFAULT_KEY_TYPE, PrivateKey, _check_key_type, generate_key
 from .names import format_subj, make_name, parse_general_name, parse_general_names
@@ -86,14 +86,14 @@ class Settings:
             _check_key_type(self.ca_key_type)
         for field_name in ("organization", "country", "ca_name", "client_name"):
             if not isinstance(getattr(self, field_name), str):
-                raise argument_error(field_name, "text (a str)", getattr(self, field_name))
+                raise argument_error(field_name, N_("text (a str)"), getattr(self, field_name))
         names = self.server_names
         if isinstance(names, str):
             names = tuple(n.strip() for n in names.split(",") if n.strip())
         elif isinstance(names, (list, tuple)):
             names = tuple(names)
         else:
-            raise argument_error("server_names", "a tuple of names such as ('localhost', '127.0.0.1')", names)
+            raise argument_error("server_names", N_("a tuple of names such as ('localhost', '127.0.0.1')"), names)
         object.__setattr__(self, "server_names", names)
         if not parse_general_names(names):
             raise InvalidNameError(_("The server has no name."), _("give at least one server name, e.g. localhost."))
@@ -108,7 +108,7 @@ class Settings:
         for field_name in ("days", "ca_days"):
             value = getattr(self, field_name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise argument_error(field_name, "a whole number of days", value)
+                raise argument_error(field_name, N_("a whole number of days"), value)
             if value < 1:
                 raise IssuanceError(_("{field}={value}: a certificate must be valid at least 1 day.").format(
                     field=field_name, value=value), _("give {field}=365, for example.").format(field=field_name))
@@ -204,14 +204,14 @@ def make_artifacts(settings: Settings = Settings(), *, now: Optional[dt.datetime
 
 def _check_settings(settings) -> "Settings":
     if not isinstance(settings, Settings):
-        raise argument_error("settings", "a pkilesson.Settings", settings, "pass Settings(...) or leave it out.")
+        raise argument_error("settings", N_("a pkilesson.Settings"), settings, _("pass Settings(...) or leave it out."))
     return settings
 
 
 def _check_artifacts(artifacts) -> "Artifacts":
     if not isinstance(artifacts, Artifacts):
-        raise argument_error("artifacts", "the workflow's Artifacts", artifacts,
-                             "pass make_artifacts(), load_artifacts('lab') or run_workflow('lab').artifacts.")
+        raise argument_error("artifacts", N_("the workflow's Artifacts"), artifacts,
+                             _("pass make_artifacts(), load_artifacts('lab') or run_workflow('lab').artifacts."))
     return artifacts
 
 

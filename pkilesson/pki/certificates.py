@@ -80,8 +80,9 @@ def as_certificate(value, parameter: str = "certificate", *, to_verify: bool = F
         return value
     if isinstance(value, _READABLE):
         return load_certificate(value, to_verify=to_verify)
-    raise argument_error(parameter, "a certificate (an x509.Certificate, a path, PEM text or bytes)", value,
-                         f"pass load_certificate('server-cert.pem') or the file's path as {parameter}=.")
+    raise argument_error(parameter, N_("a certificate (an x509.Certificate, a path, PEM text or bytes)"), value,
+                         _("pass load_certificate('server-cert.pem') or the file's path as {parameter}=.").format(
+                             parameter=parameter))
 
 
 def certificate_to_pem(certificate: x509.Certificate) -> bytes:

@@ -72,8 +72,9 @@ def as_csr(value, parameter: str = "csr") -> x509.CertificateSigningRequest:
         return value
     if isinstance(value, (str, bytes, bytearray, memoryview, os.PathLike)):
         return load_csr(value)
-    raise argument_error(parameter, "a certificate signing request (a CSR object, a path, PEM text or bytes)",
-                         value, f"pass create_csr(...), load_csr('server-req.pem') or the file's path as {parameter}=.")
+    fix = _("pass create_csr(...), load_csr('server-req.pem') or the file's path as {parameter}=.")
+    raise argument_error(parameter, N_("a certificate signing request (a CSR object, a path, PEM text or bytes)"),
+                         value, fix.format(parameter=parameter))
 
 
 def csr_to_pem(csr: x509.CertificateSigningRequest) -> bytes:

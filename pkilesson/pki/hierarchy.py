@@ -27,7 +27,7 @@ from ._time import resolve_now
 from .authority import CertificateAuthority
 from .certificates import certificate_to_pem, load_certificate, load_certificates
 from .csr import create_csr
-from .._catalog import _
+from .._catalog import N_, _
 from ..errors import PkiLessonError, WorkspaceError, argument_error
 from .keys import PrivateKey, generate_key, load_private_key, private_key_to_pem
 from .party import Party
@@ -108,7 +108,8 @@ class Hierarchy:
 
 def _check_hierarchy(hierarchy) -> None:
     if not isinstance(hierarchy, Hierarchy):
-        raise argument_error("hierarchy", "a Hierarchy", hierarchy, "pass make_hierarchy() or load_hierarchy('folder').")
+        raise argument_error("hierarchy", N_("a Hierarchy"), hierarchy,
+                             _("pass make_hierarchy() or load_hierarchy('folder')."))
 
 
 #: What a party can send or trust in :func:`~pkilesson.tls.chains.chain_handshake`.
@@ -142,10 +143,10 @@ def make_hierarchy(
     """
     now = resolve_now(now)
     if isinstance(server_names, str) or not isinstance(server_names, (tuple, list)) or not server_names:
-        raise argument_error("server_names", "a non-empty tuple of names such as ('localhost', '127.0.0.1')",
+        raise argument_error("server_names", N_("a non-empty tuple of names such as ('localhost', '127.0.0.1')"),
                              server_names)
     if not isinstance(server_names[0], str):
-        raise argument_error("server_names", "a tuple of names (str)", server_names[0])
+        raise argument_error("server_names", N_("a tuple of names (str)"), server_names[0])
     root = CertificateAuthority.create(root_name, key_type=key_type, now=now)
     inter_key = generate_key(key_type)
     intermediate = CertificateAuthority(

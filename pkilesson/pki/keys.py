@@ -99,7 +99,7 @@ def key_type_of(key: Union[PrivateKey, PublicKey]) -> str:
     elif isinstance(key, (ed25519.Ed25519PrivateKey, ed25519.Ed25519PublicKey)):
         name = "ed25519"
     elif not (hasattr(key, "public_bytes") or hasattr(key, "private_bytes")):
-        raise argument_error("key", "a private or public key (generate_key(), load_private_key())", key)
+        raise argument_error("key", N_("a private or public key (generate_key(), load_private_key())"), key)
     else:
         name = type(key).__name__
     if name not in KEY_TYPES:
@@ -138,8 +138,9 @@ def as_private_key(value, parameter: str = "key") -> PrivateKey:
         return load_private_key(value)
     if isinstance(value, _PUBLIC_OBJECTS) or hasattr(value, "private_bytes"):
         return require_private_key(value, parameter)
-    raise argument_error(parameter, "a private key (a key object, a path, PEM text or bytes)", value,
-                         f"pass generate_key(), load_private_key('server-key.pem') or the file's path as {parameter}=.")
+    fix = _("pass generate_key(), load_private_key('server-key.pem') or the file's path as {parameter}=.")
+    raise argument_error(parameter, N_("a private key (a key object, a path, PEM text or bytes)"), value,
+                         fix.format(parameter=parameter))
 
 
 def _as_key(value, parameter: str) -> Union[PrivateKey, PublicKey]:
@@ -158,7 +159,7 @@ def _passphrase_bytes(passphrase: Union[str, bytes, None]) -> Optional[bytes]:
     if passphrase is None:
         return None
     if not isinstance(passphrase, (str, bytes, bytearray)):
-        raise argument_error("passphrase", "text or bytes (or None for an unprotected key)", passphrase)
+        raise argument_error("passphrase", N_("text or bytes (or None for an unprotected key)"), passphrase)
     value = passphrase.encode("utf-8") if isinstance(passphrase, str) else bytes(passphrase)
     if not value:
         raise InvalidKeyError(

@@ -215,8 +215,8 @@ def format_subj(name: x509.Name) -> str:
 
 def _check_name(name) -> None:
     if not isinstance(name, x509.Name):
-        raise argument_error("name", "an x509.Name (a certificate's subject or issuer)", name,
-                             "pass certificate.subject, or make one with make_name(CN=...).")
+        raise argument_error("name", N_("an x509.Name (a certificate's subject or issuer)"), name,
+                             _("pass certificate.subject, or make one with make_name(CN=...)."))
 
 
 def common_name(name: x509.Name) -> Optional[str]:
@@ -366,8 +366,8 @@ def parse_general_names(values: Union[str, Iterable]) -> list[x509.GeneralName]:
 def format_general_name(name: x509.GeneralName) -> str:
     """OpenSSL's text form of a SAN entry, as ``-addext subjectAltName=`` takes it."""
     if not isinstance(name, x509.GeneralName):
-        raise argument_error("name", "a subjectAltName entry (an x509.GeneralName)", name,
-                             "pass an entry of parse_general_names(...), e.g. x509.DNSName('localhost').")
+        raise argument_error("name", N_("a subjectAltName entry (an x509.GeneralName)"), name,
+                             _("pass an entry of parse_general_names(...), e.g. x509.DNSName('localhost')."))
     if isinstance(name, x509.DNSName):
         return f"DNS:{name.value}"
     if isinstance(name, x509.IPAddress):

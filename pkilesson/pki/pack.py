@@ -197,7 +197,8 @@ def pack(directory: Union[str, os.PathLike], *, notebooks: Union[str, os.PathLik
     _walk(directory, "", files, folders, skipped)
     books: dict = {}
     if notebooks is not False:
-        where = directory.absolute().parent if notebooks in (None, True) else _as_folder(notebooks, N_("notebooks folder"))
+        where = directory.absolute().parent if notebooks in (None, True) else \
+            _as_folder(notebooks, N_("notebooks folder"))
         books = _notebooks(where, skipped)
     if not files and not books:
         raise PackError(_("{folder} holds no file, and there is no notebook beside it: there is nothing to pack."

@@ -11,6 +11,7 @@ from typing import Optional
 
 from cryptography import x509
 
+from .._catalog import N_
 from ..errors import argument_error
 from .certificates import as_certificate
 from .keys import PrivateKey, as_private_key
@@ -46,5 +47,5 @@ def _items(value, parameter: str) -> tuple:
     if isinstance(value, (list, tuple)):
         return tuple(value)
     if value is None or isinstance(value, (dict, set, int, float, bool)):
-        raise argument_error(parameter, "a tuple (or list)", value)
+        raise argument_error(parameter, N_("a tuple (or list)"), value)
     return (value,)

@@ -210,9 +210,9 @@ def read_pem_blocks(
 ) -> list[PemBlock]:
     """Every PEM block in ``data``, in order (an empty list if there is none)."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise argument_error("data", "bytes (the contents of a PEM file)", data)
+        raise argument_error("data", N_("bytes (the contents of a PEM file)"), data)
     if not isinstance(what, str):
-        raise argument_error("what", "text naming what the data should hold", what)
+        raise argument_error("what", N_("text naming what the data should hold"), what)
     data, what = bytes(data), tr(what)
     blocks = []
     for match in _BLOCK.finditer(data):
@@ -266,9 +266,9 @@ def single_pem_block(
     """
     if isinstance(labels, str) or not isinstance(labels, (tuple, list)) or not labels or \
             not all(isinstance(label, str) for label in labels):
-        raise argument_error("labels", "a tuple of PEM labels such as ('CERTIFICATE',)", labels)
+        raise argument_error("labels", N_("a tuple of PEM labels such as ('CERTIFICATE',)"), labels)
     if not isinstance(what, str):
-        raise argument_error("what", "text naming what the data should hold", what)
+        raise argument_error("what", N_("text naming what the data should hold"), what)
     what = tr(what)
     raw = as_bytes(data, what, error)
     if not raw.strip():
@@ -306,11 +306,11 @@ def single_pem_block(
 def to_pem(label: str, der: bytes) -> bytes:
     """Wrap DER bytes in PEM armour, 64 base64 characters a line."""
     if not isinstance(label, str) or not re.fullmatch(_LABEL.decode("ascii"), label):
-        raise argument_error("label", "a PEM label such as 'CERTIFICATE'", label) if not isinstance(label, str) \
+        raise argument_error("label", N_("a PEM label such as 'CERTIFICATE'"), label) if not isinstance(label, str) \
             else PkiLessonError(_("{label!r} is not a PEM label.").format(label=label),
                                 _("use a label such as 'CERTIFICATE' or 'PRIVATE KEY'."))
     if not isinstance(der, (bytes, bytearray, memoryview)):
-        raise argument_error("der", "bytes", der)
+        raise argument_error("der", N_("bytes"), der)
     b64 = base64.b64encode(der)
     lines = [b64[i : i + 64] for i in range(0, len(b64), 64)]
     return (

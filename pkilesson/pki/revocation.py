@@ -66,18 +66,19 @@ def make_crl(
     the CA's authorityKeyIdentifier, as RFC 5280 §5.2 asks.
     """
     if not isinstance(ca, CertificateAuthority):
-        raise argument_error("ca", "a CertificateAuthority", ca, "pass the CA, e.g. Workspace('lab').load_authority().")
+        raise argument_error("ca", N_("a CertificateAuthority"), ca,
+                             _("pass the CA, e.g. Workspace('lab').load_authority()."))
     if isinstance(number, bool) or not isinstance(number, int):
-        raise argument_error("number", "a whole number", number)
+        raise argument_error("number", N_("a whole number"), number)
     if not 0 <= number <= _MAX_SERIAL:
         raise IssuanceError(_("CRL number {number} is out of range: RFC 5280 allows 0 to 2**159 - 1.").format(
             number=number), _("give the number after the last CRL's, starting from 1."))
     if isinstance(revoked, (str, bytes)) or not isinstance(revoked, Iterable):
-        raise argument_error("revoked", "a list of x509.RevokedCertificate entries", revoked)
+        raise argument_error("revoked", N_("a list of x509.RevokedCertificate entries"), revoked)
     revoked = list(revoked)
     for entry in revoked:
         if not isinstance(entry, x509.RevokedCertificate):
-            raise argument_error("revoked", "a list of x509.RevokedCertificate entries", entry)
+            raise argument_error("revoked", N_("a list of x509.RevokedCertificate entries"), entry)
     now = resolve_now(now, IssuanceError)
     this_update, next_update = validity_window(now, days, IssuanceError)
     try:
@@ -125,7 +126,7 @@ def as_crl(value, parameter: str = "crl") -> x509.CertificateRevocationList:
         return value
     if isinstance(value, (str, bytes, bytearray, memoryview, Path)):
         return load_crl(value)
-    raise argument_error(parameter, "a CRL (an x509.CertificateRevocationList, a Path, PEM text or bytes)", value)
+    raise argument_error(parameter, N_("a CRL (an x509.CertificateRevocationList, a Path, PEM text or bytes)"), value)
 
 
 def crl_to_pem(crl: x509.CertificateRevocationList) -> bytes:
@@ -161,7 +162,7 @@ def revoke(
     """
     reason = _reason(reason)
     if isinstance(days, bool) or not isinstance(days, int):
-        raise argument_error("days", "a whole number of days", days)
+        raise argument_error("days", N_("a whole number of days"), days)
     now = resolve_now(now, IssuanceError)
     validity_window(now, days, IssuanceError)
     workspace = Workspace(directory)

@@ -93,10 +93,10 @@ class Workspace:
     def existing(self, names: Iterable[str] = FILE_NAMES) -> list[str]:
         """Which of ``names`` are already there (as anything: a file, a folder, even a dangling link)."""
         if isinstance(names, str) or not isinstance(names, Iterable):
-            raise argument_error("names", "a list of file names", names)
+            raise argument_error("names", N_("a list of file names"), names)
         names = list(names)
         if not all(isinstance(name, str) for name in names):
-            raise argument_error("names", "a list of file names (str)", next(n for n in names if not isinstance(n, str)))
+            raise argument_error("names", N_("a list of file names (str)"), next(n for n in names if not isinstance(n, str)))
         if _lstat(self.path) is None:
             return []
         return [name for name in names if _lstat(self.path / name) is not None]
@@ -186,7 +186,7 @@ class Workspace:
         files, private = {}, []
         for item, value in items.items():
             if not (isinstance(item, tuple) and len(item) == 2):
-                raise argument_error("items", "a mapping whose keys are (role, kind) pairs", item)
+                raise argument_error("items", N_("a mapping whose keys are (role, kind) pairs"), item)
             role, kind = item
             name = self.file_name(role, kind)
             if kind == "key":
