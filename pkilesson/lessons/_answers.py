@@ -47,9 +47,9 @@ __all__ = [
 _WRAPPING = "'\"`{}[]()<>"
 #: Words between the items of a list written as text ("issuer and serial number", "l'émetteur et le numéro").
 FILLERS = frozenset({"and", "or", "the", "a", "an", "its", "of", "&", "+",
-                     "et", "ou", "le", "la", "les", "l", "un", "une", "du", "des", "de", "d", "sa", "son", "ses"})
-#: Fillers that may also be an answer's letters ("d", "de" for (d) and (e)): read_letters keeps them.
-_LETTER_WORDS = frozenset({"a", "d", "de"})
+                     "et", "ou", "le", "la", "les", "un", "une", "du", "des", "de", "sa", "son", "ses"})
+#: Fillers that may also be an answer's letters ("de" for (d) and (e)): read_letters keeps them.
+_LETTER_WORDS = frozenset({"a", "de"})
 #: What separates the items of a list written as text.
 _SEPARATORS = re.compile(r"[,;\n|+&]|\band\b|\bet\b", re.IGNORECASE)
 #: The words that say "no item" (squashed): English, and French.
