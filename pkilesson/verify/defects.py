@@ -51,30 +51,39 @@ class _Defect:
 DEFECTS = {
     "none": _Defect(N_("no defect (the control)"), N_("A correct chain, made by pkilesson."), "", "", ()),
     "no-san": _Defect(
-        N_("no subjectAltName"), N_("The server certificate has no subjectAltName: it names its host only in the CN, "
-        "as the source's does."), "tbsCertificate.subject", N_("add subjectAltName DNS:localhost (openssl: -addext / "
-        "-extfile)"), ("leaf: extensions.subjectAltName",)),
+        N_("no subjectAltName"),
+        N_("The server certificate has no subjectAltName: it names its host only in the CN, as the source's does."),
+        "tbsCertificate.subject", N_("add subjectAltName DNS:localhost (openssl: -addext / -extfile)"),
+        ("leaf: extensions.subjectAltName",)),
     "same-subject": _Defect(
-        N_("CA and leaf with the same subject"), N_("The server certificate carries the CA's own subject name (the "
-        "source's classic trap); everything else, key identifiers included, is the control's."),
+        N_("CA and leaf with the same subject"),
+        N_("The server certificate carries the CA's own subject name (the source's classic trap); everything else, "
+           "key identifiers included, is the control's."),
         "tbsCertificate.subject", N_("give the server a CN of its own"), ("leaf: subject",)),
     "reused-serial": _Defect(
-        N_("reused serial number"), N_("Two different certificates from one CA both carry serial 01, as the source's fixed "
-        "-set_serial does when run twice."), "tbsCertificate.serialNumber",
-        N_("let the CA pick random serials (159 bits); never reuse one"), ("leaf: serialNumber",)),
+        N_("reused serial number"),
+        N_("Two different certificates from one CA both carry serial 01, as the source's fixed -set_serial does "
+           "when run twice."),
+        "tbsCertificate.serialNumber", N_("let the CA pick random serials (159 bits); never reuse one"),
+        ("leaf: serialNumber",)),
     "v1-leaf": _Defect(
-        N_("version 1 leaf"), N_("The server certificate is version 1, as openssl x509 -req without an extension file "
-        "makes it before OpenSSL 3.2. Version 1 cannot carry extensions, so it has none; its CA is the control's."),
+        N_("version 1 leaf"),
+        N_("The server certificate is version 1, as openssl x509 -req without an extension file makes it before "
+           "OpenSSL 3.2. Version 1 cannot carry extensions, so it has none; its CA is the control's."),
         "tbsCertificate.version", N_("sign with -extfile (or OpenSSL 3.2+), as pkilesson's corrected command does"),
         ("leaf: version", "leaf: extensions")),
     "ca-no-key-usage": _Defect(
-        N_("CA without keyUsage"), N_("The CA certificate has basicConstraints CA:TRUE but no keyUsage, as the source's "
-        "openssl req -x509 makes it; the server certificate is the control's."), "tbsCertificate.extensions",
-        N_("make the CA with keyUsage=critical,keyCertSign,cRLSign"), ("trusted: extensions.keyUsage",), "trusted"),
+        N_("CA without keyUsage"),
+        N_("The CA certificate has basicConstraints CA:TRUE but no keyUsage, as the source's openssl req -x509 "
+           "makes it; the server certificate is the control's."),
+        "tbsCertificate.extensions", N_("make the CA with keyUsage=critical,keyCertSign,cRLSign"),
+        ("trusted: extensions.keyUsage",), "trusted"),
     "client-as-server": _Defect(
-        N_("client certificate used as a server's"), N_("The server presents a certificate whose extendedKeyUsage is "
-        "clientAuth, a client's purpose, instead of serverAuth."), "tbsCertificate.extensions",
-        N_("use the server's certificate (EKU serverAuth)"), ("leaf: extensions.extendedKeyUsage",)),
+        N_("client certificate used as a server's"),
+        N_("The server presents a certificate whose extendedKeyUsage is clientAuth, a client's purpose, instead of "
+           "serverAuth."),
+        "tbsCertificate.extensions", N_("use the server's certificate (EKU serverAuth)"),
+        ("leaf: extensions.extendedKeyUsage",)),
     "missing-eku": _Defect(
         N_("no extendedKeyUsage"), N_("The server certificate has no EKU, so RFC 5280 lets it serve any purpose."),
         "tbsCertificate.extensions", N_("add extendedKeyUsage serverAuth (clientAuth for a client)"),
@@ -86,16 +95,20 @@ DEFECTS = {
         N_("not yet valid"), N_("The certificate's notBefore is in the future at the time of the check."),
         "tbsCertificate.validity.notBefore", N_("check the clocks; wait until notBefore"), ("leaf: validity",)),
     "other-ca": _Defect(
-        N_("signed by another CA"), N_("The server certificate is the control's, but the verifier trusts another CA "
-        "(Other CA), not the one that signed it."), "tbsCertificate.issuer",
-        N_("trust the CA that signed it, or have the trusted CA sign it"), ("trusted: another certificate",)),
+        N_("signed by another CA"),
+        N_("The server certificate is the control's, but the verifier trusts another CA (Other CA), not the one "
+           "that signed it."),
+        "tbsCertificate.issuer", N_("trust the CA that signed it, or have the trusted CA sign it"),
+        ("trusted: another certificate",)),
     "flipped-signature": _Defect(
         N_("one flipped byte in the signature"), N_("One bit of the signature value was changed after signing."),
         "signatureValue", N_("use the certificate as the CA issued it"), ("leaf: signatureValue",)),
     "missing-intermediate": _Defect(
-        N_("missing intermediate"), N_("The server certificate was signed by an intermediate CA, and the intermediate is "
-        "not given (the control gives it)."), "tbsCertificate.issuer",
-        N_("send the intermediate with the certificate (the chain file)"), ("untrusted: 1 certificate(s) -> 0",)),
+        N_("missing intermediate"),
+        N_("The server certificate was signed by an intermediate CA, and the intermediate is not given (the control "
+           "gives it)."),
+        "tbsCertificate.issuer", N_("send the intermediate with the certificate (the chain file)"),
+        ("untrusted: 1 certificate(s) -> 0",)),
 }
 
 
