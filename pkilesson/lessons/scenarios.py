@@ -31,7 +31,7 @@ import html
 from dataclasses import dataclass
 from typing import Callable, Optional, Union
 
-from .._catalog import N_, _
+from .._catalog import N_, _, tr
 from ..errors import PkiLessonError
 from ..tls.loopback import HandshakeReport, Party, SideReport, handshake, party_of
 from ._certificate_verify import (
@@ -73,7 +73,8 @@ def _arrow(message: str) -> str:
 class BothSides:
     """One handshake as each side saw it: two columns, the client's and the server's.
 
-    In Jupyter it displays as an HTML table; ``str()`` gives the same as text.
+    In Jupyter it displays as an HTML table; ``str()`` gives the same as text. A ``title`` the catalogue
+    knows (a scenario's) is shown in the current language.
     A sent message is marked →, a received one ←; alerts and CertificateVerify
     stand out.
     """
@@ -100,7 +101,7 @@ class BothSides:
 
     def __str__(self) -> str:
         width = 40
-        lines = [self.title] if self.title else []
+        lines = [tr(self.title)] if self.title else []
         lines.append(summary(self.report))
         client_head = _("the client (connects to {host})").format(host=self.report.host)
         lines.append(f"{'':<22} {client_head:<{width}} {_('the server')}")
@@ -173,7 +174,7 @@ class BothSides:
 
         if self.report.ok:
             _REFERENCES.setdefault(_kind(self.report), self.report)
-        title = f"<b>{html.escape(self.title)}</b>: " if self.title else ""
+        title = f"<b>{html.escape(tr(self.title))}</b>: " if self.title else ""
         colour = good if self.report.ok else bad
         sign = "✓" if self.report.ok else "✗"
         head = (f"<caption style='text-align: left; caption-side: top; line-height: 1.4; padding-bottom: 0.4em'>{title}"
@@ -226,10 +227,13 @@ def summary(report: HandshakeReport) -> str:
     """One line: accepted (version, cipher, who saw whom), or which side refused, why, and the alert it sent."""
     client, server = report.client, report.server
     if report.ok:
-        seen = server.peer_subject or _("no client certificate")
+        if not server.peer_subject:
+            return _("accepted by both sides ({version}, {cipher}); the server saw no client certificate, the client "
+                     "saw {peer} for {host}").format(version=client.version, cipher=client.cipher,
+                                                     peer=client.peer_subject, host=report.host)
         return _("accepted by both sides ({version}, {cipher}); the server saw {seen}, the client saw {peer} for "
-                 "{host}").format(version=client.version, cipher=client.cipher, seen=seen, peer=client.peer_subject,
-                                  host=report.host)
+                 "{host}").format(version=client.version, cipher=client.cipher, seen=server.peer_subject,
+                                  peer=client.peer_subject, host=report.host)
     who = refused_by(report)
     side = client if who == "client" else server
     alert = next((m[len("sent "):] for m in side.messages if m.startswith("sent Alert")), None)
