@@ -9,7 +9,7 @@ traceback.
 
 from __future__ import annotations
 
-from ._catalog import _
+from ._catalog import N_, _, tr
 
 __all__ = [
     "PkiLessonError",
@@ -107,11 +107,14 @@ class ArgumentError(PkiLessonError, TypeError):
 def argument_error(parameter: str, expected: str, value: object, fix: str = "") -> ArgumentError:
     """``parameter= must be <expected>, got <type>``: the error of a wrong argument."""
     got = "None" if value is None else type(value).__name__
-    return ArgumentError(f"{parameter}= must be {expected}, got {got}.", fix or f"pass {expected} as {parameter}=.")
+    expected = tr(expected)  # marked with N_ by the caller, where it is a phrase ("a tuple of parts")
+    return ArgumentError(_("{parameter}= must be {expected}, got {got}.").format(parameter=parameter, expected=expected,
+                                                                             got=got),
+                         fix or _("pass {expected} as {parameter}=.").format(expected=expected, parameter=parameter))
 
 
 def check_bool(value: object, parameter: str) -> bool:
     """``value`` if it is True or False, else an :class:`ArgumentError` naming ``parameter``."""
     if not isinstance(value, bool):
-        raise argument_error(parameter, "True or False", value)
+        raise argument_error(parameter, N_("True or False"), value)
     return value
