@@ -127,11 +127,6 @@ def _joined(hints: list[str]) -> str:
     return _("; ").join(hints) + "."
 
 
-def _is(items: list) -> str:
-    """'is' or 'are' (English hints only: a translated hint words its verb with ngettext)."""
-    return "is" if len(items) == 1 else "are"
-
-
 def _one_letter(exercise_id: str, answer, choices: str) -> tuple[Optional[str], Optional[tuple[bool, str]]]:
     """(the letter, None), or (None, the format hint)."""
     letters, stray, problem = read_letters(answer, choices)

@@ -17,6 +17,10 @@ Each lesson's checks live in their own module (``_exercises_01`` ... ``_exercise
 07's in :mod:`pkilesson.lessons.access`), registered with :func:`exercise`
 (:mod:`pkilesson.lessons._exercise_kit`); importing this module registers them.
 
+The feedback is in the language of :func:`pkilesson.set_language` (English by default), and a French learner
+may answer in French: « signature de certificat », « l'émetteur et le numéro de série », « aucun », « vrai »
+count as the English names and words they stand for (:mod:`pkilesson.lessons._vocabularies`).
+
 :data:`FORMATS` gives the format each exercise expects, in words a question
 can quote (written in English, marked for the catalogue: the hints give it in the current
 language); ``check(id, None)`` says it too.
