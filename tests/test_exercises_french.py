@@ -137,3 +137,9 @@ def test_feedback_in_french():
         assert hint == "serverAuth est un usage extendedKeyUsage, pas un bit keyUsage."
     finally:
         pkilesson.set_language("en")
+
+
+def test_a_date_copied_with_its_french_label():
+    from pkilesson.lessons._answers import read_date
+
+    assert str(read_date("Pas après : 2030-01-31")) == str(read_date("Not after: 2030-01-31")) == "2030-01-31"

@@ -220,7 +220,8 @@ def read_date(answer: Any) -> Optional[dt.date]:
     if not isinstance(answer, str):
         return None
     text = answer.strip().strip(_WRAPPING)
-    text = re.sub(r"^(not\s*after|next\s*update)\s*[=:]\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(not\s*after|next\s*update|pas\s*après|prochaine\s*mise\s*à\s*jour)\s*[=:]\s*", "", text,
+                  flags=re.IGNORECASE)
     for pattern in ("%b %d %H:%M:%S %Y GMT", "%b %d %H:%M:%S %Y UTC"):  # openssl x509 -enddate
         try:
             return dt.datetime.strptime(" ".join(text.split()), pattern).date()
