@@ -7,6 +7,7 @@ content in yellow), which is what a notebook widget calls when a field is chosen
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Optional
 
@@ -19,12 +20,23 @@ _CONTEXT_LINES = 2  # hex-dump lines shown before and after the highlighted part
 _BRANCH_ROWS = 12  # rows of a field's own subtree shown before "more nodes inside"
 
 
+def shown_value(value: str) -> str:
+    """A node's value (English, as the JSON keeps it: ``19 bytes``) in the messages' language."""
+    count = re.fullmatch(r"(\d+) bytes", value)
+    if count:
+        # Translators: English says "bytes" even for one; the two forms are for languages that do not.
+        return ngettext("{count} bytes", "{count} bytes", int(count.group(1))).format(count=count.group(1))
+    if value == "(invalid OID)":
+        return _("(invalid OID)")
+    return _("(not decodable)") if value == "(not decodable)" else value
+
+
 def tree_text(tree) -> str:
     """The tree as ``openssl asn1parse`` prints it, with each node's name."""
     lines = []
     secret, inside = _("(secret, not shown)"), _("  (inside)")
     for depth, node in tree.nodes():
-        value = secret if node.secret else node.value
+        value = secret if node.secret else shown_value(node.value)
         mark = inside if node.encapsulated else ""
         lines.append(
             f"{node.offset:5}: hl={node.header_length} l={node.length:4} {'  ' * depth}{node.tag:<18} "
@@ -49,7 +61,7 @@ def _last(name: str) -> str:
 
 
 def _tree_row(tree, depth: int, node, chosen: Optional[str]) -> str:
-    value = _("(secret, not shown)") if node.secret else node.value
+    value = _("(secret, not shown)") if node.secret else shown_value(node.value)
     css = ' class="chosen"' if chosen is not None and node.name == chosen else ""
     return (
         f'<tr data-path="{escape(node.name)}" data-offset="{node.offset}" data-length="{node.end - node.offset}"{css}>'

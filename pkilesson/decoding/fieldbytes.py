@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from .._catalog import _, ngettext
 from .decode import Decoded
+from ._tree_view import shown_value
 from ..errors import DecodeError
 
 __all__ = ["FieldBytes", "field_bytes"]
@@ -76,7 +77,7 @@ def field_bytes(decoded: Decoded, key: str) -> FieldBytes:
         if node.secret:
             raise DecodeError(_("{field} holds secret bytes.").format(field=item.label),
                               _("pkilesson never shows private key material."))
-        value = f" = {node.value}" if node.value else ""
+        value = f" = {shown_value(node.value)}" if node.value else ""
         inside = _("  (inside)") if node.encapsulated else ""
         lines.append(f"{node.offset:5}: {'  ' * (depth - top_depth)}{node.tag:<18} {node.name}{value}{inside}")
     whole = tree.data[top.offset : top.end].hex()
