@@ -130,7 +130,7 @@ def test_feedback_in_french():
     try:
         feedback = check("02.csr-proves", None)
         assert str(feedback).startswith("Pas encore : remplacez None par votre réponse (une lettre : ")
-        assert "✘ Pas encore" in feedback._repr_html_()
+        assert "✘ Pas encore</b> : remplacez None" in feedback._repr_html_()
         assert str(check("02.csr-proves", "b")).startswith("Juste : ")
         assert listed(["a", "b", "c"]) == "a, b et c"
         hint = check("01.ca-key-usage", {"keyCertSign", "cRLSign", "serverAuth"}).why

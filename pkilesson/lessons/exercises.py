@@ -65,10 +65,9 @@ class Feedback:
     def _repr_html_(self) -> str:
         colour = "var(--jp-success-color1, #2e7d32)" if self.correct else "var(--jp-warn-color1, #e65100)"
         mark = _("✔ Right") if self.correct else _("✘ Not yet")
-        return (
-            f'<div class="pkilesson-feedback"><b style="color: {colour}">{mark}</b>: '
-            f"{html.escape(self.why)}</div>"
-        )
+        said = _("{mark}: {why}").format(mark=f'<b style="color: {colour}">{html.escape(mark)}</b>',
+                                         why=html.escape(self.why))
+        return f'<div class="pkilesson-feedback">{said}</div>'
 
 
 def check(exercise_id: str, answer: Any, **context) -> Feedback:
