@@ -40,31 +40,31 @@ FIELDS = {
     # certificates (RFC 5280 section 4.1)
     "version": N_("The X.509 format version: only version 3 can carry extensions; a version 1 certificate has none."),
     "serial": N_("A positive number the CA gives each certificate it issues, unique per CA (RFC 5280 §4.1.2.2); "
-    "CRLs name a revoked certificate by its issuer and serial."),
+           "CRLs name a revoked certificate by its issuer and serial."),
     "signature_algorithm": N_("How the issuer signed the to-be-signed part (TBS): the hash and the public-key algorithm."),
     "issuer": N_("The distinguished name of the CA that signed this; a verifier looks for a CA certificate "
-    "whose subject is exactly this name."),
+           "whose subject is exactly this name."),
     "not_before": N_("The first instant at which the certificate is valid."),
     "not_after": N_("The last instant at which the certificate is valid; after it, verifiers refuse the certificate."),
     "validity": N_("Where the given 'now' falls in the validity period."),
     "subject": N_("The distinguished name of the entity whose public key the certificate binds to that name."),
     "public_key": N_("The subject's public key: it checks the signatures made with the matching private key."),
     "spki_sha256": N_("SHA-256 of the SubjectPublicKeyInfo: a short name for the key, the same in the key file, "
-    "the CSR and the certificate."),
+           "the CSR and the certificate."),
     "sha256": N_("SHA-256 of the whole DER file, as 'openssl x509 -fingerprint -sha256' prints it; it is not "
-    "stored inside, and any change to the bytes changes it."),
+           "stored inside, and any change to the bytes changes it."),
     "sha1": N_("SHA-1 of the whole DER file, as older tools show it; SHA-1 collisions can be made, so compare "
-    "the SHA-256 fingerprint instead."),
+           "the SHA-256 fingerprint instead."),
     "extensions": N_("A version 1 certificate has no extensions: nothing says whether it is a CA, what its key "
-    "may do, or which host names it covers."),
+           "may do, or which host names it covers."),
     # CSRs (RFC 2986)
     "csr_version": N_("The PKCS#10 version: always 0, meaning version 1."),
     "csr_subject": N_("The name the requester asks the CA to put in the certificate's subject."),
     "csr_public_key": N_("The public key the requester asks the CA to certify; the matching private key signed this request."),
     "requested_extensions": N_("Extensions the requester asks for (in a PKCS#9 extensionRequest attribute); "
-    "the CA decides what it really puts in the certificate."),
+           "the CA decides what it really puts in the certificate."),
     "proof_of_possession": N_("The request is signed with the private key matching its public key: a valid "
-    "signature proves that whoever made it held that key."),
+           "signature proves that whoever made it held that key."),
     # keys
     "key_type": N_("The public-key algorithm, and the size of the key or its curve."),
     "key_format": N_("How the key is stored in the file."),
@@ -81,17 +81,17 @@ FIELDS = {
 #: What each extension means (RFC 5280 section 4.2), by OID.
 EXTENSIONS = {
     "2.5.29.19": N_("basicConstraints: whether the subject is a CA that may sign certificates (CA:TRUE), and "
-    "how many CA certificates may follow it in a chain (pathlen)."),
+           "how many CA certificates may follow it in a chain (pathlen)."),
     "2.5.29.15": N_("keyUsage: what the certified key may be used for, such as signing (digitalSignature), "
-    "encrypting keys (keyEncipherment), signing certificates (keyCertSign) or CRLs (cRLSign)."),
+           "encrypting keys (keyEncipherment), signing certificates (keyCertSign) or CRLs (cRLSign)."),
     "2.5.29.37": N_("extendedKeyUsage: the purposes the certified key is for, such as a TLS server (serverAuth) "
-    "or a TLS client (clientAuth)."),
+           "or a TLS client (clientAuth)."),
     "2.5.29.17": N_("subjectAltName: the identities the certificate covers (DNS names, IP addresses, e-mail "
-    "addresses, URIs); TLS clients match the server's name against these."),
+           "addresses, URIs); TLS clients match the server's name against these."),
     "2.5.29.14": N_("subjectKeyIdentifier: an identifier of the certified public key (commonly the SHA-1 of its "
-    "bits), so that certificates holding a given key can be found."),
+           "bits), so that certificates holding a given key can be found."),
     "2.5.29.35": N_("authorityKeyIdentifier: identifies the public key of the CA that signed this (usually the "
-    "CA's subjectKeyIdentifier), so a verifier can pick the right CA certificate."),
+           "CA's subjectKeyIdentifier), so a verifier can pick the right CA certificate."),
     "2.5.29.31": N_("cRLDistributionPoints: where to download the CRL that would list this certificate if it were revoked."),
     "1.3.6.1.5.5.7.1.1": N_("authorityInfoAccess: where to reach the issuer's OCSP responder and its certificate."),
     "2.5.29.32": N_("certificatePolicies: the policies under which the certificate was issued."),
