@@ -314,8 +314,15 @@ def _french_prose(path: Path) -> str:
     for cell in _cells(path, "code"):
         source = _source(cell)
         parts += [t.string for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.COMMENT]
-        parts += [ast.get_source_segment(source, node) or "" for node in _reader_strings(ast.parse(source))]
+        parts += [_literal_text(node) for node in _reader_strings(ast.parse(source))]
     return " ".join(" ".join(parts).split())
+
+
+def _literal_text(node) -> str:
+    """The words a printed string writes itself: an f-string's literal parts, not its {fields} (code names)."""
+    if isinstance(node, ast.JoinedStr):
+        return " ".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
 
 
 def forbidden_in(text: str) -> list[str]:
@@ -339,6 +346,9 @@ def test_the_forbidden_variants_are_found_where_they_are():
     assert forbidden_in("Poignée de main, puis encryption.") != []
     assert forbidden_in(prose("Il cite « la CA signe » et lance `openssl x509 -req`.")) == []
     assert forbidden_in("L'AC signe ; la CAF paie ; une CAisse.") == []
+    # a printed f-string's {fields} are code (a variable named issuer), its literal words are prose
+    printed = _reader_strings(ast.parse('print(f"{subject:45} émis par {issuer}", "la CA")'))
+    assert [_literal_text(node).strip() for node in printed] == ["émis par", "la CA"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
