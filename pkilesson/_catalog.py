@@ -17,7 +17,7 @@ from __future__ import annotations
 import gettext
 from pathlib import Path
 
-__all__ = ["_", "N_", "tr", "ngettext", "current", "use", "available", "LOCALE_DIR", "DOMAIN"]
+__all__ = ["_", "N_", "tr", "pgettext", "ngettext", "Text", "shown", "current", "use", "available", "LOCALE_DIR", "DOMAIN"]
 
 #: Where the catalogues are: ``LOCALE_DIR/<code>/LC_MESSAGES/DOMAIN.mo``.
 LOCALE_DIR = Path(__file__).resolve().with_name("locale")
@@ -75,3 +75,60 @@ def N_(message: str) -> str:
 def tr(text: str) -> str:
     """``text``, a message marked with :func:`N_` (held in a variable), in the current language."""
     return _translations(_language).gettext(text)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language, as meant in ``context`` (one English word, two French genders:
+    a certificate "accepted" is accepté, a handshake acceptée)."""
+    return _translations(_language).pgettext(context, message)
+
+
+# -- a text that is data in English and shown in the messages' language --------------------------
+#
+# A check's detail and fix, a warning, a defect's title are both *shown* (the explanation, the
+# matrix) and *data* (``--json``, compared by tests and by code): :class:`Text` is the English
+# string itself (``==``, ``json.dumps``, ``repr``, ``in``, slicing all see the English), and
+# ``str(text)``, ``f"{text}"`` and ``"...{x}...".format(x=text)`` give it in the current language,
+# translated when it is shown, not when it was made.
+#
+#     >>> t = Text(N_("{count} CA certificate(s) below it"), count=2)
+#     >>> t == "2 CA certificate(s) below it", str(t), f"[{t}]"
+#     (True, '2 CA certificate(s) below it', '[2 CA certificate(s) below it]')
+
+
+def _english(value):
+    """``value`` as data: a :class:`Text` gives its English string, anything else itself."""
+    return str.__str__(value) if isinstance(value, Text) else value
+
+
+class Text(str):
+    """``message`` (marked with :func:`~pkilesson._catalog.N_`) formatted with ``values``: English as a
+    string, in the current language when shown. A value that is a :class:`Text` follows it."""
+
+    def __new__(cls, message: str, **values) -> "Text":
+        self = super().__new__(cls, message.format(**{k: _english(v) for k, v in values.items()}))
+        self._message = message
+        self._values = values
+        return self
+
+    def shown(self) -> str:
+        """The text in the current language (a plain ``str``)."""
+        return tr(self._message).format(**self._values)
+
+    def __str__(self) -> str:
+        return self.shown()
+
+    def __format__(self, spec: str) -> str:
+        return format(self.shown(), spec)
+
+    def __reduce__(self):
+        return (_remake, (self._message, self._values))
+
+
+def _remake(message: str, values: dict) -> Text:
+    return Text(message, **values)
+
+
+def shown(value) -> str:
+    """``value`` as shown: a :class:`Text` in the current language, anything else as ``str`` gives it."""
+    return value.shown() if isinstance(value, Text) else str(value)

@@ -14,7 +14,7 @@ import stat
 import sys
 from pathlib import Path
 
-from ._catalog import _, ngettext
+from ._catalog import _, ngettext, tr
 from .pki._time import parse_instant
 from .pki.certificates import load_certificate, load_certificates
 from .errors import PkiLessonError
@@ -33,7 +33,7 @@ def _lab(args: argparse.Namespace) -> int:
         if args.defect or args.output or args.json:
             build_parser().error(_("--list takes no defect, -o or --json"))
         for name, defect in DEFECTS.items():
-            print(f"{name}  {defect.title}")
+            print(f"{name}  {tr(defect.title)}")
         return 0
     if not args.defect:
         build_parser().error(_("name a defect (pkilesson lab --list shows them)"))
@@ -55,7 +55,7 @@ def _lab(args: argparse.Namespace) -> int:
     if files:
         print("\n" + _("The files, in {folder}/ (each command above runs there):").format(folder=args.output))
         for name in files:
-            print(f"  {name}  {LAB_FILES[name]}")
+            print(f"  {name}  {tr(LAB_FILES[name])}")
     return 0
 
 

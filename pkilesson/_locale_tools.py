@@ -33,8 +33,8 @@ POT = LOCALE_DIR / f"{DOMAIN}.pot"
 PO = LOCALE_DIR / "fr" / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO = PO.with_suffix(".mo")
 #: The functions whose literal arguments are messages: _(message), N_(message) (marked where it is
-#: written, translated where it is shown) and ngettext(singular, plural, n).
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+#: written, translated where it is shown), ngettext(singular, plural, n) and pgettext(context, message).
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 #: A comment just above a message that begins so is shown to the translator.
 COMMENT_TAG = "Translators:"
 

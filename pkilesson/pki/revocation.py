@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from ._time import resolve_now, validity_window
 from .authority import _MAX_SERIAL, CertificateAuthority
 from .certificates import as_certificate
-from .._catalog import N_, _, tr
+from .._catalog import N_, Text, _, tr
 from ..errors import IssuanceError, PkiLessonError, WorkspaceError, argument_error
 from .keys import key_matches, signature_hash
 from .pem import Data, single_pem_block
@@ -261,22 +261,6 @@ class RevocationCheck:
         return (_("REVOKED: {problem}") if self.revoked else _("not checked: {problem}")).format(problem=self.problem)
 
 
-class _Text(str):
-    """``message`` (marked with N_) formatted with ``values``: the English string as data (``==``,
-    ``json.dumps``), in the current language when shown (``str()``, ``format()``)."""
-
-    def __new__(cls, message: str, **values) -> "_Text":
-        self = super().__new__(cls, message.format(**{k: str.__str__(v) for k, v in values.items()}))
-        self._message, self._values = message, values
-        return self
-
-    def __str__(self) -> str:
-        return tr(self._message).format(**self._values)
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self), spec)
-
-
 def check_revocation(
     certificate: Union[x509.Certificate, Data],
     crl: Union[x509.CertificateRevocationList, Data],
@@ -298,40 +282,40 @@ def check_revocation(
     steps: list[tuple[str, bool]] = []
     signer = next((ca for ca in cas if ca.subject == crl.issuer and _crl_signed_by(crl, ca)), None)
     issuer = crl.issuer.rfc4514_string()
-    steps.append((_Text(N_("the CRL's signature verifies with the key of {issuer}"), issuer=issuer), signer is not None))
+    steps.append((Text(N_("the CRL's signature verifies with the key of {issuer}"), issuer=issuer), signer is not None))
     if signer is None:
-        problem = _Text(N_("the CRL's signature does not verify with any trusted CA certificate (its issuer: {issuer})"),
+        problem = Text(N_("the CRL's signature does not verify with any trusted CA certificate (its issuer: {issuer})"),
                         issuer=issuer)
-        fix = _Text(N_("give the CRL of the CA that signed the certificate, and that CA with --ca"))
+        fix = Text(N_("give the CRL of the CA that signed the certificate, and that CA with --ca"))
         return RevocationCheck(None, tuple(steps), problem, fix)
     current = crl.last_update_utc <= now and (crl.next_update_utc is None or now <= crl.next_update_utc)
-    due = f"{crl.next_update_utc:%Y-%m-%d %H:%M}Z" if crl.next_update_utc else _Text(N_("no date"))
+    due = f"{crl.next_update_utc:%Y-%m-%d %H:%M}Z" if crl.next_update_utc else Text(N_("no date"))
     issued = f"{crl.last_update_utc:%Y-%m-%d %H:%M}Z"
-    steps.append((_Text(N_("the CRL is current (issued {issued}, next update {due})"), issued=issued, due=due), current))
+    steps.append((Text(N_("the CRL is current (issued {issued}, next update {due})"), issued=issued, due=due), current))
     if not current:
-        problem = _Text(N_("the CRL is not current at {now} (issued {issued}, next update {due})"),
+        problem = Text(N_("the CRL is not current at {now} (issued {issued}, next update {due})"),
                         now=f"{now:%Y-%m-%d %H:%M}Z", issued=issued, due=due)
-        fix = _Text(N_("get the CA's latest CRL (pkilesson revoke writes a new one)"))
+        fix = Text(N_("get the CA's latest CRL (pkilesson revoke writes a new one)"))
         return RevocationCheck(None, tuple(steps), problem, fix)
     same = crl.issuer == certificate.issuer
-    steps.append((_Text(N_("the CRL's issuer is the certificate's issuer")), same))
+    steps.append((Text(N_("the CRL's issuer is the certificate's issuer")), same))
     if not same:
-        problem = _Text(N_("the CRL is from {issuer}, the certificate from {other}: this CRL cannot speak of it"),
+        problem = Text(N_("the CRL is from {issuer}, the certificate from {other}: this CRL cannot speak of it"),
                         issuer=issuer, other=certificate.issuer.rfc4514_string())
-        fix = _Text(N_("give the CRL of the CA that issued the certificate"))
+        fix = Text(N_("give the CRL of the CA that issued the certificate"))
         return RevocationCheck(None, tuple(steps), problem, fix)
     entry = crl.get_revoked_certificate_by_serial_number(certificate.serial_number)
     serial = f"{certificate.serial_number:x}"
-    steps.append((_Text(N_("serial {serial} is not on the list"), serial=serial), entry is None))
+    steps.append((Text(N_("serial {serial} is not on the list"), serial=serial), entry is None))
     if entry is None:
         return RevocationCheck(False, tuple(steps))
     try:
         reason = entry.extensions.get_extension_for_class(x509.CRLReason).value.reason.value
     except x509.ExtensionNotFound:
-        reason = _Text(N_("no reason given"))
-    problem = _Text(N_("serial {serial} was revoked on {date} ({reason})"), serial=serial,
+        reason = Text(N_("no reason given"))
+    problem = Text(N_("serial {serial} was revoked on {date} ({reason})"), serial=serial,
                     date=f"{entry.revocation_date_utc:%Y-%m-%d %H:%M}Z", reason=reason)
-    fix = _Text(N_("issue a new certificate to replace it (a new key if the old one was compromised)"))
+    fix = Text(N_("issue a new certificate to replace it (a new key if the old one was compromised)"))
     return RevocationCheck(True, tuple(steps), problem, fix)
 
 def _crl_signed_by(crl: x509.CertificateRevocationList, ca: x509.Certificate) -> bool:

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .._catalog import N_
-from ._text import Text
+from .._catalog import N_, Text
 from .defects import Broken
 from .explain import Explanation, verifier_version
 from .lint import blocking, lint_certificate, lint_pair, pkilint_available

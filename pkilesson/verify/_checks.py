@@ -19,7 +19,7 @@ from cryptography.x509.oid import NameOID
 
 from ..decoding import _facts as facts
 from ..pki.names import format_general_name
-from ._text import N_, Text
+from .._catalog import N_, Text
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from .._catalog import N_
-from ._text import Text
+from .._catalog import N_, Text
 
 #: The flags Chromium runs with here: headless, and nothing fetched in the background.
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

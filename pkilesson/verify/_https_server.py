@@ -18,8 +18,7 @@ from typing import Optional
 
 from cryptography import x509
 
-from .._catalog import N_, _
-from ._text import Text
+from .._catalog import N_, _, Text
 from ..pki.certificates import certificate_to_pem
 from ..pki.keys import private_key_to_pem
 from ..tls.loopback import MemoryFiles, _linger

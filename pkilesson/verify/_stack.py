@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .._catalog import N_
-from ._text import Text
+from .._catalog import N_, Text
 
 #: Seconds one tool may take on the lab's files (a handshake on loopback included).
 TOOL_TIMEOUT = 30.0

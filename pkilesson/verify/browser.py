@@ -50,8 +50,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from . import _chromium
-from .._catalog import N_, _
-from ._text import Text, shown
+from .._catalog import N_, _, shown, Text
 from ._chromium import (CHROMIUM_FLAGS, NAVIGATION_TIMEOUT, BrowserUnavailable, Chromium, Visit, _install_words,
                         chromium_path)
 from ._https_server import HttpsServer, Seen

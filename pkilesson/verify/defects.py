@@ -21,8 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from . import _rebuild
-from .._catalog import N_, _
-from ._text import Text
+from .._catalog import N_, _, Text
 from ..pki._time import resolve_now
 from ..pki.authority import CertificateAuthority
 from ..pki.csr import create_csr

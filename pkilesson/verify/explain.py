@@ -28,11 +28,10 @@ from typing import Iterable, Optional, Sequence
 
 from cryptography import x509
 
-from .._catalog import N_, _
+from .._catalog import N_, _, Text
 from ..decoding import _facts as facts
 from ..pki._time import resolve_now
 from ._checks import Check, _chain_checks, _leaf_checks, _parse_checks, _profile_warnings, _signed
-from ._text import Text
 from .verification import Verdict, verify_certificate
 
 __all__ = ["Check", "Explanation", "explain", "CHECKS"]

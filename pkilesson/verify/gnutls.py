@@ -25,8 +25,7 @@ import subprocess
 from pathlib import Path
 from typing import Optional
 
-from .._catalog import N_
-from ._text import Text
+from .._catalog import N_, Text
 from ._stack import ToolVerdict, lines_of, not_installed, run_tool
 
 __all__ = ["PACKAGE", "PURPOSE_OIDS", "certtool_argv", "certtool_verify", "gnutls_cli_argv", "gnutls_cli_handshake",

@@ -26,8 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Optional
 
-from .._catalog import N_
-from ._text import Text
+from .._catalog import N_, Text
 from ._stack import ToolVerdict, cache_dir, lines_of, not_installed, run_tool
 
 __all__ = ["PACKAGE", "SOURCE", "go_version", "goverify", "goverify_argv", "go_verify"]

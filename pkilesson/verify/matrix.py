@@ -32,10 +32,9 @@ from typing import Optional
 
 from cryptography import x509
 
-from .._catalog import N_, _
+from .._catalog import N_, _, shown, Text
 from ..pki.certificates import certificate_to_pem
 from ._cells import Cell, _chromium, _go, _gnutls, _gnutls_cli, _nss, _openssl, _pkilint, _pyca, _python_ssl
-from ._text import Text, shown
 from .defects import Broken
 from .explain import Explanation, explain
 from ..pki.keys import private_key_to_pem

@@ -35,8 +35,7 @@ from typing import Optional, Sequence
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 
-from .._catalog import N_, _
-from ._text import Text
+from .._catalog import N_, _, Text
 from ._stack import ToolVerdict, lines_of, not_installed, run_tool
 from ..pki.certificates import certificate_to_pem
 from ..errors import PkiLessonError

@@ -31,8 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from .._catalog import N_, _
-from ._text import Text, shown
+from .._catalog import N_, _, shown, Text
 from ..pki._time import resolve_now
 from ..pki.authority import CertificateAuthority
 from ..pki.certificates import certificate_to_pem

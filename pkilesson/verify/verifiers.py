@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
-from .._catalog import N_, _, tr
-from ._text import Text, shown
+from .._catalog import N_, Text, _, pgettext, shown, tr
 from ..pki.certificates import load_certificate
 from ..errors import PkiLessonError
 from ..pki.openssl import Command, openssl_path, run
@@ -88,7 +87,7 @@ class Outcome:
         lines = [f"{prompt} {self.command}    " + _("# in {folder}/").format(folder=self.folder)]
         lines += [f"  {line}" for line in shown(self.output).strip().splitlines()]
         if self.ran:
-            lines.append("=> " + (_("accepted") if self.accepted else _("REFUSED")))
+            lines.append("=> " + (pgettext("certificate", "accepted") if self.accepted else _("REFUSED")))
         return "\n".join(lines)
 
 
