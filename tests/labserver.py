@@ -107,7 +107,8 @@ def kernel_idle(base: str, token: str, name: str) -> bool:
 
     with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=5) as reply:
         sessions = json.load(reply)
-    return any(s["path"].endswith(name) and s["kernel"]["execution_state"] == "idle" for s in sessions)
+    # "notebooks/04-verification.ipynb" is not "notebooks/fr/04-verification.ipynb": the path after notebooks/
+    return any(s["path"].endswith(f"notebooks/{name}") and s["kernel"]["execution_state"] == "idle" for s in sessions)
 
 
 def start_run_all(page) -> None:

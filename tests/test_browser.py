@@ -33,7 +33,9 @@ from labserver import chromium, jupyterlab, kernel_idle, need_chromium, start_ru
 
 ROOT = Path(__file__).parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
-NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
+#: Both editions: the English lessons, then the French ones (fr/...), measured against the same targets.
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")) + sorted(
+    f"fr/{p.name}" for p in (ROOT / "notebooks" / "fr").glob("*.ipynb"))
 
 #: What a learner's screen is (issue #12): 1400x900, JupyterLab's default layout, file browser open.
 VIEWPORT = {"width": 1400, "height": 900}
@@ -272,8 +274,8 @@ def test_notebook_runs_all_in_jupyterlab(browser, lab, name):
         assert outputs, "the notebook shows outputs"
         assert not any("PRIVATE KEY-----" in text for text in outputs)
         result = measure(page, name)
-        screenshot(page, name.replace(".ipynb", ".png"))
-        stem = name.split("-")[0]
+        screenshot(page, name.replace("/", "-").replace(".ipynb", ".png"))
+        stem = ("fr-" if name.startswith("fr/") else "") + name.split("/")[-1].split("-")[0]  # 04, fr-04
         diagrams = page.locator(".jp-OutputArea-output img.pkilesson-diagram")
         for index in range(min(diagrams.count(), 2)):
             _screenshot_output(page, diagrams.nth(index), f"{stem}-diagram-{index + 1}.png")
