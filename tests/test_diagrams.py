@@ -31,6 +31,7 @@ from pkilesson import (
     generate_key,
     make_artifacts,
     private_key_to_pem,
+    set_language,
     spki_sha256,
 )
 from pkilesson.draw._dot import FAILED_TEXT, NODE_STYLES
@@ -484,6 +485,37 @@ def test_every_diagram_keeps_its_text_at_10px_or_more_at_the_notebooks_width(rsa
     for name, diagram in diagrams.items():
         width, smallest = readable_at_notebook_width(diagram.svg())
         assert smallest >= 10.0, f"{name}: {width:.0f} px wide, smallest text {smallest:.1f} px at {OUTPUT_PX} px"
+
+
+def test_a_certificates_facts_are_in_french_on_a_french_diagram_and_english_as_data(rsa_artifacts, now):
+    """A node's facts are words a learner reads (French after set_language("fr")) and data compared in
+    code (English, whatever the language); X.509's names and OpenSSL's values stay as the standard has them."""
+    from pkilesson.decoding import _facts as facts
+
+    later, earlier = now + dt.timedelta(days=4000), now - dt.timedelta(days=1)
+    ca = rsa_artifacts.ca.certificate
+    set_language("fr")
+    try:
+        lines = [line for line, _problem in facts.certificate_lines(ca, later, ids=True)]
+        assert lines[:2] == ["subject CN=pkilesson Root CA", "issuer: its own name (self-issued)"]
+        assert lines[2].startswith("serial ") and lines[3].startswith("valid ") and lines[4].startswith("EXPIRED on ")
+        shown = [str(line) for line in lines]
+        assert shown[:2] == ["sujet CN=pkilesson Root CA", "émetteur : son propre nom (auto-émis)"]
+        assert shown[2].startswith("n° de série ") and shown[3].startswith("valide du ")
+        assert shown[4].startswith("EXPIRÉ le ") and shown[5].startswith("(vérifié le ")
+        assert "CA:TRUE" in shown and "keyUsage keyCertSign, cRLSign" in shown
+        assert str(facts.certificate_lines(ca, earlier)[4][0]).startswith("PAS ENCORE VALIDE : dès le ")
+        problem = facts.time_problem(ca, later)
+        assert problem.startswith("expired on ") and str(problem).startswith("expiré le ")
+        for diagram in (workspace_diagram(rsa_artifacts, now=later), mtls_diagram(rsa_artifacts, now=now),
+                        chain_diagram(rsa_artifacts, purpose="server", now=later)):
+            for english in ("subject CN=", "issuer: its own", "issuer CN=", "serial ", "valid 20", "EXPIRED",
+                            "checked at"):
+                assert english not in diagram.source and english not in diagram.description, (diagram.kind, english)
+        assert "émetteur : son propre nom (auto-émis)" in diagram.source and "EXPIRÉ le " in diagram.description
+    finally:
+        set_language("en")
+    assert str(facts.certificate_lines(ca, later)[1][0]) == "issuer: its own name (self-issued)"
 
 
 def test_every_diagram_says_what_it_shows_in_words(rsa_artifacts, now):

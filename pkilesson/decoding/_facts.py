@@ -3,6 +3,11 @@
 Internal to :mod:`pkilesson.draw.diagrams`. Nothing here ever touches a private
 key's secret part: a key is shown by its type and the fingerprint of its
 *public* half.
+
+A fact in words is a :class:`~pkilesson._catalog.Text` when it has words of ours: English as data
+(``==``, ``--json``, the checks compared in code), in the messages' language where it is shown
+(``str()``, an f-string, ``.format()``). X.509's own names and OpenSSL's values (``CA:TRUE``,
+``keyUsage digitalSignature``, ``SAN DNS:...``, ``EKU serverAuth``) stay as the standard writes them.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
+from .._catalog import N_, Text
 from ..errors import PkiLessonError
 from ..pki.keys import describe_key_type, key_type_of, spki_sha256
 from ..pki.names import common_name, format_general_name, format_subj
@@ -46,33 +52,46 @@ def key_kind(key) -> str:
 
 
 def name(value: x509.Name) -> str:
+    """``CN=...`` (or the whole name when it has no CN); ``(empty name)`` as a :class:`Text`."""
     cn = common_name(value)
-    return f"CN={cn}" if cn else (format_subj(value) or "(empty name)")
+    return f"CN={cn}" if cn else (format_subj(value) or Text(N_("(empty name)")))
 
 
 def serial(certificate: x509.Certificate) -> str:
     number = certificate.serial_number
     raw = abs(number).to_bytes(max(1, (number.bit_length() + 7) // 8), "big")
-    text = hex_bytes(raw, 6) if number >= 0 else f"-{hex_bytes(raw, 6)} (negative: RFC 5280 wants it positive)"
-    return f"{text} ({number.bit_length()} bits)" if len(raw) > 6 else text
+    text = hex_bytes(raw, 6) if number >= 0 else Text(N_("-{serial} (negative: RFC 5280 wants it positive)"),
+                                                      serial=hex_bytes(raw, 6))
+    return Text(N_("{serial} ({bits} bits)"), serial=text, bits=number.bit_length()) if len(raw) > 6 else text
 
 
-def validity(certificate: x509.Certificate) -> str:
-    return f"valid {certificate.not_valid_before_utc:%Y-%m-%d} to {certificate.not_valid_after_utc:%Y-%m-%d}"
+def validity(certificate: x509.Certificate) -> Text:
+    return Text(N_("valid {start} to {end}"), start=f"{certificate.not_valid_before_utc:%Y-%m-%d}",
+                end=f"{certificate.not_valid_after_utc:%Y-%m-%d}")
 
 
-def time_problem(certificate: x509.Certificate, now: dt.datetime) -> Optional[str]:
+def _time(certificate: x509.Certificate, now: dt.datetime) -> Optional[tuple[bool, str, str]]:
+    """(expired, the certificate's own date it is out of, the time of the check), or None when valid at ``now``."""
+    if now < certificate.not_valid_before_utc:
+        return False, f"{certificate.not_valid_before_utc:%Y-%m-%d %H:%M}", f"{now:%Y-%m-%d %H:%M}"
+    if now > certificate.not_valid_after_utc:
+        return True, f"{certificate.not_valid_after_utc:%Y-%m-%d %H:%M}", f"{now:%Y-%m-%d %H:%M}"
+    return None
+
+
+def time_problem(certificate: x509.Certificate, now: dt.datetime) -> Optional[Text]:
     """Why ``certificate`` is not valid at ``now``, or None when it is (RFC 5280: bounds included).
 
     The date said is the certificate's own (its notBefore or notAfter); the time of the check follows
     in parentheses: "expired on 2027-11-26 12:00Z (checked at 2027-12-31 12:00Z)".
     """
-    checked = f"(checked at {now:%Y-%m-%d %H:%M}Z)"
-    if now < certificate.not_valid_before_utc:
-        return f"not valid yet: starts on {certificate.not_valid_before_utc:%Y-%m-%d %H:%M}Z {checked}"
-    if now > certificate.not_valid_after_utc:
-        return f"expired on {certificate.not_valid_after_utc:%Y-%m-%d %H:%M}Z {checked}"
-    return None
+    out = _time(certificate, now)
+    if out is None:
+        return None
+    expired, date, checked = out
+    if expired:
+        return Text(N_("expired on {end}Z (checked at {now}Z)"), end=date, now=checked)
+    return Text(N_("not valid yet: starts on {start}Z (checked at {now}Z)"), start=date, now=checked)
 
 
 def extension(certificate, cls):
@@ -90,7 +109,7 @@ def is_ca(certificate: x509.Certificate) -> bool:
 def basic_constraints(certificate: x509.Certificate) -> str:
     basic = extension(certificate, x509.BasicConstraints)
     if basic is None:
-        return "no basicConstraints"
+        return Text(N_("no basicConstraints"))
     if basic.ca and basic.path_length is not None:
         return f"CA:TRUE, pathlen:{basic.path_length}"
     return "CA:TRUE" if basic.ca else "CA:FALSE"
@@ -99,7 +118,7 @@ def basic_constraints(certificate: x509.Certificate) -> str:
 def key_usage(certificate: x509.Certificate) -> str:
     bits = key_usage_of(certificate)
     if not bits and extension(certificate, x509.KeyUsage) is None:
-        return "no keyUsage"
+        return Text(N_("no keyUsage"))
     return "keyUsage " + ", ".join(_KEY_USAGE_NAMES[b] for b in bits)
 
 
@@ -163,21 +182,23 @@ def server_name(certificate: x509.Certificate) -> Optional[str]:
 
 
 def certificate_lines(certificate: x509.Certificate, now: dt.datetime, *, ids: bool = False) -> list:
-    """The facts shown on a certificate's node: (text, is_a_problem) pairs."""
-    lines = [(f"subject {name(certificate.subject)}", False)]
+    """The facts shown on a certificate's node: (text, is_a_problem) pairs, a text English as data and
+    in the messages' language when shown (a :class:`Text`, or a plain ``str`` with no words of ours)."""
+    lines = [(Text(N_("subject {name}"), name=name(certificate.subject)), False)]
     if certificate.issuer == certificate.subject:
-        lines.append(("issuer: its own name (self-issued)", False))
+        lines.append((Text(N_("issuer: its own name (self-issued)")), False))
     else:
-        lines.append((f"issuer {name(certificate.issuer)}", False))
-    lines.append((f"serial {serial(certificate)}", False))
+        lines.append((Text(N_("issuer {name}"), name=name(certificate.issuer)), False))
+    lines.append((Text(N_("serial {serial}"), serial=serial(certificate)), False))
     lines.append((validity(certificate), False))
-    problem = time_problem(certificate, now)
+    problem = _time(certificate, now)
     if problem:  # in capitals: its colour (red) is never the only sign; the time of the check below it
-        said, _, checked = problem.partition(" (")
-        word = "EXPIRED" if said.startswith("expired") else "NOT VALID YET"
-        lines += [(word + said[len(word):], True), (f"({checked}", True)]
+        expired, date, checked = problem
+        said = Text(N_("EXPIRED on {end}Z"), end=date) if expired else \
+            Text(N_("NOT VALID YET: starts on {start}Z"), start=date)
+        lines += [(said, True), (Text(N_("(checked at {now}Z)"), now=checked), True)]
     if certificate.version == x509.Version.v1:
-        lines.append(("X.509 version 1: no extensions", False))
+        lines.append((Text(N_("X.509 version 1: no extensions")), False))
         return lines
     lines.append((basic_constraints(certificate), False))
     for fact in (sans(certificate), eku(certificate)):
@@ -185,7 +206,7 @@ def certificate_lines(certificate: x509.Certificate, now: dt.datetime, *, ids: b
             lines.append((fact, False))
     if ids:
         lines.append((key_usage(certificate), False))
-        for label, which in (("SKI", "ski"), ("AKI", "aki")):
+        for label, which, absent in (("SKI", "ski", N_("no SKI")), ("AKI", "aki", N_("no AKI"))):
             value = key_id(certificate, which)
-            lines.append((f"{label} {hex_bytes(value, 6)}" if value else f"no {label}", False))
+            lines.append((f"{label} {hex_bytes(value, 6)}" if value else Text(absent), False))
     return lines

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 
 from . import _dot as dot
 from ..decoding import _facts as facts
-from .._catalog import N_, _
+from .._catalog import N_, _, shown
 from ..errors import PkiLessonError, WorkspaceError
 from ..pki.keys import key_type_of
 from ..pki.pem import read_regular_file
@@ -160,7 +160,7 @@ def cert_node(graph, node_id: str, title: str, subtitle: str, certificate, now, 
     dot.add_node(graph, node_id, kind, dot.node_label(title, subtitle, lines))
     return _("{title}: {subtitle}, {facts}.").format(
         title=title, subtitle=subtitle,
-        facts=", ".join([line for line, _problem in facts_] + [" ".join(extra)] * bool(extra)))
+        facts=", ".join([shown(line) for line, _problem in facts_] + [" ".join(extra)] * bool(extra)))
 
 
 def edge(graph, tail, head, edge_id, rows, title="", *, upward: bool = False, **extra) -> None:
