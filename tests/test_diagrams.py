@@ -487,6 +487,26 @@ def test_every_diagram_keeps_its_text_at_10px_or_more_at_the_notebooks_width(rsa
         assert smallest >= 10.0, f"{name}: {width:.0f} px wide, smallest text {smallest:.1f} px at {OUTPUT_PX} px"
 
 
+def test_the_french_diagrams_of_the_default_workflow_keep_their_text_at_10px_or_more(rsa_artifacts, now):
+    """The French edition's pictures of the default workflow (RSA, the source's names), at every step, valid and
+    expired, stay as readable as the English ones at the notebook's width (issue #15: French words are longer)."""
+    later = now + dt.timedelta(days=4000)
+    set_language("fr")
+    try:
+        diagrams = {
+            **{f"workspace step {step}": workspace_diagram(rsa_artifacts, step=step, now=when)
+               for step in (1, 2, 3, 4) for when in (now, later)},
+            "mtls": mtls_diagram(rsa_artifacts, now=now),
+            "mtls, later": mtls_diagram(rsa_artifacts, now=later),
+            "chain": chain_diagram(rsa_artifacts, purpose="server", now=later),
+        }
+        for name, diagram in diagrams.items():
+            width, smallest = readable_at_notebook_width(diagram.svg())
+            assert smallest >= 10.0, f"{name}: {width:.0f} px wide, smallest text {smallest:.1f} px at {OUTPUT_PX} px"
+    finally:
+        set_language("en")
+
+
 def test_a_certificates_facts_are_in_french_on_a_french_diagram_and_english_as_data(rsa_artifacts, now):
     """A node's facts are words a learner reads (French after set_language("fr")) and data compared in
     code (English, whatever the language); X.509's names and OpenSSL's values stay as the standard has them."""
