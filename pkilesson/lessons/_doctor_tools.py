@@ -77,7 +77,10 @@ def _renderer() -> Tool:
     if "<svg" not in svg:
         return Tool("renderer", name, False, install=f"{_APT} graphviz",
                     **worded(N_("the {renderer} drew no SVG"), renderer=renderer))
-    return Tool("renderer", name, True, str(renderer))
+    # the same words as str(renderer), shown in the messages' language
+    what = N_("graphviz-pure, installed with pkilesson") if renderer.name == "bundled" else N_("Graphviz's dot")
+    return Tool("renderer", name, True, **worded(N_("{name} renderer ({what}: {path})"), name=renderer.name,
+                                                 what=Words(what), path=renderer.path))
 
 
 def _checkers() -> list[Tool]:

@@ -325,5 +325,5 @@ def default_context_verdicts(trusted: x509.Certificate, server: StepResult, host
     for strict, label in ((False, _("off (as Python 3.12 and earlier)")), (True, _("on (as Python 3.13 makes it)"))):
         seen = observe(server=Party((server.certificate,), server.key, ()), client=Party((), None, (trusted,)),
                        host=host, default_context=True, strict=strict, partial_chain=None)
-        lines.append(f"  VERIFY_X509_STRICT {label}: {seen.verdict()}")
+        lines.append(f"  VERIFY_X509_STRICT {label}" + _(": ") + seen.verdict())
     return "\n".join(lines)

@@ -189,7 +189,7 @@ class Explanation:
                  _("pkilesson's explanation, check by check:")]
         for c in self.checks:
             where = f"[{c.link}] " if c.link is not None else ""
-            lines.append(f"  {mark[c.passed]} {where}{c.name}: {c.field}: {c.detail}")
+            lines.append(f"  {mark[c.passed]} {where}" + _("{name}: {field}: {detail}").format(name=c.name, field=c.field, detail=c.detail))
         if self.first_failure:
             lines.append(_("the check it refused on: {check}. Fix: {fix}").format(check=self.first_failure.name,
                                                                                    fix=self.fix))
