@@ -282,8 +282,8 @@ def test_a_refusal_in_french_quotes_the_verifier_in_english(workspace):
 
 def test_explain_in_french_and_english(workspace):
     """--explain: our frame and marks in the language asked; the marks line up in both."""
-    for lang, words in (("fr", ("explication de pkilesson, contrôle par contrôle :", "  ÉCHEC [0] host_name: ",
-                                "  ok    [0] signature: ", "le contrôle qui a fait refuser : host_name. Correction : ")),
+    for lang, words in (("fr", ("explication de pkilesson, contrôle par contrôle :", "  ÉCHEC [0] host_name : ",
+                                "  ok    [0] signature : ", "le contrôle qui a fait refuser : host_name. Correction : ")),
                         ("en", ("pkilesson's explanation, check by check:", "  FAIL [0] host_name: ",
                                 "  ok   [0] signature: ", "the check it refused on: host_name. Fix: "))):
         code, out, _ = cli("--lang", lang, "verify", "--explain", "--ca", workspace / "ca-cert.pem",
