@@ -82,6 +82,23 @@ def test_every_message_is_a_literal_the_extractor_can_read():
     assert not found, f"messages that are not string literals (write _('... {{x}}').format(x=...)): {found}"
 
 
+def test_every_message_the_code_holds_reaches_the_catalogue(tools):
+    """Each _/N_/ngettext/pgettext call the code holds is in the .pot: a call inside an f-string's {field} is
+    invisible to the extractor, so it would stay English in French (write it outside the f-string)."""
+    template = _read(tools.POT)
+    ids = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in template if m.id}
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in (
+                    "_", "N_", "ngettext", "pgettext"):
+                context, message = ((node.args[0].value, node.args[1].value) if node.func.id == "pgettext"
+                                    else (None, node.args[0].value))
+                if (context, message) not in ids:
+                    missing.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {message!r}")
+    assert not missing, f"messages the extractor does not see: {missing}"
+
+
 def test_every_message_has_its_french_translation(tools):
     """(b) Each message of the .pot: a French msgstr, not empty, not fuzzy, with the message's own placeholders."""
     template, french = _read(tools.POT), _read(tools.PO)

@@ -118,7 +118,7 @@ def _plain_warning(warning: str) -> Optional[str]:
 
 
 def _summary_lines(decoded, plain: bool = False) -> list[str]:
-    lines = [f"{decoded.title} ({decoded.encoding})"]
+    lines = [f"{decoded.title} ({_encoding(decoded)})"]
     lines += [f"! {(_plain_warning(w) or w) if plain else w}" for w in decoded.warnings]
     labels = [_("{label}:").format(label=row.label) for row in decoded.summary]
     width = max((len(label) for label in labels), default=0)
@@ -196,7 +196,7 @@ def learner_table(rows) -> str:
 def decoded_html(decoded) -> str:
     """The learner's rows, then every field, the signature opened and the bytes, each folded."""
     warnings = "".join(_warning_html(w) for w in decoded.warnings)
-    body = f"<h4>{escape(decoded.title)} <small>({escape(decoded.encoding)})</small></h4>{warnings}"
+    body = f"<h4>{escape(decoded.title)} <small>({escape(_encoding(decoded))})</small></h4>{warnings}"
     if decoded.summary:
         body += learner_table(decoded.summary)
         heading = _("Every field ({count}), with what each means").format(count=len(decoded.fields))
@@ -210,3 +210,8 @@ def decoded_html(decoded) -> str:
     heading = _("The bytes (DER, {count} bytes)").format(count=len(decoded.asn1.data))
     body += f"<details><summary>{escape(heading)}</summary>{tree_html(decoded.asn1)}</details>"
     return _wrap(body)
+
+
+def _encoding(decoded) -> str:
+    """How the artifact came: PEM or DER (the formats' names), or a Python "object" (said in the messages' language)."""
+    return _("object") if decoded.encoding == "object" else decoded.encoding

@@ -99,7 +99,7 @@ class Tries:
                 f"<td {cell}><b style='color: {colour}'>{e(_verdict(a))}</b></td>"
                 f"<td {cell}>" + _("<i>{client}</i>:<br><code>{words}</code>").format(client=e(a.client),
                                                                                     words=e(a.client_words))
-                + f"</td><td {cell}>{said or e(_('nothing for this connection'))}</td></tr>")
+                + f"</td><td {cell}>" + (said or e(_("nothing for this connection"))) + "</td></tr>")
         server = e(self.attempts[0].server) if self.attempts else ""
         widths = "".join(f"<col style='width: {w}%'>" for w in (3, 17, 20, 9, 25, 26))
         head = "".join(f"<th {cell}>{e(h, quote=False)}</th>" for h in ("#", _("who connects"), _("the server's rule"), _("verdict"),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
-from .._catalog import _
+from .._catalog import _, current
 from ._lab import LAB
 from ._transcripts import Transcript
 from ..pki.openssl import openssl_path
@@ -28,8 +28,11 @@ def pkilesson_command(arguments: str) -> Transcript:
     """Run the ``pkilesson ARGUMENTS`` command, as a terminal would, and keep what it printed and its exit status.
 
     The real command (``python -m pkilesson.cli``, the code of the ``pkilesson``
-    script) runs in a new Python process, in this folder.
+    script) runs in a new Python process, in this folder; in a lesson set to French
+    (:func:`pkilesson.set_language`), it is given ``--lang fr``, and shows it.
     """
+    if current() != "en":  # the lesson's language, said on the command line as a learner would type it
+        arguments = f"--lang {current()} {arguments}"
     command = [sys.executable, "-m", "pkilesson.cli", *shlex.split(arguments)]
     try:
         done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)

@@ -186,8 +186,8 @@ class BothSides:
             for key, label, one, other in self._rows()
         )
         rows += (
-            f'<tr><th style="{left}">{html.escape(_("messages"))}<br><span style="font-weight: normal">'
-            f'{html.escape(_("(→ sent, ← received)"))}</span></th>'
+            f'<tr><th style="{left}">' + html.escape(_("messages")) + '<br><span style="font-weight: normal">'
+            + html.escape(_("(→ sent, ← received)")) + '</span></th>'
             f'<td style="{left}">{messages(self.report.client)}</td>'
             f'<td style="{left}">{messages(self.report.server)}</td></tr>'
         )

@@ -27,7 +27,7 @@ from ._time import resolve_now
 from .authority import CertificateAuthority
 from .certificates import certificate_to_pem, load_certificate, load_certificates
 from .csr import create_csr
-from .._catalog import N_, _
+from .._catalog import N_, Text, _
 from ..errors import PkiLessonError, WorkspaceError, argument_error
 from .keys import PrivateKey, generate_key, load_private_key, private_key_to_pem
 from .party import Party
@@ -40,16 +40,16 @@ ROOT_NAME = "/C=FR/O=pkilesson/CN=pkilesson Offline Root CA"
 INTERMEDIATE_NAME = "/C=FR/O=pkilesson/CN=pkilesson Issuing CA"
 #: The files :meth:`Hierarchy.save` writes, and what each holds.
 HIERARCHY_FILES = {
-    "root-cert.pem": "the root's certificate: the one trust anchor servers and clients keep",
-    "root-key.pem": "the root's key, encrypted with a passphrase: it goes offline",
-    "intermediate-cert.pem": "the intermediate's certificate, signed by the root",
-    "intermediate-key.pem": "the intermediate's key: it signs the leaves",
-    "server-key.pem": "the server's key: it signs the server's CertificateVerify",
-    "server-cert.pem": "the server's certificate, signed by the intermediate",
-    "server-chain.pem": "the server's chain file: its certificate, then the intermediate's",
-    "client-key.pem": "the client's key: it signs the client's CertificateVerify",
-    "client-cert.pem": "the client's certificate, signed by the intermediate",
-    "client-chain.pem": "the client's chain file: its certificate, then the intermediate's",
+    "root-cert.pem": Text(N_("the root's certificate: the one trust anchor servers and clients keep")),
+    "root-key.pem": Text(N_("the root's key, encrypted with a passphrase: it goes offline")),
+    "intermediate-cert.pem": Text(N_("the intermediate's certificate, signed by the root")),
+    "intermediate-key.pem": Text(N_("the intermediate's key: it signs the leaves")),
+    "server-key.pem": Text(N_("the server's key: it signs the server's CertificateVerify")),
+    "server-cert.pem": Text(N_("the server's certificate, signed by the intermediate")),
+    "server-chain.pem": Text(N_("the server's chain file: its certificate, then the intermediate's")),
+    "client-key.pem": Text(N_("the client's key: it signs the client's CertificateVerify")),
+    "client-cert.pem": Text(N_("the client's certificate, signed by the intermediate")),
+    "client-chain.pem": Text(N_("the client's chain file: its certificate, then the intermediate's")),
 }
 _ROLES = ("server", "client")
 
