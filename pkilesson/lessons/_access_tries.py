@@ -16,7 +16,7 @@ from typing import Optional
 
 from .._catalog import N_, _, tr
 from ..errors import PkiLessonError
-from ..tls.servers import Attempt, ServerMissing
+from ..tls.servers import Attempt, ServerMissing, shown_words  # shown_words: an attempt's field as shown
 
 __all__ = ["Tries", "RECORDED", "RECORDED_FILE"]
 
@@ -65,8 +65,10 @@ class Tries:
     def _lines(self, attempt: Attempt, number: int) -> list[str]:
         lines = [_("{number}. {scenario}: {verdict}").format(number=number, scenario=tr(attempt.scenario),
                                                             verdict=_verdict(attempt).upper()),
-                 "   " + _("rule: {setting}").format(setting=attempt.setting), f"   $ {attempt.command}",
-                 "   " + _("{client} said: {words}").format(client=attempt.client, words=attempt.client_words)]
+                 "   " + _("rule: {setting}").format(setting=shown_words(attempt.setting)),
+                 f"   $ {shown_words(attempt.command)}",
+                 "   " + _("{client} said: {words}").format(client=shown_words(attempt.client),
+                                                          words=shown_words(attempt.client_words))]
         lines += ["   " + _("the server's {log}: {line}").format(log=_log(log), line=line)
                   for log, line in attempt.server_words] or \
                  ["   " + _("the server's logs: nothing for this connection")]
@@ -74,7 +76,7 @@ class Tries:
 
     def __str__(self) -> str:
         head = [_("RECORDED, not run here: {recorded}").format(recorded=self.recorded)] if self.recorded else []
-        server = self.attempts[0].server if self.attempts else ""
+        server = shown_words(self.attempts[0].server) if self.attempts else ""
         head.append(_("{title} (server: {server})").format(title=_title(self.title), server=server))
         return "\n".join(head + [line for i, a in enumerate(self.attempts, 1) for line in self._lines(a, i)])
 
@@ -83,6 +85,10 @@ class Tries:
 
     def _repr_html_(self) -> str:
         e = html.escape
+
+        def w(value: str) -> str:  # an attempt's field that may hold pkilesson's words
+            return e(shown_words(value))
+
         cell = "style='text-align: left; vertical-align: top; overflow-wrap: anywhere; word-break: break-word'"
         banner = ""
         if self.recorded:
@@ -95,12 +101,12 @@ class Tries:
                                for log, line in a.server_words)
             rows.append(
                 f"<tr><td {cell}>{number}</td><td {cell}>{e(tr(a.scenario))}<details><summary>{e(_('command'))}"
-                f"</summary><code>$ {e(a.command)}</code></details></td><td {cell}><code>{e(a.setting)}</code></td>"
+                f"</summary><code>$ {w(a.command)}</code></details></td><td {cell}><code>{w(a.setting)}</code></td>"
                 f"<td {cell}><b style='color: {colour}'>{e(_verdict(a))}</b></td>"
-                f"<td {cell}>" + _("<i>{client}</i>:<br><code>{words}</code>").format(client=e(a.client),
-                                                                                    words=e(a.client_words))
+                f"<td {cell}>" + _("<i>{client}</i>:<br><code>{words}</code>").format(client=w(a.client),
+                                                                                    words=w(a.client_words))
                 + f"</td><td {cell}>" + (said or e(_("nothing for this connection"))) + "</td></tr>")
-        server = e(self.attempts[0].server) if self.attempts else ""
+        server = w(self.attempts[0].server) if self.attempts else ""
         widths = "".join(f"<col style='width: {w}%'>" for w in (3, 17, 20, 9, 25, 26))
         head = "".join(f"<th {cell}>{e(h, quote=False)}</th>" for h in ("#", _("who connects"), _("the server's rule"), _("verdict"),
                                                             _("the client said (its own words)"),

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .._catalog import N_, _, tr
+from .._catalog import N_, Text, _, current, tr
 
-__all__ = ["Attempt", "settle", "strip_stamp"]
+__all__ = ["Attempt", "settle", "strip_stamp", "words", "shown_words"]
 
 
 # -- the server's log, read attempt by attempt -------------------------------------------------------------
@@ -132,13 +132,15 @@ class Attempt:
 
     def __str__(self) -> str:
         lines = []
+        server, setting, client, command, said = (shown_words(v) for v in (
+            self.server, self.setting, self.client, self.command, self.client_words))
         if self.recorded:
             lines.append(_("RECORDED, not run here: {recorded}").format(recorded=self.recorded))
         lines += [_("{scenario}: {verdict}").format(scenario=tr(self.scenario), verdict=self._verdict_word().upper()),
-                  "  " + _("server: {server}").format(server=self.server),
-                  "  " + _("its rule: {setting}").format(setting=self.setting),
-                  "  " + _("client: {client}").format(client=self.client), f"  $ {self.command}",
-                  "  " + _("the client said (its own words): {words}").format(words=self.client_words)]
+                  "  " + _("server: {server}").format(server=server),
+                  "  " + _("its rule: {setting}").format(setting=setting),
+                  "  " + _("client: {client}").format(client=client), f"  $ {command}",
+                  "  " + _("the client said (its own words): {words}").format(words=said)]
         if self.server_words:
             lines += ["  " + _("the server said ({log}): {line}").format(log=_log_name(log), line=line)
                       for log, line in self.server_words]
@@ -152,9 +154,13 @@ class Attempt:
     def _repr_html_(self) -> str:
         colour = "var(--jp-success-color1, #2e7d32)" if self.accepted else "var(--jp-error-color1, #c62828)"
         e = html.escape
-        rows = [(_("server"), e(self.server)), (_("its rule"), f"<code>{e(self.setting)}</code>"),
-                (_("client"), e(self.client)), (_("command"), f"<code>$ {e(self.command)}</code>"),
-                (_("the client said (its own words)"), f"<code>{e(self.client_words)}</code>")]
+
+        def w(value: str) -> str:  # a field that may hold pkilesson's words (see shown_words)
+            return e(shown_words(value))
+
+        rows = [(_("server"), w(self.server)), (_("its rule"), f"<code>{w(self.setting)}</code>"),
+                (_("client"), w(self.client)), (_("command"), f"<code>$ {w(self.command)}</code>"),
+                (_("the client said (its own words)"), f"<code>{w(self.client_words)}</code>")]
         # Translators: between a label and what follows it (French: a space before the colon).
         colon = e(_(": "))
         said = "<br>".join(f"<i>{e(_log_name(log))}</i>{colon}<code>{e(line)}</code>"
@@ -185,3 +191,54 @@ def strip_stamp(line: str) -> str:
     line = re.sub(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d+\s+", "", line)  # MariaDB's error log
     line = re.sub(r"^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d ", "", line)  # nginx's error log
     return re.sub(r"^\d{6}\s+\d\d:\d\d:\d\d\s+", "", line).strip()  # MariaDB's general log
+
+
+# -- pkilesson's words inside an attempt's fields --------------------------------------------------------
+#
+# An attempt's server, rule, client, command and client's words are data: recorded in
+# data/access-recorded.json, written by --json, compared by tests; English. A few hold pkilesson's own
+# words around the tools' (a client's description, "in, as ...", "page: ..."). A live attempt makes them
+# with :func:`words`, a :class:`~pkilesson._catalog.Text` of one of the templates below (English as data,
+# translated when shown). A recorded one is a plain string: :func:`shown_words` recognises the template it
+# was made from (each template is also a pattern, its values the tools' words) and shows it translated.
+
+#: Every template an attempt's field is made from: a value's pattern when it is not "anything" (``.+?``).
+_TEMPLATES = {
+    N_("MariaDB {version} (its TLS library: {library})"): {},
+    N_("the mariadb command ({version})"): {},
+    N_("PyMySQL {version} (Python {python}, its ssl module: {openssl})"): {"version": r"\S+", "python": r"\S+"},
+    N_("Python {python}'s ssl module ({openssl})"): {"python": r"\S+"},
+    N_("in, as {answer}"): {},
+    N_("exit status {status}"): {"status": r"-?\d+"},
+    N_("{status}; page: {page}"): {"status": r"HTTP[^;]*|\(no answer\)"},
+    N_("{status}; empty page"): {"status": r"HTTP[^;]*|\(no answer\)"},
+    N_("{code}; GET {url} over it"): {"url": r"https://\S+"},
+    N_("(no account {user} was made)"): {"user": r"'[a-z][a-z0-9_]*'"},
+}
+
+
+def _pattern(template: str, values: dict) -> "re.Pattern[str]":
+    parts = re.split(r"\{(\w+)\}", template)  # literal, name, literal, name, ..., literal
+    return re.compile("".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>{values.get(part, '.+?')})"
+                              for i, part in enumerate(parts)), re.S)
+
+
+_PATTERNS = tuple((template, _pattern(template, values)) for template, values in _TEMPLATES.items())
+
+
+def words(template: str, **values) -> Text:
+    """One of the templates above with its values: English as data, in the current language when shown."""
+    assert template in _TEMPLATES, template  # a new template needs its pattern, for the recorded outcomes
+    return Text(template, **values)
+
+
+def shown_words(value: str) -> str:
+    """An attempt's field as a learner reads it: a template's words in the current language, the tools' kept."""
+    if isinstance(value, Text):
+        return value.shown()
+    if current() != "en":
+        for template, pattern in _PATTERNS:
+            found = pattern.fullmatch(value)
+            if found:
+                return tr(template).format(**found.groupdict())
+    return value

@@ -34,10 +34,10 @@ from typing import Optional, Union
 
 from cryptography import x509
 
-from .._catalog import _
+from .._catalog import N_, _
 from ..errors import PkiLessonError, argument_error
 from ..pki.workspace import Workspace
-from ._attempt import Attempt, _Log, settle, strip_stamp
+from ._attempt import Attempt, _Log, settle, strip_stamp, words
 from ._process import answers, run_in_group
 from ._server import (CLIENT_TIMEOUT, _SHORT, Server, ServerFailed, ServerMissing, _client_files, _first_line, missing,
                       program, relative)
@@ -174,7 +174,8 @@ class MariaDB(Server):
 
     @property
     def description(self) -> str:
-        return f"MariaDB {self.version} (its TLS library: {self.tls_library})"
+        return words(N_("MariaDB {version} (its TLS library: {library})"), version=self.version,
+                     library=self.tls_library)
 
     def sql(self, statements: str) -> str:
         """Run SQL as root through the server's socket; returns what it printed (tab-separated rows)."""
@@ -229,18 +230,18 @@ class MariaDB(Server):
                                  _("use '127.0.0.1' or 'localhost'."))
         cert, key = _client_files(self.directory if client == "default" else client)
         scenario = scenario or self._scenario(user, cert, tls)
-        setting = self.accounts.get(user, f"(no account {user!r} was made)")
+        setting = self.accounts.get(user) or words(N_("(no account {user} was made)"), user=repr(user))
         self.error_log.mark()
         self.general_log.mark()
         if tool == "mariadb":
-            command, accepted, words, client_name = self._mariadb(user, cert, key, tls, verify_server, host)
+            command, accepted, client_words, client_name = self._mariadb(user, cert, key, tls, verify_server, host)
         else:
-            command, accepted, words, client_name = self._pymysql(user, cert, key, tls, verify_server, host)
+            command, accepted, client_words, client_name = self._pymysql(user, cert, key, tls, verify_server, host)
         settle((self.error_log, self.general_log))
         said = [("error log", strip_stamp(line)) for line in self.error_log.read()]
         said += [("general log", strip_stamp(line)) for line in self.general_log.read() if _CONNECT.search(line)]
         said.sort(key=lambda pair: pair[0] == "error log")  # the connection first, then what went wrong
-        return Attempt(self.description, setting, client_name, scenario, command, accepted, words, tuple(said))
+        return Attempt(self.description, setting, client_name, scenario, command, accepted, client_words, tuple(said))
 
     def _scenario(self, user: str, cert: Optional[Path], tls: bool) -> str:
         who = f"{relative(cert, self.directory)}" if cert else "no client certificate"
@@ -263,10 +264,11 @@ class MariaDB(Server):
                               stdin=subprocess.DEVNULL)
         if done.returncode == 0:
             rows = [" ".join(line.split("\t")) for line in done.stdout.strip().splitlines()]
-            words = "in, as " + "; ".join(rows)
+            said = words(N_("in, as {answer}"), answer="; ".join(rows))
         else:
-            words = " ".join(done.stderr.split()) or f"exit status {done.returncode}"
-        return shlex.join(argv), done.returncode == 0, words, f"the mariadb command ({client_version()})"
+            said = " ".join(done.stderr.split()) or words(N_("exit status {status}"), status=done.returncode)
+        return shlex.join(argv), done.returncode == 0, said, words(N_("the mariadb command ({version})"),
+                                                                   version=client_version())
 
     def _pymysql(self, user, cert, key, tls, verify_server, host):
         try:
@@ -285,8 +287,8 @@ class MariaDB(Server):
                 shown.update(ssl_cert=relative(cert, self.directory), ssl_key=relative(key, self.directory))
         call = "pymysql.connect(" + ", ".join(f"{k}={v!r}" if v != "PORT" else f"{k}=PORT"
                                               for k, v in shown.items()) + ")"
-        name = (f"PyMySQL {pymysql.VERSION_STRING} (Python {sys.version.split()[0]}, "
-                f"its ssl module: {ssl.OPENSSL_VERSION})")
+        name = words(N_("PyMySQL {version} (Python {python}, its ssl module: {openssl})"),
+                     version=pymysql.VERSION_STRING, python=sys.version.split()[0], openssl=ssl.OPENSSL_VERSION)
         try:
             connection = pymysql.connect(**options)
         except Exception as error:  # the driver's own error, in its own words
@@ -299,7 +301,8 @@ class MariaDB(Server):
                 version = cursor.fetchone()
         finally:
             connection.close()
-        return call, True, f"in, as {account}; {' '.join(version or ('Ssl_version', '(none)'))}", name
+        return call, True, words(N_("in, as {answer}"),
+                                 answer=f"{account}; {' '.join(version or ('Ssl_version', '(none)'))}"), name
 
     # -- for pkilesson serve -------------------------------------------------------------------------------
     def how_to_connect(self) -> str:

@@ -36,9 +36,9 @@ from typing import Iterable, Optional, Union
 from cryptography import x509
 
 from ..pki.certificates import load_certificate
-from .._catalog import N_, _
+from .._catalog import N_, Text, _
 from ..errors import PkiLessonError, argument_error
-from ._attempt import Attempt, _Log, settle, strip_stamp
+from ._attempt import Attempt, _Log, settle, strip_stamp, words
 from ._process import answers
 from ._server import CLIENT_TIMEOUT, _SHORT, Server, _client_files, _first_line, missing, program, relative
 
@@ -243,14 +243,14 @@ class Nginx(Server):
         self.error_log.mark()
         self.access_log.mark()
         if tool == "curl":
-            command, accepted, words, name = self._curl(cert, key, host)
+            command, accepted, client_words, name = self._curl(cert, key, host)
         else:
-            command, accepted, words, name = self._python(cert, key, host)
+            command, accepted, client_words, name = self._python(cert, key, host)
         settle((self.error_log, self.access_log))
         said = [("error log", strip_stamp(re.sub(r"\d+#\d+: \*\d+ ", "", line))) for line in self.error_log.read()
                 if not _NOISE.search(line)]
         said += [("access log", line) for line in self.access_log.read()]
-        return Attempt(self.description, self.rules(), name, scenario, command, accepted, words, tuple(said))
+        return Attempt(self.description, self.rules(), name, scenario, command, accepted, client_words, tuple(said))
 
     def _curl(self, cert, key, host):
         curl = program("curl")
@@ -265,10 +265,10 @@ class Nginx(Server):
         done = subprocess.run(run, cwd=self.directory, capture_output=True, text=True, timeout=CLIENT_TIMEOUT,
                               stdin=subprocess.DEVNULL)
         if done.returncode != 0:
-            words = " ".join(done.stderr.split()) or f"exit status {done.returncode}"
-            return shlex.join(argv), False, words, curl_version() or "curl"
+            said = " ".join(done.stderr.split()) or words(N_("exit status {status}"), status=done.returncode)
+            return shlex.join(argv), False, said, curl_version() or "curl"
         page, _sep, status = done.stdout.rstrip("\n").rpartition("\nHTTP ")
-        return shlex.join(argv), status == "200", f"HTTP {status}; {_page_words(page)}", curl_version() or "curl"
+        return shlex.join(argv), status == "200", _page_words(f"HTTP {status}", page), curl_version() or "curl"
 
     def _python(self, cert, key, host):
         ca = relative(self.files["ca"], self.directory)
@@ -276,8 +276,9 @@ class Nginx(Server):
         if cert:
             call += (f"; context.load_cert_chain({relative(cert, self.directory)!r}, "
                      f"{relative(key, self.directory)!r})")
-        call += f"; GET https://{host}:PORT/ over it"
-        name = f"Python {sys.version.split()[0]}'s ssl module ({ssl.OPENSSL_VERSION})"
+        call = words(N_("{code}; GET {url} over it"), code=call, url=f"https://{host}:PORT/")
+        name = words(N_("Python {python}'s ssl module ({openssl})"), python=sys.version.split()[0],
+                     openssl=ssl.OPENSSL_VERSION)
         context = ssl.create_default_context(cafile=str(self.files["ca"]))
         if cert:
             context.load_cert_chain(str(cert), str(key))
@@ -291,11 +292,11 @@ class Nginx(Server):
         except (ssl.SSLError, OSError) as error:
             return call, False, f"{type(error).__name__}: {error}", name
         head, _sep, body = data.decode("utf-8", "replace").partition("\r\n\r\n")
-        status_line = head.splitlines()[0] if head else "(no answer)"
+        status_line = head.splitlines()[0] if head else Text(N_("(no answer)"))
         status = status_line.split()[1] if len(status_line.split()) > 1 else ""
         if "chunked" in head.lower():
             body = "\n".join(line for line in body.splitlines()[1:-2])
-        return call, status == "200", f"{status_line}; {_page_words(body)}", name
+        return call, status == "200", _page_words(status_line, body), name
 
     # -- for pkilesson serve -------------------------------------------------------------------------------
     def how_to_connect(self) -> str:
@@ -319,9 +320,11 @@ class Nginx(Server):
         return " | ".join(self.error_log.text().strip().splitlines()[-3:])
 
 
-def _page_words(page: str) -> str:
-    """A page in a few words: an HTML page's title (nginx's own error pages), else its text."""
+def _page_words(status: str, page: str) -> str:
+    """The status line, then the page in a few words: an HTML page's title (nginx's own error pages), else its text."""
     title = re.search(r"<title>(.*?)</title>", page, re.S | re.I)
     if title:
-        return f"page: {title.group(1).strip()}"
-    return f"page: {' '.join(page.split())}" if page.strip() else "empty page"
+        return words(N_("{status}; page: {page}"), status=status, page=title.group(1).strip())
+    if page.strip():
+        return words(N_("{status}; page: {page}"), status=status, page=" ".join(page.split()))
+    return words(N_("{status}; empty page"), status=status)

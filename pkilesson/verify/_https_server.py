@@ -60,6 +60,21 @@ def _ssl_words(error: BaseException) -> str:
     return str(error) or type(error).__name__
 
 
+def _page(subject: Optional[str], issuer: Optional[str]) -> str:
+    """The page the server sends once it accepted a connection, in the current language (its ids for tests)."""
+    def e(text: str) -> str:  # the words: <, > and & escaped, quotes kept (the English page is as it always was)
+        return html.escape(text, quote=False)
+
+    if subject:
+        who = e(_("the client certificate {subject}, issued by {issuer}")).format(
+            subject=f"<b id='subject'>{html.escape(subject)}</b>", issuer=f"<b id='issuer'>{html.escape(issuer)}</b>")
+    else:
+        who = "<b id='subject'>" + e(_("no client certificate")) + "</b>"
+    title, heading = e(_("pkilesson mutual TLS")), e(_("pkilesson's HTTPS server on 127.0.0.1"))
+    accepted = e(_("The server accepted the connection, with {who}.")).format(who=who)
+    return f"<!doctype html><title>{title}</title><h1>{heading}</h1><p>{accepted}</p>"
+
+
 class HttpsServer:
     """An HTTPS server on 127.0.0.1 (a port the system picks), each connection answered in a thread.
 
@@ -175,10 +190,7 @@ class HttpsServer:
                 return
             line = request.split(b"\r\n", 1)[0].decode("latin-1")
             self.seen.append(Seen("accepted", "", subject, issuer, line))
-            who = (f"the client certificate <b id='subject'>{html.escape(subject)}</b>, issued by "
-                   f"<b id='issuer'>{html.escape(issuer)}</b>") if subject else "<b id='subject'>no client certificate</b>"
-            body = (f"<!doctype html><title>pkilesson mutual TLS</title><h1>pkilesson's HTTPS server on 127.0.0.1</h1>"
-                    f"<p>The server accepted the connection, with {who}.</p>").encode()
+            body = _page(subject, issuer).encode()
             head = (f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
                     "Cache-Control: no-store\r\nConnection: close\r\n\r\n").encode()
             try:

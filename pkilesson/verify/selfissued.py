@@ -31,7 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from .._catalog import N_, _, shown, Text
+from .._catalog import N_, _, shown, Text, tr
 from ..pki._time import resolve_now
 from ..pki.authority import CertificateAuthority
 from ..pki.certificates import certificate_to_pem
@@ -51,7 +51,16 @@ CASES = {
     "v3, no key ids": N_("version 3, a full server profile (CA:FALSE, keyUsage, EKU, SAN) but no key identifiers"),
     "other key type": N_("version 1, no extensions, a key of another type than the CA's"),
 }
+#: A case's name (data: ``Case.name``, ``--json``, tests) as its row is labelled: "v1" and "aki+ski" are the same in
+#: every language (a version, two extensions' abbreviations); the others have words.
+_LABELS = {"aki only": N_("aki only"), "ski only": N_("ski only"), "v3, no key ids": N_("v3, no key ids"),
+           "other key type": N_("other key type")}
 _NOT_RUN = N_("not run: the openssl command is not installed here")
+
+
+def _label(name: str) -> str:
+    """Case ``name``'s row label in the current language."""
+    return tr(_LABELS[name]) if name in _LABELS else name
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,7 @@ class SameSubjectTable:
     def __str__(self) -> str:
         lines = [f"{self._head()} {self._note()}"]
         for case in self.cases:
-            lines += [f"- {case.name}: {case.carries}",
+            lines += [f"- {_label(case.name)}: {case.carries}",
                       "    " + _("OpenSSL said: {words}").format(words=case.openssl_words),
                       "    " + _("our reading of OpenSSL's rule: {reading}").format(reading=case.reading)]
         return "\n".join(lines)
@@ -111,7 +120,7 @@ class SameSubjectTable:
         colour = {True: "var(--jp-success-color1, #2e7d32)", False: "var(--jp-error-color1, #c62828)",
                   None: "inherit"}
         rows = "".join(
-            f"<tr><td><b>{html.escape(c.name)}</b></td><td>{html.escape(shown(c.carries))}</td>"
+            f"<tr><td><b>{html.escape(_label(c.name))}</b></td><td>{html.escape(shown(c.carries))}</td>"
             f'<td style="color: {colour[c.openssl_ok]}"><code>{html.escape(shown(c.openssl_words))}</code></td>'
             f"<td>{html.escape(self.openssl or _('not run'))}</td><td>{html.escape(shown(c.reading))}</td></tr>"
             for c in self.cases
