@@ -401,3 +401,70 @@ def test_main_gives_back_the_library_language(workspace, capsys):
 def test_languages():
     assert LANGUAGES == ("en", "fr")
     assert pkilesson.set_language is set_language and pkilesson.language is language
+
+
+# -- words made once and kept as data: lesson 07's attempts, the HTTPS server's page ---------------------------
+
+
+def test_a_recorded_attempt_is_shown_in_french_and_stays_english_as_data():
+    """Lesson 07's recorded outcomes hold pkilesson's English words ('the mariadb command (...)', 'in, as ...'):
+    shown in French, each recognised by the template it was made from; the recording itself is unchanged."""
+    from pkilesson.lessons._access_tries import RECORDED, _recorded
+
+    keys = [key for key in RECORDED if key != "_meta"]
+    english = {key: (str(_recorded(key, "why")), _recorded(key, "why")._repr_html_()) for key in keys}
+    set_language("fr")
+    shown = {key: (str(_recorded(key, "why")), _recorded(key, "why")._repr_html_()) for key in keys}
+    data = {key: [a.to_dict() for a in _recorded(key, "why")] for key in keys}
+    set_language("en")
+    assert data == {key: RECORDED[key]["attempts"] for key in keys}  # the data: English, as recorded
+    french = "\n".join(text for pair in shown.values() for text in pair)
+    for english_words in ("the mariadb command (", "its TLS library", "its ssl module", "in, as ", "; page: ",
+                          " over it", "PyMySQL 1.2.4 (Python 3.11.7, its"):
+        assert english_words not in french, english_words
+    for french_words in ("la commande mariadb (mariadb Ver ", "(sa bibliothèque TLS : OpenSSL ",
+                         "PyMySQL 1.2.4 (Python 3.11.7, son module ssl : OpenSSL ", "le module ssl de Python 3.11.7 (",
+                         "connecté, en tant que any_client@%; Ssl_version TLSv1.3", "HTTP 403 ; page : 403 Forbidden",
+                         " ; puis GET https://localhost:PORT/ sur cette connexion"):
+        assert french_words in french, french_words
+    assert "ERROR 1045 (28000): Access denied for user" in french  # the tools' own words, kept
+    assert {key: (str(_recorded(key, "why")), _recorded(key, "why")._repr_html_()) for key in keys} == english
+
+
+def test_every_attempt_template_reads_back_from_its_english():
+    """A live attempt's words (a Text) and the same English read back from a recording show the same French."""
+    import string
+
+    from pkilesson._catalog import Text
+    from pkilesson.tls._attempt import _TEMPLATES, shown_words, words
+
+    values = {"version": "1.2", "library": "OpenSSL 3.0", "python": "3.11.7", "openssl": "OpenSSL 3.0.22 (x)",
+              "answer": "a@%; Ssl_version TLSv1.3", "status": "HTTP 200", "page": "hello, CN=a; b",
+              "code": "ssl.create_default_context(cafile='ca.pem')", "url": "https://localhost:PORT/", "user": "'bob'"}
+    for template in _TEMPLATES:
+        names = [name for _lit, name, _spec, _conv in string.Formatter().parse(template) if name]
+        given = {name: ("7" if template.startswith("exit") else values[name]) for name in names}
+        live = words(template, **given)
+        assert isinstance(live, Text) and shown_words(live) == shown_words(str.__str__(live)) == live
+        set_language("fr")
+        try:
+            assert shown_words(str.__str__(live)) == shown_words(live) != live, template
+        finally:
+            set_language("en")
+
+
+def test_the_https_servers_page_follows_the_language():
+    """Its English bytes as they always were (the browser tests read them); in French, the same ids."""
+    from pkilesson.verify._https_server import _page
+
+    assert _page("CN=a,O=b", "CN=<c>") == (
+        "<!doctype html><title>pkilesson mutual TLS</title><h1>pkilesson's HTTPS server on 127.0.0.1</h1>"
+        "<p>The server accepted the connection, with the client certificate <b id='subject'>CN=a,O=b</b>, issued by "
+        "<b id='issuer'>CN=&lt;c&gt;</b>.</p>")
+    assert _page(None, None).endswith("with <b id='subject'>no client certificate</b>.</p>")
+    set_language("fr")
+    page = _page("CN=a,O=b", "CN=c")
+    set_language("en")
+    assert "<h1>Le serveur HTTPS de pkilesson sur 127.0.0.1</h1>" in page
+    assert "Le serveur a accepté la connexion, avec le certificat de client <b id='subject'>CN=a,O=b</b>, émis par " \
+           "<b id='issuer'>CN=c</b>." in page

@@ -119,3 +119,23 @@ def test_bad_input():
         same_subject_cases(ca="ca-cert.pem")
     with pytest.raises(PkiLessonError, match="no case"):
         selfissued.SameSubjectTable((), "rsa2048", None).case("v2")
+
+
+def test_the_row_labels_are_translated_and_the_names_stay_data(rsa_ca, tmp_path, monkeypatch):
+    """A French table labels its rows in French (« aki seul »); Case.name, the data, stays the English name."""
+    from pkilesson import set_language
+
+    monkeypatch.setattr(selfissued, "openssl_path", lambda: None)
+    table = same_subject_cases(tmp_path, ca=rsa_ca, now=NOW)
+    english = str(table), table._repr_html_()
+    assert "- aki only: " in english[0] and "<b>v3, no key ids</b>" in english[1]
+    set_language("fr")
+    try:
+        text, page = str(table), table._repr_html_()
+    finally:
+        set_language("en")
+    assert [c.name for c in table.cases] == list(CASES)
+    assert "- aki seul : version 3, " in text and "- v1 : " in text
+    assert "<b>v3, sans identifiants de clé</b>" in page and "<b>aki+ski</b>" in page and "<b>v1</b>" in page
+    assert not any(name in text + page for name in ("aki only", "ski only", "no key ids", "other key type"))
+    assert (str(table), table._repr_html_()) == english

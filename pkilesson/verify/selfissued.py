@@ -108,7 +108,8 @@ class SameSubjectTable:
     def __str__(self) -> str:
         lines = [f"{self._head()} {self._note()}"]
         for case in self.cases:
-            lines += [f"- {_label(case.name)}: {case.carries}",
+            # Translators: between a label and what follows it (French: a space before the colon).
+            lines += ["- " + _label(case.name) + _(": ") + str(case.carries),
                       "    " + _("OpenSSL said: {words}").format(words=case.openssl_words),
                       "    " + _("our reading of OpenSSL's rule: {reading}").format(reading=case.reading)]
         return "\n".join(lines)
