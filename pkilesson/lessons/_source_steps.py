@@ -36,6 +36,11 @@ class SourceStep:
     runs: tuple[Run, ...] = ()
     note: str = ""
 
+    @property
+    def where(self) -> str:
+        """Where the step's files are, or why there are none (its note), in the messages' language."""
+        return self.note or _("The source's files are in {folder}/.").format(folder=self.folder)
+
     def load_certificate(self) -> Optional[x509.Certificate]:
         """The certificate the step wrote (None if the commands did not run)."""
         if not self.ran or self.step == 4:
