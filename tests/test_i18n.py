@@ -99,6 +99,19 @@ def test_every_message_the_code_holds_reaches_the_catalogue(tools):
     assert not missing, f"messages the extractor does not see: {missing}"
 
 
+def test_no_message_is_written_inside_an_f_string():
+    """A _() call inside an f-string's {field}: Python 3.12+ lets the extractor see it, 3.11 does not, so the .pot
+    would depend on the Python that wrote it (and 3.11 would miss the message). Bind it to a name first."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for string in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(string, ast.JoinedStr):
+                found += [f"{path.relative_to(PACKAGE.parent)}:{node.lineno}" for node in ast.walk(string)
+                          if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                          and node.func.id in ("_", "N_", "ngettext", "pgettext")]
+    assert not found, f"messages inside f-strings: {found}"
+
+
 def test_every_message_has_its_french_translation(tools):
     """(b) Each message of the .pot: a French msgstr, not empty, not fuzzy, with the message's own placeholders."""
     template, french = _read(tools.POT), _read(tools.PO)

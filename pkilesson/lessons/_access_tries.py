@@ -99,8 +99,9 @@ class Tries:
             colour = "var(--jp-success-color1, #2e7d32)" if a.accepted else "var(--jp-error-color1, #c62828)"
             said = "<br>".join(_("<i>{log}</i>: <code>{line}</code>").format(log=e(_log(log)), line=e(line))
                                for log, line in a.server_words)
+            command = e(_("command"))
             rows.append(
-                f"<tr><td {cell}>{number}</td><td {cell}>{e(tr(a.scenario))}<details><summary>{e(_('command'))}"
+                f"<tr><td {cell}>{number}</td><td {cell}>{e(tr(a.scenario))}<details><summary>{command}"
                 f"</summary><code>$ {w(a.command)}</code></details></td><td {cell}><code>{w(a.setting)}</code></td>"
                 f"<td {cell}><b style='color: {colour}'>{e(_verdict(a))}</b></td>"
                 f"<td {cell}>" + _("<i>{client}</i>:<br><code>{words}</code>").format(client=w(a.client),

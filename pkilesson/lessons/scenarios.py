@@ -104,7 +104,8 @@ class BothSides:
         lines = [tr(self.title)] if self.title else []
         lines.append(summary(self.report))
         client_head = _("the client (connects to {host})").format(host=self.report.host)
-        lines.append(f"{'':<22} {client_head:<{width}} {_('the server')}")
+        server_head = _("the server")
+        lines.append(f"{'':<22} {client_head:<{width}} {server_head}")
         for label, left, right in self.rows():
             lines.append(f"{label:<22} {left:<{width}} {right}")
         lines.append(_("messages, as each side saw them (→ sent, ← received):"))
@@ -192,10 +193,11 @@ class BothSides:
             f'<td style="{left}">{messages(self.report.server)}</td></tr>'
         )
         connects = html.escape(_("(connects to {host})").format(host=self.report.host))
+        client, server = html.escape(_("the client")), html.escape(_("the server"))
         header = (
-            f'<tr><th style="{left}"></th><th style="{left}">{html.escape(_("the client"))} '
+            f'<tr><th style="{left}"></th><th style="{left}">{client} '
             f'<span style="font-weight: normal">{connects}</span></th>'
-            f'<th style="{left}">{html.escape(_("the server"))}</th></tr>'
+            f'<th style="{left}">{server}</th></tr>'
         )
         return (
             '<table class="pkilesson-both-sides" style="border-collapse: collapse; text-align: left; '

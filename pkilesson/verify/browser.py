@@ -178,11 +178,13 @@ class BrowserReport:
         colour = "var(--jp-success-color1, #2e7d32)" if self.accepted else "var(--jp-error-color1, #c62828)"
         said = self.said or self.browser_error or _("the page loaded")
         page = html.escape(" ".join(self.page.split())[:400])
+        verdict = _("accepted") if self.accepted else _("refused")
+        server = html.escape(str(self.server or _("nothing: no connection")))
         return (f"<div class='pkilesson-browser'><p><b>{html.escape(self.version)}</b>, {html.escape(shown(self.client))}: "
-                f"<b style='color: {colour}'>{_('accepted') if self.accepted else _('refused')}</b></p><table>"
+                f"<b style='color: {colour}'>{verdict}</b></p><table>"
                 "<tr><th>" + _("Chromium said (its own words)") + f"</th><td><code>{html.escape(shown(said))}</code>"
                 "</td></tr><tr><th>" + _("the server (Python's <code>ssl</code>) said") + "</th>"
-                f"<td>{html.escape(str(self.server or _('nothing: no connection')))}</td></tr>"
+                f"<td>{server}</td></tr>"
                 "<tr><th>" + _("the page Chromium showed") + f"</th><td><q>{page}</q></td></tr></table></div>")
 
 
@@ -254,13 +256,15 @@ class CurlReport:
 
     def _repr_html_(self) -> str:
         colour = "var(--jp-success-color1, #2e7d32)" if self.accepted else "var(--jp-error-color1, #c62828)"
-        verdict = f"<b style='color: {colour}'>{_('accepted') if self.accepted else _('refused')}</b>"
+        word = _("accepted") if self.accepted else _("refused")
+        server = html.escape(str(self.server or _("nothing: no connection")))
+        verdict = f"<b style='color: {colour}'>{word}</b>"
         return (f"<div class='pkilesson-curl'><pre>$ {html.escape(self.command)}</pre><p>{html.escape(self.version)}: "
                 + _("{verdict} (exit status {status})").format(verdict=verdict, status=self.status)
                 + "</p><table><tr><th>" + _("curl said (its own words)") + "</th><td><code>"
                 f"{html.escape(shown(self.words))}</code></td></tr><tr><th>"
                 + _("the server (Python's <code>ssl</code>) said") + "</th>"
-                f"<td>{html.escape(str(self.server or _('nothing: no connection')))}</td></tr></table></div>")
+                f"<td>{server}</td></tr></table></div>")
 
 
 def curl_argv(port, host: str = "localhost", *, cert: Optional[str] = "client-cert.pem",

@@ -120,10 +120,11 @@ class SameSubjectTable:
     def _repr_html_(self) -> str:
         colour = {True: "var(--jp-success-color1, #2e7d32)", False: "var(--jp-error-color1, #c62828)",
                   None: "inherit"}
+        openssl = html.escape(self.openssl or _("not run"))
         rows = "".join(
             f"<tr><td><b>{html.escape(_label(c.name))}</b></td><td>{html.escape(shown(c.carries))}</td>"
             f'<td style="color: {colour[c.openssl_ok]}"><code>{html.escape(shown(c.openssl_words))}</code></td>'
-            f"<td>{html.escape(self.openssl or _('not run'))}</td><td>{html.escape(shown(c.reading))}</td></tr>"
+            f"<td>{openssl}</td><td>{html.escape(shown(c.reading))}</td></tr>"
             for c in self.cases
         )
         return (
