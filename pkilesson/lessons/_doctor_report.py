@@ -6,10 +6,10 @@ import html
 import sys
 from dataclasses import dataclass
 
-from .._catalog import _, ngettext, tr
+from .._catalog import _, ngettext, shown, tr
 from ._doctor_lessons import Lesson, Use
 
-__all__ = ["LessonStatus", "Report", "Tool", "Words", "worded"]
+__all__ = ["LessonStatus", "Report", "Tool"]
 
 _APT = "sudo apt-get install"
 
@@ -22,11 +22,10 @@ class Tool:
         key: ``python``, ``openssl``, ``checker:gnutls``...
         name: what the report calls it.
         present: whether the lessons can use it here.
-        detail: its version and path when present; why not, when absent.
+        detail: its version and path when present; why not, when absent (a :class:`~pkilesson._catalog.Text`
+            when it is one of our messages: English as data, for ``--json``, and shown in the current language).
         install: the command that installs it ("" when present or when no package fixes it).
         required: False for advice only (a font): its absence skips nothing.
-        said: the message ``detail`` was made from and its values, to show it in the current language
-            (``detail`` itself, in English, is what ``--json`` gives); empty when ``detail`` is shown as it is.
     """
 
     key: str
@@ -35,15 +34,11 @@ class Tool:
     detail: str
     install: str = ""
     required: bool = True
-    said: tuple = ()
 
     @property
     def shown_detail(self) -> str:
         """``detail`` in the current language."""
-        if not self.said:
-            return self.detail
-        message, values = self.said
-        return tr(message).format(**{name: tr(v) if isinstance(v, Words) else v for name, v in values})
+        return shown(self.detail)
 
     @property
     def shown_name(self) -> str:
@@ -79,15 +74,6 @@ class LessonStatus:
         return {"lesson": self.lesson.number, "title": self.lesson.title, "runs_fully": self.runs_fully,
                 "skipped": [{"tool": tool.key, "name": tool.name, "why": tool.detail, "sections": list(use.sections),
                              "what": use.without, "install": tool.install or None} for tool, use in self.missing]}
-
-
-class Words(str):
-    """A value of a Tool's ``said`` that is itself a message marked with N_: shown translated too."""
-
-
-def worded(message: str, **values) -> dict:
-    """A Tool's ``detail`` (``message``, marked with N_, filled in English) and ``said`` (to show it translated)."""
-    return {"detail": message.format(**values), "said": (message, tuple(values.items()))}
 
 
 def _names(tools: list) -> str:

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from .._catalog import N_
-from ._doctor_report import _APT, Tool, Words, worded
+from .._catalog import N_, Text
+from ._doctor_report import _APT, Tool
 
 __all__ = ["LIBERATION", "server_path"]
 
@@ -31,7 +31,7 @@ def _python() -> Tool:
     version = sys.version.split()[0]
     present = sys.version_info >= (3, 11)
     return Tool("python", "Python", present, install="" if present else N_("install Python 3.11 or newer"),
-                **worded(N_("Python {version} ({path}); pkilesson needs 3.11 or newer (CI tests 3.11 and 3.13)"),
+                detail=Text(N_("Python {version} ({path}); pkilesson needs 3.11 or newer (CI tests 3.11 and 3.13)"),
                          version=version, path=sys.executable))
 
 
@@ -43,10 +43,10 @@ def _package(module: str, distribution: str, what: str) -> Tool:
         version = metadata.version(distribution)
     except ImportError:
         return Tool(module, module, False, install=f"pip install {distribution}",
-                    **worded(N_("the Python package {package} is not installed ({what})"), package=distribution,
-                             what=Words(what)))
+                    detail=Text(N_("the Python package {package} is not installed ({what})"), package=distribution,
+                                what=Text(what)))
     except metadata.PackageNotFoundError:
-        return Tool(module, module, True, **worded(N_("{package} (version unknown)"), package=distribution))
+        return Tool(module, module, True, detail=Text(N_("{package} (version unknown)"), package=distribution))
     return Tool(module, module, True, f"{distribution} {version}")
 
 
@@ -56,10 +56,11 @@ def _openssl() -> Tool:
     path = openssl_path()
     if path is None:
         return Tool("openssl", N_("openssl command"), False, install=f"{_APT} openssl",
-                    **worded(N_("the openssl command is not on the PATH")))
+                    detail=Text(N_("the openssl command is not on the PATH")))
     version = openssl_version()
     if not version:
-        return Tool("openssl", N_("openssl command"), True, **worded(N_("openssl (version unknown) ({path})"), path=path))
+        return Tool("openssl", N_("openssl command"), True,
+                    detail=Text(N_("openssl (version unknown) ({path})"), path=path))
     return Tool("openssl", N_("openssl command"), True, f"{version} ({path})")
 
 
@@ -76,11 +77,11 @@ def _renderer() -> Tool:
                     f"pip install graphviz-pure==0.2.2 (or {_APT} graphviz)")
     if "<svg" not in svg:
         return Tool("renderer", name, False, install=f"{_APT} graphviz",
-                    **worded(N_("the {renderer} drew no SVG"), renderer=renderer))
+                    detail=Text(N_("the {renderer} drew no SVG"), renderer=renderer))
     # the same words as str(renderer), shown in the messages' language
     what = N_("graphviz-pure, installed with pkilesson") if renderer.name == "bundled" else N_("Graphviz's dot")
-    return Tool("renderer", name, True, **worded(N_("{name} renderer ({what}: {path})"), name=renderer.name,
-                                                 what=Words(what), path=renderer.path))
+    return Tool("renderer", name, True, detail=Text(N_("{name} renderer ({what}: {path})"), name=renderer.name,
+                                                    what=Text(what), path=renderer.path))
 
 
 def _checkers() -> list[Tool]:
@@ -92,8 +93,8 @@ def _checkers() -> list[Tool]:
     try:
         cells = verdict_matrix(make_defect("none")).cells
     except (PkiLessonError, OSError) as exc:  # the lab itself cannot run here: every column says so
-        return [Tool(f"checker:{name}", f"lab checker {name}", False, **worded(N_("the lab could not run here: {error}"),
-                                                                              error=exc)) for name in CHECKERS]
+        return [Tool(f"checker:{name}", f"lab checker {name}", False,
+                     detail=Text(N_("the lab could not run here: {error}"), error=exc)) for name in CHECKERS]
     tools = []
     for cell in cells:
         name = f"lab checker {cell.checker}"
@@ -101,8 +102,8 @@ def _checkers() -> list[Tool]:
         if cell.accepted is True:
             tools.append(Tool(key, name, True, cell.version))
         elif cell.accepted is False:
-            tools.append(Tool(key, name, False, **worded(N_("it ran but refused a correct certificate ({version}): "
-                                                            "{words}"), version=cell.version, words=cell.words)))
+            tools.append(Tool(key, name, False, detail=Text(N_("it ran but refused a correct certificate ({version}): "
+                                                               "{words}"), version=cell.version, words=cell.words)))
         else:
             absent = "not installed" in cell.words
             if cell.checker in PACKAGES and absent:
@@ -121,7 +122,7 @@ def _curl() -> Tool:
     path = curl_path()
     if path is None:
         return Tool("curl", "curl", False, install=f"{_APT} {CURL_PACKAGE}",
-                    **worded(N_("the curl command is not on the PATH")))
+                    detail=Text(N_("the curl command is not on the PATH")))
     version = " ".join(_first_line([path, "--version"]).split()[:2]) or "curl"
     return Tool("curl", "curl", True, f"{version} ({path})")
 
@@ -130,10 +131,11 @@ def _font() -> Tool:
     name = "fonts-liberation"
     if LIBERATION.is_file():
         return Tool("font", name, True, required=False,
-                    **worded(N_("{file} (Helvetica's metrics, which the diagrams are laid out with)"), file=LIBERATION))
+                    detail=Text(N_("{file} (Helvetica's metrics, which the diagrams are laid out with)"),
+                                file=LIBERATION))
     return Tool("font", name, False, install=f"{_APT} fonts-liberation", required=False,
-                **worded(N_("{file} is missing: in a Linux browser on this machine the diagrams' text may overflow its "
-                            "boxes (the browser tests need it too); no lesson skips anything"), file=LIBERATION))
+                detail=Text(N_("{file} is missing: in a Linux browser on this machine the diagrams' text may overflow "
+                               "its boxes (the browser tests need it too); no lesson skips anything"), file=LIBERATION))
 
 
 def server_path(program: str) -> Optional[str]:
@@ -158,8 +160,8 @@ def _server(kind: str) -> Tool:
     absent = [name for name, path in found.items() if path is None]
     if absent:
         return Tool(kind, what, False, install=install_command(kind),
-                    **worded(N_("{absent} not installed (its start needs {programs}; looked on the PATH, then in the "
-                                "sbin folders)"), absent=", ".join(absent), programs=", ".join(programs)))
+                    detail=Text(N_("{absent} not installed (its start needs {programs}; looked on the PATH, then "
+                                   "in the sbin folders)"), absent=", ".join(absent), programs=", ".join(programs)))
     if kind == "mariadb":
         from ..tls.mariadb import mariadb_version as version_of
     else:
@@ -171,8 +173,7 @@ def _pymysql() -> Tool:
     from ..tls.mariadb import missing_pymysql
 
     tool = _package("pymysql", "PyMySQL", N_("lesson 07's Python client of MariaDB"))
-    return tool if tool.present else Tool(tool.key, tool.name, False, tool.detail, missing_pymysql().install,
-                                          said=tool.said)
+    return tool if tool.present else Tool(tool.key, tool.name, False, tool.detail, missing_pymysql().install)
 
 
 def _tools() -> list[Tool]:
