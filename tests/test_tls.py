@@ -83,6 +83,20 @@ def test_client_without_certificate_is_refused(lab):
     assert "sent Certificate" in report.client.messages and "sent CertificateVerify" not in report.client.messages
 
 
+def test_each_side_greets_the_other_in_the_lessons_language(lab):
+    """The line each side sends once the handshake is done is our words, so a French lesson's are French
+    (the same bytes as before in English)."""
+    from pkilesson import set_language
+
+    set_language("fr")
+    try:
+        report = handshake(lab)
+    finally:
+        set_language("en")
+    assert report.server.received == "bonjour de la part du client\n".encode()
+    assert report.client.received == "bonjour de la part du serveur\n".encode()
+
+
 def test_server_that_does_not_ask_accepts_anyone(lab):
     """The source's conclusion leaves this out: without CERT_REQUIRED, nobody is authenticated."""
     report = handshake(lab, client=party_of(lab, "client", with_certificate=False), require_client_certificate=False)

@@ -244,7 +244,7 @@ class LoopbackServer:
             subject, sans = _peer(connection)
             version, cipher = connection.version(), connection.cipher()[0]
             received = connection.recv(1024)
-            connection.sendall(b"hello from the server\n")
+            connection.sendall(_greeting(_("hello from the server")))
             report = SideReport("server", True, "", version, cipher, subject, sans, (), received)
         except (ssl.SSLError, OSError) as error:
             report = SideReport("server", False, _describe(error))
@@ -254,6 +254,11 @@ class LoopbackServer:
         with self._lock:
             messages = tuple(self._messages)
         self.reports.append(SideReport(**{**report.__dict__, "messages": messages}))
+
+
+def _greeting(words: str) -> bytes:
+    """What a side sends once the handshake is done: one line of our words, in the lesson's language."""
+    return (words + "\n").encode("utf-8")
 
 
 def _linger(raw: socket.socket) -> None:
@@ -291,7 +296,7 @@ def _connect(port: int, party: Party, host: str, *, strict: bool, check_hostname
             connection.do_handshake()
             subject, sans = _peer(connection)
             version, cipher = connection.version(), connection.cipher()[0]
-            connection.sendall(b"hello from the client\n")
+            connection.sendall(_greeting(_("hello from the client")))
             # TLS 1.3: a server that refuses the client's certificate says so only now, with an
             # alert right after the client's Finished. A server that stays silent has accepted.
             connection.settimeout(_ANSWER_WAIT)
