@@ -8,11 +8,16 @@
 - The glossary, docs/glossaire.md, parses; each entry has its English term, and together they cover every entry
   of docs/glossary.md; no variant it forbids ("À éviter") is in the French notebooks' prose or in LISEZMOI.md.
 - No English paragraph is left in the French notebooks' Markdown (see :func:`english_words`).
+- No English of ours in what a French lesson shows when it runs: no run of three words or more of an English
+  message of the catalogue is in its outputs, its widgets or their hover texts (see :func:`english_of_ours`);
+  the tools' own words, quoted, stay English.
 """
 
 from __future__ import annotations
 
 import ast
+import gettext
+import html
 import io
 import json
 import re
@@ -24,6 +29,7 @@ from urllib.parse import unquote
 
 import pytest
 
+import pkilesson
 from pkilesson.lessons.glossary import anchor
 from test_notebooks import errors_of, printed_private_key, run_alone
 
@@ -183,6 +189,114 @@ def test_runs_in_a_fresh_kernel_alone(path, tmp_path):
     assert errors_of(notebook) == []
     assert not printed_private_key(notebook), "a notebook must never print a private key"
     assert (tmp_path / "notebooks" / "fr" / "lab" / "ca-cert.pem").is_file()
+    assert english_of_ours(notebook) == []
+
+
+# -- no English of ours in a French lesson's outputs -----------------------------------------------------------
+
+MO = ROOT / "pkilesson" / "locale" / "fr" / "LC_MESSAGES" / "pkilesson.mo"
+
+#: Tools' own sentences that hold three words or more of one of our English messages: taken out of the
+#: outputs before they are searched (GnuTLS's words hold "does not match", as does our "{names} does not match
+#: {host}"). Each is a quote, in English on purpose.
+TOOLS_SENTENCES = (
+    "The certificate chain does not match the intended purpose",  # GnuTLS certtool and gnutls-cli
+)
+
+
+def _readable(markup: str) -> str:
+    """What a learner reads of an HTML (or SVG) text: its words, and its hover texts (title, alt, aria-label)."""
+    markup = re.sub(r"<(style|script)\b[^>]*>.*?</\1>", " ", markup, flags=re.S)
+    hovers = re.findall(r"""\b(?:title|alt|aria-label)=(?:"([^"]*)"|'([^']*)')""", markup)
+    words = " ".join([re.sub(r"<[^>]+>", " ", markup), *(double or single for double, single in hovers)])
+    return " ".join(html.unescape(words).split())
+
+
+def _english_runs() -> dict[str, str]:
+    """Each run of our English words that a French learner must not read -> the English message it is from.
+
+    The runs are the parts of each message (from the compiled French catalogue) between its placeholders, of
+    three words or more, that its French translation does not itself hold (a tool's name or words kept)."""
+    with open(MO, "rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)._catalog
+    runs: dict[str, str] = {}
+    for key, french in catalogue.items():
+        english = key[0] if isinstance(key, tuple) else key
+        english = english.split("\x04")[-1]  # a message with a context: context EOT message
+        if not english or english == french:
+            continue
+        for run in re.split(r"\{[^{}]*\}|\n", _readable(english)):
+            run = run.strip(" .,;:()[]'\"-–—!?/")
+            if len(re.findall(r"[A-Za-z]{2,}", run)) >= 3 and run not in _readable(french):
+                runs.setdefault(run, english)
+    return runs
+
+
+def _shown_texts(notebook) -> list[tuple[str, str]]:
+    """(where, text) for everything an executed notebook shows: each output, and each widget's state."""
+    texts = []
+    for number, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if output.get("output_type") == "stream":
+                texts.append((f"cell {number}", " ".join(output.get("text", "").split())))
+            elif output.get("output_type") == "error":
+                texts.append((f"cell {number}", f"{output.get('ename')}: {output.get('evalue')}"))
+            if "text/html" in data:
+                texts.append((f"cell {number}", _readable(data["text/html"])))
+            elif "text/plain" in data:
+                texts.append((f"cell {number}", " ".join(data["text/plain"].split())))
+    state = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    for model in state.get("state", {}).values():
+        for name in ("value", "description", "placeholder", "tooltip", "_options_labels", "_titles"):
+            value = model.get("state", {}).get(name)
+            for text in (value if isinstance(value, list) else [value]):
+                if isinstance(text, str):
+                    texts.append((f"widget {model.get('model_name')}.{name}", _readable(text)))
+    return texts
+
+
+def english_of_ours(notebook) -> list[str]:
+    """Where an executed notebook shows a run of one of our English messages (see :func:`_english_runs`)."""
+    runs = _english_runs()
+    found = []
+    for where, text in _shown_texts(notebook):
+        for sentence in TOOLS_SENTENCES:
+            text = text.replace(sentence, " ")
+        found += [f"{where}: {run!r} (from the message {message!r})" for run, message in runs.items() if run in text]
+    return found
+
+
+def test_english_of_ours_finds_our_english_and_not_the_french():
+    """The check is not blind: an explanation and a diagram made in English are found, the same made in French
+    are not; and the catalogue gives it well over a thousand runs to look for."""
+    import datetime as dt
+
+    import nbformat
+
+    from pkilesson import Settings, make_artifacts
+    from pkilesson.draw.diagrams import workspace_diagram
+    from pkilesson.verify.explain import explain
+
+    assert len(_english_runs()) > 1000
+    now = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
+    artifacts = make_artifacts(Settings(key_type="p256"), now=now)
+
+    def shown(language: str):
+        pkilesson.set_language(language)
+        try:
+            explained = str(explain(artifacts.server_certificate, [artifacts.ca.certificate], host="localhost", now=now))
+            svg = workspace_diagram(artifacts, step=4, now=now).svg()
+        finally:
+            pkilesson.set_language("en")
+        cell = nbformat.v4.new_code_cell(outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text=explained),
+            nbformat.v4.new_output("display_data", data={"image/svg+xml": svg, "text/html": svg}),
+        ])
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    assert len(english_of_ours(shown("en"))) >= 10
+    assert english_of_ours(shown("fr")) == []
 
 
 # -- the glossary -------------------------------------------------------------------------------------------------
