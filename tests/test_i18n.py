@@ -306,14 +306,14 @@ def test_a_refusal_in_french_quotes_the_verifier_in_english(workspace):
     assert lines[0].endswith("client-cert.pem: non valide pour le serveur localhost")
     assert lines[1].startswith("  pyca/cryptography ") and \
         " indique : « validation failed: leaf certificate has no matching subjectAltName »" in lines[1]
-    assert lines[2].startswith("  explication de pkilesson : le contrôle qui a fait refuser est host_name (")
+    assert lines[2].startswith("  explication de pkilesson : le contrôle qui a causé le refus est host_name (")
     assert ". Correction : " in lines[2]
 
 
 def test_explain_in_french_and_english(workspace):
     """--explain: our frame and marks in the language asked; the marks line up in both."""
     for lang, words in (("fr", ("explication de pkilesson, contrôle par contrôle :", "  ÉCHEC [0] host_name : ",
-                                "  ok    [0] signature : ", "le contrôle qui a fait refuser : host_name. Correction : ")),
+                                "  ok    [0] signature : ", "le contrôle qui a causé le refus : host_name. Correction : ")),
                         ("en", ("pkilesson's explanation, check by check:", "  FAIL [0] host_name: ",
                                 "  ok   [0] signature: ", "the check it refused on: host_name. Fix: "))):
         code, out, _ = cli("--lang", lang, "verify", "--explain", "--ca", workspace / "ca-cert.pem",
