@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     up = sub.add_parser("unpack", help=_("restore a workspace and its notebooks from pkilesson pack's zip file, "
                         "never overwriting"))
-    up.add_argument("archive", type=Path, help=_("the zip file made by pkilesson pack (or the Download button)"))
+    up.add_argument("archive", type=Path, help=_("the zip file made by pkilesson pack (or the Download my lab button)"))
     up.add_argument("directory", type=_folder, help=_("the workspace folder to make (new, or an empty folder)"))
     up.add_argument("--notebooks", type=_folder, metavar="FOLDER",
                     help=_("where the notebooks go (default: the folder holding DIR); none may exist there"))

@@ -63,7 +63,8 @@ def _warnings(cert: x509.Certificate, version: int, now: dt.datetime, status: st
     """What a learner must read about this certificate, in the messages' language (``status``: its validity)."""
     warnings = []
     if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
-        warnings.append(_("At {instant} this certificate is {status}.").format(instant=_instant(now), status=status))
+        warnings.append(_("This certificate's validity at {instant}: {status}.").format(instant=_instant(now),
+                                                                                           status=status))
     if cert.serial_number <= 0:
         warnings.append(tr(NON_POSITIVE_SERIAL))
     if version == 1:

@@ -26,6 +26,8 @@ def crl(revocations: x509.CertificateRevocationList, der: bytes, encoding: str, 
          "reason": _crl_reason(r)}
         for r in revocations
     ]
+    # Translators: the separator between revoked certificates (French: a space before the semicolon).
+    separator = _("; ")
     listed = [_("serial {serial} on {date}").format(serial=r["serial"], date=r["revocation_date"]) if not r["reason"]
               else _("serial {serial} on {date}, reason {reason}").format(serial=r["serial"], date=r["revocation_date"],
                                                                            reason=r["reason"]) for r in revoked]
@@ -35,8 +37,7 @@ def crl(revocations: x509.CertificateRevocationList, der: bytes, encoding: str, 
         Field("this_update", _("This update"), _instant(this_update), tr(FIELDS["this_update"]), "tbsCertList.thisUpdate"),
         Field("next_update", _("Next update"), _instant(next_update) if next_update else _("none"),
               tr(FIELDS["next_update"]), "tbsCertList.nextUpdate" if next_update else ""),
-        # Translators: the separator between revoked certificates (French: a space before the semicolon).
-        Field("revoked", _("Revoked certificates"), _("; ").join(listed) or _("none"), tr(FIELDS["revoked"]),
+        Field("revoked", _("Revoked certificates"), separator.join(listed) or _("none"), tr(FIELDS["revoked"]),
               "tbsCertList.revokedCertificates" if revoked else ""),
     ]
     ext_fields, ext_json = _extensions(revocations.extensions, lambda i: f"tbsCertList.crlExtensions[{i}]")

@@ -31,7 +31,7 @@ _PLAIN_USAGE = (
 )
 _PLAIN_PURPOSE = {
     ExtendedKeyUsageOID.SERVER_AUTH: N_("a TLS server"), ExtendedKeyUsageOID.CLIENT_AUTH: N_("a TLS client"),
-    ExtendedKeyUsageOID.CODE_SIGNING: N_("signing code"), ExtendedKeyUsageOID.EMAIL_PROTECTION: N_("e-mail"),
+    ExtendedKeyUsageOID.CODE_SIGNING: N_("signing code"), ExtendedKeyUsageOID.EMAIL_PROTECTION: N_("protecting e-mail"),
     ExtendedKeyUsageOID.TIME_STAMPING: N_("time stamps"),
     ExtendedKeyUsageOID.OCSP_SIGNING: N_("revocation answers (OCSP)"),
 }

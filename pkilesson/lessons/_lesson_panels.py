@@ -86,7 +86,34 @@ class BreakItPanel(_Panel):
             self.field_view.value = _p(_("Nothing is wrong with this certificate."))
 
 
-class ScenarioPanel(_Panel):
+class _HandshakePanel(_Panel):
+    """A panel whose button runs a real handshake: a one-line status, then both sides' reports."""
+
+    def _handshake_parts(self) -> None:
+        """The button ("Run the handshake", which calls ``run``), ``status``, ``view``, and no ``report`` yet."""
+        self.button = w.Button(description=_("Run the handshake"), button_style="primary", icon="play",
+                               layout=w.Layout(width="14em"))
+        self.button.on_click(self.run)
+        self.status = w.HTML()
+        self.view = w.HTML()
+        self.report = None
+
+    def _show(self, handshake, status) -> None:
+        """Run ``handshake()`` and show ``status(report)`` (a line of HTML) and both sides' reports; an error
+        (:class:`~pkilesson.errors.PkiLessonError`) goes to ``status`` instead."""
+        from .scenarios import both_sides
+
+        try:
+            report = handshake()
+        except PkiLessonError as exc:
+            self.status.value, self.view.value = _error_html(exc), ""
+            return
+        self.report = report
+        self.status.value = f'<div class="pkilesson-status">{status(report)}</div>'
+        self.view.value = both_sides(report)._repr_html_()
+
+
+class ScenarioPanel(_HandshakePanel):
     """Lesson 05: pick a mutual-TLS scenario, press Run: a real handshake on 127.0.0.1, what both sides saw.
 
     ``artifacts`` are the workspace's (:func:`~pkilesson.pki.artifacts.load_artifacts`);
@@ -108,39 +135,24 @@ class ScenarioPanel(_Panel):
         self.artifacts = artifacts
         self.scenario = w.Dropdown(options=[(tr(s.title), name) for name, s in SCENARIOS.items()], value=start,
                                    description=_("scenario"), style=_STYLE, layout=w.Layout(width="40em"))
-        self.button = w.Button(description=_("Run the handshake"), button_style="primary", icon="play",
-                               layout=w.Layout(width="14em"))
-        self.button.on_click(self.run)
-        self.status = w.HTML()
-        self.view = w.HTML()
-        self.report = None
+        self._handshake_parts()
         self.widget = w.VBox([
-            w.HTML(_h3(_("Mutual TLS: pick a scenario, then press Run"))),
+            w.HTML(_h3(_("Mutual TLS: pick a scenario, then run the handshake"))),
             self.scenario, self.button, self.status, self.view,
         ])
         self.run()
 
     def run(self, _button=None) -> None:
         """Run the chosen scenario for real and show both sides' reports (an error goes to ``status``)."""
-        from .scenarios import SCENARIOS, both_sides, run_scenario
+        from .scenarios import SCENARIOS, run_scenario
 
         name = self.scenario.value
-        try:
-            report = run_scenario(name, self.artifacts)
-        except PkiLessonError as exc:
-            self.status.value, self.view.value = _error_html(exc), ""
-            return
-        self.report = report
-        self.status.value = (
-            '<div class="pkilesson-status">'
-            + _("<b>{title}</b>: {shows}").format(title=html.escape(tr(SCENARIOS[name].title)),
-                                                  shows=html.escape(tr(SCENARIOS[name].shows)))
-            + "</div>"
-        )
-        self.view.value = both_sides(report)._repr_html_()
+        self._show(lambda: run_scenario(name, self.artifacts),
+                   lambda report: _("<b>{title}</b>: {shows}").format(title=html.escape(tr(SCENARIOS[name].title)),
+                                                                      shows=html.escape(tr(SCENARIOS[name].shows))))
 
 
-class ChainPanel(_Panel):
+class ChainPanel(_HandshakePanel):
     """Lesson 06: what the server sends after its certificate, what the client trusts; Run: a real handshake.
 
     ``hierarchy`` is a :class:`~pkilesson.pki.hierarchy.Hierarchy` (root →
@@ -165,12 +177,7 @@ class ChainPanel(_Panel):
                                        layout=wide) for part in CHAIN_PARTS}
         self.trusts = {part: w.Checkbox(value=part == "root", description=f"{part}-cert.pem", indent=False,
                                         layout=wide) for part in CHAIN_PARTS}
-        self.button = w.Button(description=_("Run the handshake"), button_style="primary", icon="play",
-                               layout=w.Layout(width="14em"))
-        self.button.on_click(self.run)
-        self.status = w.HTML()
-        self.view = w.HTML()
-        self.report = None
+        self._handshake_parts()
         self.widget = w.VBox([
             w.HTML(_h3(_("Chains: what the server sends, what the client trusts"))),
             w.HBox([w.HTML(_("<b>the server sends</b> server-cert.pem, then:"), layout=w.Layout(width="22em")),
@@ -183,18 +190,11 @@ class ChainPanel(_Panel):
     def run(self, _button=None) -> None:
         """Run the handshake with the chosen chain and trust store (an error goes to ``status``)."""
         from ..tls.chains import chain_handshake
-        from .scenarios import both_sides
 
         sends = tuple(part for part, box in self.sends.items() if box.value)
         trusts = tuple(part for part, box in self.trusts.items() if box.value)
-        try:
-            report = chain_handshake(self.hierarchy, sends=sends, trusts=trusts)
-        except PkiLessonError as exc:
-            self.status.value, self.view.value = _error_html(exc), ""
-            return
-        self.report = report
         sent = ", ".join(["server-cert.pem", *(f"{p}-cert.pem" for p in sends)])
         trusted = ", ".join(f"{p}-cert.pem" for p in trusts)
         said = _("Just now: the server sent {sent}; the client trusts {trusted}.").format(sent=sent, trusted=trusted)
-        self.status.value = f'<div class="pkilesson-status">{html.escape(said)}</div>'
-        self.view.value = both_sides(report)._repr_html_()
+        self._show(lambda: chain_handshake(self.hierarchy, sends=sends, trusts=trusts),
+                   lambda report: html.escape(said))

@@ -256,7 +256,7 @@ def prepare(step: int, directory: Union[str, Path] = LAB, *, now: Optional[dt.da
 
 #: Each role in a sentence (prepare's message), and whose files (its errors).
 _ROLE_NAMES = {"ca": N_("the CA (step 1)"), "server": N_("the server (step 2)"), "client": N_("the client (step 3)")}
-_WHOSE = {"ca": N_("the ca's"), "server": N_("the server's"), "client": N_("the client's")}
+_WHOSE = {"ca": N_("the CA's"), "server": N_("the server's"), "client": N_("the client's")}
 
 
 def _roles(roles: list[str]) -> str:
@@ -321,7 +321,8 @@ def default_context_verdicts(trusted: x509.Certificate, server: StepResult, host
                              _("pass source_ca.certificate and the result of lesson.make_probe(...)."))
     host = host or (server.choices.sans[0] if server.choices.sans else server.choices.common_name)
     default_on = bool(ssl.create_default_context().verify_flags & ssl.VERIFY_X509_STRICT)
-    lines = [versions(), _("this Python's create_default_context() sets VERIFY_X509_STRICT: {on}").format(on=default_on)]
+    lines = [versions(), _("this Python's create_default_context() sets VERIFY_X509_STRICT: {on}").format(
+        on=_("yes") if default_on else _("no"))]
     for strict, label in ((False, _("off (as Python 3.12 and earlier)")), (True, _("on (as Python 3.13 makes it)"))):
         seen = observe(server=Party((server.certificate,), server.key, ()), client=Party((), None, (trusted,)),
                        host=host, default_context=True, strict=strict, partial_chain=None)

@@ -27,7 +27,7 @@ from ._packformat import (MANIFEST, MAX_ARCHIVE_BYTES, MAX_CONTENT_BYTES, MAX_ME
 from .pem import os_problem, read_regular_file
 
 def _refuse(problem: str, fix: str = "") -> None:
-    fix = fix or _("make the archive again with pkilesson pack (or the Download button).")
+    fix = fix or _("make the archive again with pkilesson pack (or the Download my lab button).")
     raise PackError(_("{problem} Nothing was written.").format(problem=problem), fix)
 
 
@@ -146,12 +146,12 @@ def _open(archive: Union[bytes, bytearray, memoryview, str, os.PathLike]) -> zip
     if len(data) > MAX_ARCHIVE_BYTES:
         _refuse(_("{where} is {size} MB, more than the {most} MB an archive of pkilesson may be.").format(
             where=where, size=len(data) // (1024 * 1024), most=MAX_ARCHIVE_BYTES // (1024 * 1024)),
-            _("give the archive made by pkilesson pack (or Download)."))
+            _("give the archive made by pkilesson pack (or Download my lab)."))
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         _refuse(_("{where} is not a zip archive.").format(where=where),
-                _("give the .zip file made by pkilesson pack (or Download)."))
+                _("give the .zip file made by pkilesson pack (or Download my lab)."))
 
 
 def _target_free(directory: Path) -> None:

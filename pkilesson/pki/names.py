@@ -42,7 +42,7 @@ NAME_FIELDS = {
     "C": (NameOID.COUNTRY_NAME, 2, N_("country, two letters (ISO 3166)")),
     "ST": (NameOID.STATE_OR_PROVINCE_NAME, 128, N_("state or province")),
     "L": (NameOID.LOCALITY_NAME, 128, N_("locality (city)")),
-    "O": (NameOID.ORGANIZATION_NAME, 64, N_("organisation")),
+    "O": (NameOID.ORGANIZATION_NAME, 64, N_("organisation name")),
     "OU": (NameOID.ORGANIZATIONAL_UNIT_NAME, 64, N_("organisational unit")),
     "CN": (NameOID.COMMON_NAME, 64, N_("common name")),
     "emailAddress": (NameOID.EMAIL_ADDRESS, 255, N_("e-mail address (PKCS#9, legacy)")),

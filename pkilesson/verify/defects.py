@@ -100,7 +100,7 @@ DEFECTS = {
         "tbsCertificate.issuer", N_("trust the CA that signed it, or have the trusted CA sign it"),
         ("trusted: another certificate",)),
     "flipped-signature": _Defect(
-        N_("one flipped byte in the signature"), N_("One bit of the signature value was changed after signing."),
+        N_("one flipped bit in the signature"), N_("One bit of the signature value was changed after signing."),
         "signatureValue", N_("use the certificate as the CA issued it"), ("leaf: signatureValue",)),
     "missing-intermediate": _Defect(
         N_("missing intermediate"),

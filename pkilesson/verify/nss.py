@@ -163,7 +163,7 @@ def vfychain_verify(folder: Path, purpose: str, *, trusted: int = 1, at: Optiona
         return not_installed("vfychain", PACKAGE, command, N_("NSS's tools (certutil, vfychain)"))
     if trusted != 1 or intermediates > 1:
         return ToolVerdict(None, Text(N_("this column imports one trusted CA and reads at most one intermediate; "
-                                         "here there are {trusted} and {intermediates}"), trusted=trusted,
+                                         "here there are {trusted} trusted and {intermediates} intermediate"), trusted=trusted,
                                       intermediates=intermediates), version, command)
     database = Path(work) / "nssdb"
     database.mkdir(mode=0o700)
