@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import gettext
 import html
 import io
@@ -212,6 +213,7 @@ def _readable(markup: str) -> str:
     return " ".join(html.unescape(words).split())
 
 
+@functools.lru_cache(maxsize=1)
 def _english_runs() -> dict[str, str]:
     """Each run of our English words that a French learner must not read -> the English message it is from.
 
@@ -256,15 +258,17 @@ def _shown_texts(notebook) -> list[tuple[str, str]]:
     return texts
 
 
+def english_in(text: str) -> list[str]:
+    """The runs of our English messages (see :func:`_english_runs`) that ``text`` holds, outside tools' sentences."""
+    text = " ".join(text.split())
+    for sentence in TOOLS_SENTENCES:
+        text = text.replace(sentence, " ")
+    return [f"{run!r} (from the message {message!r})" for run, message in _english_runs().items() if run in text]
+
+
 def english_of_ours(notebook) -> list[str]:
     """Where an executed notebook shows a run of one of our English messages (see :func:`_english_runs`)."""
-    runs = _english_runs()
-    found = []
-    for where, text in _shown_texts(notebook):
-        for sentence in TOOLS_SENTENCES:
-            text = text.replace(sentence, " ")
-        found += [f"{where}: {run!r} (from the message {message!r})" for run, message in runs.items() if run in text]
-    return found
+    return [f"{where}: {found}" for where, text in _shown_texts(notebook) for found in english_in(text)]
 
 
 def test_english_of_ours_finds_our_english_and_not_the_french():

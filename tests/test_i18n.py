@@ -298,6 +298,29 @@ def test_verify_lang_after_the_command(workspace):
     assert ": non valide pour un client" in out
 
 
+_SUBCOMMANDS = ("workflow", "verify", "mtls", "revoke", "inspect", "diagram", "serve", "lab", "doctor", "pack", "unpack")
+
+
+@pytest.mark.parametrize("command", [
+    ("--help",), *((name, "--help") for name in _SUBCOMMANDS),
+    ("verify", "--explain", "--client", "--ca", "{lab}/ca-cert.pem", "{lab}/server-cert.pem"),
+    ("mtls", "{lab}"),
+    ("inspect", "{lab}/server-cert.pem"), ("inspect", "{lab}/client-req.pem"), ("inspect", "{lab}/ca-key.pem"),
+    ("diagram", "{lab}"),
+    ("workflow", "{lab}"),  # refused: the files are there
+    ("verify", "--client", "--ca", "{lab}/ca-cert.pem", "{lab}/nothing.pem"),  # an error
+    ("unpack", "{lab}/nothing.zip", "--into", "{lab}/restored"),  # an error
+], ids=lambda command: " ".join(command).replace("{lab}/", ""))
+def test_a_french_command_shows_no_english_of_ours(workspace, command):
+    """What ``pkilesson --lang fr ...`` prints holds no run of our English messages (only the tools' words,
+    commands and file names stay English): the same check as the French notebooks' outputs."""
+    from test_french_notebooks import english_in
+
+    code, out, err = cli("--lang", "fr", *(part.format(lab=workspace) for part in command))
+    assert out + err, f"pkilesson {' '.join(command)} printed nothing"
+    assert english_in(out + "\n" + err) == []
+
+
 def test_a_refusal_in_french_quotes_the_verifier_in_english(workspace):
     """Our words in French; pyca/cryptography's own message stays English, as a quote."""
     code, out, _ = verify(workspace, "client", "--lang", "fr")
