@@ -143,3 +143,22 @@ def test_a_date_copied_with_its_french_label():
     from pkilesson.lessons._answers import read_date
 
     assert str(read_date("Pas après : 2030-01-31")) == str(read_date("Not after: 2030-01-31")) == "2030-01-31"
+
+
+@pytest.mark.parametrize("answer", [None, "zzz", 42, ["a", "b"]], ids=["none", "word", "number", "list"])
+def test_no_feedback_holds_english_of_ours_in_french(answer, tmp_path, monkeypatch):
+    """Every exercise (lesson 07's too), answered with nothing or with something of the wrong shape, in French:
+    its feedback, as text and as HTML, holds no run of our English messages (test_french_notebooks.english_in)."""
+    import pkilesson.lessons.access  # noqa: F401  (registers lesson 07's exercises)
+    from pkilesson.lessons.exercises import EXERCISES
+    from test_french_notebooks import english_in
+
+    monkeypatch.chdir(tmp_path)
+    pkilesson.set_language("fr")
+    try:
+        found = {exercise: english_in(feedback.why + " " + feedback._repr_html_())
+                 for exercise in EXERCISES for feedback in [check(exercise, answer)]}
+    finally:
+        pkilesson.set_language("en")
+    assert len(found) >= 22
+    assert {exercise: runs for exercise, runs in found.items() if runs} == {}
