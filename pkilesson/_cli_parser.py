@@ -8,6 +8,7 @@ made one line by :class:`_Parser`).
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from ._catalog import _
@@ -21,8 +22,17 @@ __all__ = ["build_parser"]
 class _Formatter(argparse.HelpFormatter):
     """argparse's help, its "usage: " in the messages' language."""
 
+    #: The spaces French puts before : ; ? ! » and after «: argparse's wrapping must not break a line there.
+    _GLUED = re.compile(r" (?=[:;?!»])|(?<=«) ")
+
     def add_usage(self, usage, actions, groups, prefix=None) -> None:
         super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+    def _split_lines(self, text, width):
+        return [line.replace("\0", " ") for line in super()._split_lines(self._GLUED.sub("\0", text), width)]
+
+    def _fill_text(self, text, width, indent):
+        return super()._fill_text(self._GLUED.sub("\0", text), width, indent).replace("\0", " ")
 
 
 class _Parser(argparse.ArgumentParser):

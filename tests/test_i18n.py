@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import gettext
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -299,6 +300,19 @@ def test_verify_lang_after_the_command(workspace):
 
 
 _SUBCOMMANDS = ("workflow", "verify", "mtls", "revoke", "inspect", "diagram", "serve", "lab", "doctor", "pack", "unpack")
+
+
+@pytest.mark.parametrize("command", [("--help",), *((name, "--help") for name in _SUBCOMMANDS)],
+                         ids=lambda command: " ".join(command))
+def test_french_help_never_breaks_a_line_at_a_french_space(command):
+    """The help is wrapped to the terminal's width: in French a line never starts with : ; ? ! or », nor ends
+    with «, as the space French puts there would let it (argparse wraps at any space)."""
+    for columns in ("60", "80", "100"):
+        done = subprocess.run([sys.executable, "-m", "pkilesson", "--lang", "fr", *command], capture_output=True,
+                              text=True, env={**os.environ, "COLUMNS": columns}, timeout=60)
+        assert done.returncode == 0 and "utilisation" in done.stdout, done.stderr
+        lines = done.stdout.splitlines()
+        assert [line for line in lines if re.match(r"\s*[:;?!»]", line) or line.rstrip().endswith("«")] == []
 
 
 @pytest.mark.parametrize("command", [
