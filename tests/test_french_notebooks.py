@@ -266,9 +266,57 @@ def english_in(text: str) -> list[str]:
     return [f"{run!r} (from the message {message!r})" for run, message in _english_runs().items() if run in text]
 
 
+def _plain_label(text: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split()).strip(" :.")
+
+
+@functools.lru_cache(maxsize=1)
+def _english_labels() -> dict[str, str]:
+    """Each whole English message without placeholders, as a label shows it (one word or more) -> the message,
+    when its French differs: a label of ours left in English is one of these, whole."""
+    with open(MO, "rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)._catalog
+    labels = {}
+    for key, french in catalogue.items():
+        english = (key[0] if isinstance(key, tuple) else key).split("\x04")[-1]
+        label = _plain_label(english)
+        if english and "{" not in english and re.search("[A-Za-z]{2}", label) and label != _plain_label(french):
+            labels.setdefault(label, english)
+    return labels
+
+
+#: The elements whose whole text is a label: headers, cells, buttons, options, bold words, diagram texts...
+_LABEL = re.compile(r"<(th|td|summary|button|option|label|b|i|text|title|h[1-6]|li|span|caption|legend)\b[^>]*>"
+                    r"([^<]{1,80})</\1>")
+
+
+def _labels(notebook) -> list[tuple[str, str]]:
+    """(where, label) for every short text an executed notebook shows whole: a widget's description, tooltip,
+    options and titles, and every element of :data:`_LABEL` in its HTML and SVG (outputs and HTML widgets)."""
+    found = []
+    for number, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            for kind in ("text/html", "image/svg+xml"):
+                found += [(f"cell {number} <{m[1]}>", _plain_label(m[2]))
+                          for m in _LABEL.finditer(output.get("data", {}).get(kind, ""))]
+    state = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    for model in state.get("state", {}).values():
+        values = model.get("state", {})
+        for name in ("description", "tooltip", "placeholder", "_options_labels", "_titles"):
+            value = values.get(name)
+            found += [(f"widget {name}", _plain_label(text)) for text in (value if isinstance(value, list) else [value])
+                      if isinstance(text, str)]
+        if model.get("model_name") == "HTMLModel" and isinstance(values.get("value"), str):
+            found += [(f"widget <{m[1]}>", _plain_label(m[2])) for m in _LABEL.finditer(values["value"])]
+    return found
+
+
 def english_of_ours(notebook) -> list[str]:
-    """Where an executed notebook shows a run of one of our English messages (see :func:`_english_runs`)."""
-    return [f"{where}: {found}" for where, text in _shown_texts(notebook) for found in english_in(text)]
+    """Where an executed notebook shows a run of one of our English messages (see :func:`_english_runs`), or one
+    of our labels, whole, in English (see :func:`_english_labels`)."""
+    labels = _english_labels()
+    return ([f"{where}: {found}" for where, text in _shown_texts(notebook) for found in english_in(text)]
+            + [f"{where}: the label {label!r}" for where, label in _labels(notebook) if label in labels])
 
 
 def test_english_of_ours_finds_our_english_and_not_the_french():
@@ -299,7 +347,8 @@ def test_english_of_ours_finds_our_english_and_not_the_french():
         ])
         return nbformat.v4.new_notebook(cells=[cell])
 
-    assert len(english_of_ours(shown("en"))) >= 10
+    english = english_of_ours(shown("en"))
+    assert len(english) >= 10 and any(": the label 'legend'" in found for found in english)  # the diagram's
     assert english_of_ours(shown("fr")) == []
 
 

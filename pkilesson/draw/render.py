@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 
 import functools
 import os
@@ -182,9 +183,16 @@ def render_svg(dot_source: str, renderer: Optional[str] = None) -> str:
     return done.stdout.decode("utf-8")
 
 
+#: Graphviz's own ``<title>`` in each graph, cluster, node and edge group: its name in the DOT source
+#: ("cert0", "cluster_ca", "cert0->cert1"), which a browser shows as a tooltip where the SVG is drawn
+#: inline (the panels); the diagram's own ``<title>`` and ``<desc>`` say what it shows, in words.
+_GRAPHVIZ_TITLE = re.compile(r'(<g id="[^"]*" class="(?:graph|cluster|node|edge)\b[^"]*"[^>]*>)\s*<title>[^<]*</title>')
+
+
 def _accessible(svg: str, title: str, description: str) -> str:
     """``svg`` with a ``<title>`` and a ``<desc>`` as the root's first children (what screen readers
-    read for the picture), and ``role="img"``."""
+    read for the picture), ``role="img"``, and no Graphviz names as tooltips."""
+    svg = _GRAPHVIZ_TITLE.sub(r"\1", svg)
     start = svg.find("<svg")
     end = svg.find(">", start)
     if start < 0 or end < 0:

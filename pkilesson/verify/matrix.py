@@ -325,7 +325,7 @@ class Disagreements:
             cells = "".join(
                 f'<td style="color: {mark[c.accepted][1]}" title="{html.escape(c.version + ": " + shown(c.words))}">'
                 f"{mark[c.accepted][0]}</td>" for c in matrix.cells)
-            rows.append(f"<tr><td><b>{html.escape(matrix.broken.defect)}</b><br><small>"
+            rows.append(f"<tr><td><b><code>{html.escape(matrix.broken.defect)}</code></b><br><small>"
                         f"{_esc(matrix.broken.title)}</small></td>{cells}</tr>")
         items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines()) or "<li>" + _("nowhere") + "</li>"
         return ("<div class='pkilesson-disagreements'><table><tr><th>" + _("defect") + f"</th>{head}</tr>"
