@@ -15,9 +15,12 @@ is written and translated with :func:`tr` where it is shown, so it follows a lat
 from __future__ import annotations
 
 import gettext
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
-__all__ = ["_", "N_", "tr", "pgettext", "ngettext", "Text", "shown", "current", "use", "available", "LOCALE_DIR", "DOMAIN"]
+__all__ = ["_", "N_", "tr", "pgettext", "ngettext", "Text", "shown", "current", "use", "speaking", "available",
+           "LOCALE_DIR", "DOMAIN"]
 
 #: Where the catalogues are: ``LOCALE_DIR/<code>/LC_MESSAGES/DOMAIN.mo``.
 LOCALE_DIR = Path(__file__).resolve().with_name("locale")
@@ -55,6 +58,17 @@ def use(code: str) -> None:
     """Give the messages in ``code`` from now on (no checks: see :func:`pkilesson.i18n.set_language`)."""
     global _language
     _language = code
+
+
+@contextmanager
+def speaking(code: str) -> Iterator[None]:
+    """Messages in ``code`` inside the block, then in the language they were in before (whatever happens)."""
+    was = current()
+    use(code)
+    try:
+        yield
+    finally:
+        use(was)
 
 
 def _(message: str) -> str:

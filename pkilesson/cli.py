@@ -94,12 +94,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run one command; its messages are in the language of ``--lang``, else of the locale; the language the
     library had before is back when it returns (``main`` may be called from Python)."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    before = _catalog.current()
-    _catalog.use(_language_option(argv) or language_from_environment(os.environ))
-    try:
+    with _catalog.speaking(_language_option(argv) or language_from_environment(os.environ)):
         return _main(argv)
-    finally:
-        _catalog.use(before)
 
 
 def _main(argv: list[str]) -> int:

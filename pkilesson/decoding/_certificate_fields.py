@@ -7,9 +7,9 @@ import json
 
 from cryptography import x509
 
-from .._catalog import _, tr
+from .._catalog import _, speaking, tr
 from .asn1 import der_tree
-from ._model import Decoded, Field, in_english
+from ._model import Decoded, Field
 from .meanings import FIELDS, oid_name, signature_meaning
 from ._plain import _key_rows, _names, _signature_row, _valid_rows, plain_name, plain_purpose
 from ..pki.names import format_subj
@@ -109,7 +109,7 @@ def certificate(cert: x509.Certificate, der: bytes, encoding: str, now: dt.datet
     fields += print_fields
     check = open_signature(cert, issuer)
     warnings = _warnings(cert, version, now, status)
-    with in_english():  # the JSON's words never change with the language
+    with speaking("en"):  # the JSON's words never change with the language
         status_en = _validity(not_before, not_after, now)
         warnings_en = _warnings(cert, version, now, status_en)
     data = {

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import Optional
 
-from .._catalog import N_, _, current, tr, use
+from .._catalog import N_, _, tr
 from .asn1 import Asn1Tree
 from ..errors import DecodeError
 from .signatures import SignatureCheck
 
-__all__ = ["Field", "Decoded", "in_english", "kind_shown"]
+__all__ = ["Field", "Decoded", "kind_shown"]
 
 #: The kinds of artifact as a learner reads them (the kinds themselves are data, and stay English).
 _KIND_WORDS = {"certificate": N_("certificate"), "csr": N_("csr"), "crl": N_("crl"), "private key": N_("private key"),
@@ -29,17 +28,6 @@ _KIND_WORDS = {"certificate": N_("certificate"), "csr": N_("csr"), "crl": N_("cr
 def kind_shown(kind: str) -> str:
     """A kind (``"csr"``...) as a message shows it, in the current language."""
     return tr(_KIND_WORDS[kind]) if kind in _KIND_WORDS else kind
-
-
-@contextmanager
-def in_english() -> Iterator[None]:
-    """Messages in English inside the block: what goes into the JSON, which never changes with the language."""
-    was = current()
-    use("en")
-    try:
-        yield
-    finally:
-        use(was)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.hazmat.primitives import serialization
 
-from .._catalog import N_, _, tr
+from .._catalog import N_, _, speaking, tr
 from ..pki._time import resolve_now
 from .asn1 import der_tree
 from ..pki.certificates import load_certificate
@@ -44,7 +44,7 @@ from ..errors import DecodeError, PkiLessonError
 from ..pki.pem import PemBlock, as_bytes, read_pem_blocks
 from ._warnings import PRIVATE_KEY_WARNING, file_mode_warning
 from . import _fields
-from ._model import Decoded, Field, in_english, kind_shown
+from ._model import Decoded, Field, kind_shown
 
 __all__ = ["Field", "Decoded", "decode", "decode_all", "KINDS"]
 
@@ -116,7 +116,7 @@ def _with_file_mode(item: Decoded, path: Path) -> Decoded:
     except OSError:
         return item
     warning = file_mode_warning(path, mode)
-    with in_english():  # the JSON's words never change with the language
+    with speaking("en"):  # the JSON's words never change with the language
         warning_en = file_mode_warning(path, mode)
     readable = bool(mode & 0o044)
     who = _("group or others can read it") if readable else _("only its owner can read it")

@@ -30,12 +30,11 @@ import json
 import posixpath
 import re
 import sys
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator, Optional, Union
+from typing import Optional, Union
 
-from .. import _catalog
+from .._catalog import speaking
 
 __all__ = ["BEGIN", "END", "LANGUAGES", "Solution", "markdown", "markers", "solutions", "update"]
 
@@ -136,17 +135,6 @@ def _folder(notebooks: Union[str, Path, None], lang: str) -> Path:
     return Path(notebooks) if notebooks is not None else _ROOT / edition.notebooks
 
 
-@contextmanager
-def _messages_in(lang: str) -> Iterator[None]:
-    """The message catalogue's language is ``lang`` for the time of the block, then what it was."""
-    before = _catalog.current()
-    _catalog.use(lang)
-    try:
-        yield
-    finally:
-        _catalog.use(before)
-
-
 def _load_registering_modules(cells: list) -> None:
     """Import the pkilesson modules a notebook imports: some register their lesson's exercises (07's, in access)."""
     for cell in cells:
@@ -195,7 +183,7 @@ def solutions(notebooks: Union[str, Path, None] = None, lang: str = "en") -> lis
                 where = module.__name__.replace(".", "/") + ".py" if module is not None else ""
                 question = expected = ""
                 if function is not None:
-                    with _messages_in(lang):  # only here: an import above must not run its module in French
+                    with speaking(lang):  # only here: an import above must not run its module in French
                         question, expected = question_of(exercise), format_of(exercise)
                 found.append(Solution(exercise, path.name, section, question, expected,
                                       function.__name__ if function else "", where, _folded_answer(cells, index)))
