@@ -16,7 +16,7 @@ from typing import Optional
 
 from .._catalog import N_, _, tr
 from ..errors import PkiLessonError
-from ..tls.servers import Attempt, ServerMissing, shown_words  # shown_words: an attempt's field as shown
+from ..tls.servers import Attempt, ServerMissing, shown_html, shown_words  # an attempt's field as shown
 
 __all__ = ["Tries", "RECORDED", "RECORDED_FILE"]
 
@@ -84,10 +84,7 @@ class Tries:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        e = html.escape
-
-        def w(value: str) -> str:  # an attempt's field that may hold pkilesson's words
-            return e(shown_words(value))
+        e, w = html.escape, shown_html
 
         cell = "style='text-align: left; vertical-align: top; overflow-wrap: anywhere; word-break: break-word'"
         banner = ""

@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 
 from .._catalog import N_, Text, _, current, tr
 
-__all__ = ["Attempt", "settle", "strip_stamp", "words", "shown_words"]
+__all__ = ["Attempt", "settle", "strip_stamp", "words", "shown_words", "shown_html"]
 
 
 # -- the server's log, read attempt by attempt -------------------------------------------------------------
@@ -154,10 +154,7 @@ class Attempt:
     def _repr_html_(self) -> str:
         colour = "var(--jp-success-color1, #2e7d32)" if self.accepted else "var(--jp-error-color1, #c62828)"
         e = html.escape
-
-        def w(value: str) -> str:  # a field that may hold pkilesson's words (see shown_words)
-            return e(shown_words(value))
-
+        w = shown_html
         rows = [(_("server"), w(self.server)), (_("its rule"), f"<code>{w(self.setting)}</code>"),
                 (_("client"), w(self.client)), (_("command"), f"<code>$ {w(self.command)}</code>"),
                 (_("the client said (its own words)"), f"<code>{w(self.client_words)}</code>")]
@@ -242,3 +239,8 @@ def shown_words(value: str) -> str:
             if found:
                 return tr(template).format(**found.groupdict())
     return value
+
+
+def shown_html(value: str) -> str:
+    """An attempt's field as a learner reads it (:func:`shown_words`), escaped for HTML."""
+    return html.escape(shown_words(value))

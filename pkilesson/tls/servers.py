@@ -42,7 +42,7 @@ from .mariadb import MariaDB, mariadb_version
 from .nginx import Nginx, curl_version, nginx_version
 
 # The servers' shared machinery, importable here as before (lessons.access reads missing here).
-from ._attempt import settle, shown_words, strip_stamp  # noqa: F401
+from ._attempt import settle, shown_html, shown_words, strip_stamp  # noqa: F401
 from ._process import START_TIMEOUT, answers, free_port, run_in_group, stop_process  # noqa: F401
 from ._server import CLIENT_TIMEOUT, missing, relative  # noqa: F401
 
