@@ -285,7 +285,7 @@ def check_revocation(
     steps.append((Text(N_("the CRL's signature verifies with the key of {issuer}"), issuer=issuer), signer is not None))
     if signer is None:
         problem = Text(N_("the CRL's signature does not verify with any trusted CA certificate (its issuer: {issuer})"),
-                        issuer=issuer)
+                       issuer=issuer)
         fix = Text(N_("give the CRL of the CA that signed the certificate, and that CA with --ca"))
         return RevocationCheck(None, tuple(steps), problem, fix)
     current = crl.last_update_utc <= now and (crl.next_update_utc is None or now <= crl.next_update_utc)
@@ -294,14 +294,14 @@ def check_revocation(
     steps.append((Text(N_("the CRL is current (issued {issued}, next update {due})"), issued=issued, due=due), current))
     if not current:
         problem = Text(N_("the CRL is not current at {now} (issued {issued}, next update {due})"),
-                        now=f"{now:%Y-%m-%d %H:%M}Z", issued=issued, due=due)
+                       now=f"{now:%Y-%m-%d %H:%M}Z", issued=issued, due=due)
         fix = Text(N_("get the CA's latest CRL (pkilesson revoke writes a new one)"))
         return RevocationCheck(None, tuple(steps), problem, fix)
     same = crl.issuer == certificate.issuer
     steps.append((Text(N_("the CRL's issuer is the certificate's issuer")), same))
     if not same:
         problem = Text(N_("the CRL is from {issuer}, the certificate from {other}: this CRL cannot speak of it"),
-                        issuer=issuer, other=certificate.issuer.rfc4514_string())
+                       issuer=issuer, other=certificate.issuer.rfc4514_string())
         fix = Text(N_("give the CRL of the CA that issued the certificate"))
         return RevocationCheck(None, tuple(steps), problem, fix)
     entry = crl.get_revoked_certificate_by_serial_number(certificate.serial_number)
@@ -314,7 +314,7 @@ def check_revocation(
     except x509.ExtensionNotFound:
         reason = Text(N_("no reason given"))
     problem = Text(N_("serial {serial} was revoked on {date} ({reason})"), serial=serial,
-                    date=f"{entry.revocation_date_utc:%Y-%m-%d %H:%M}Z", reason=reason)
+                   date=f"{entry.revocation_date_utc:%Y-%m-%d %H:%M}Z", reason=reason)
     fix = Text(N_("issue a new certificate to replace it (a new key if the old one was compromised)"))
     return RevocationCheck(True, tuple(steps), problem, fix)
 
