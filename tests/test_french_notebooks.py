@@ -214,19 +214,24 @@ def _readable(markup: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _translated() -> tuple[tuple[str, str], ...]:
+    """(English, French) for every message of the compiled French catalogue whose French differs (a plural's
+    forms, each with its English singular; a message with a context, without its context)."""
+    with open(MO, "rb") as handle:
+        catalogue = gettext.GNUTranslations(handle)._catalog
+    pairs = ((key[0] if isinstance(key, tuple) else key, french) for key, french in catalogue.items())
+    return tuple((english.split("\x04")[-1], french) for english, french in pairs  # context EOT message
+                 if english and english.split("\x04")[-1] != french)
+
+
+@functools.lru_cache(maxsize=1)
 def _english_runs() -> dict[str, str]:
     """Each run of our English words that a French learner must not read -> the English message it is from.
 
     The runs are the parts of each message (from the compiled French catalogue) between its placeholders, of
     three words or more, that its French translation does not itself hold (a tool's name or words kept)."""
-    with open(MO, "rb") as handle:
-        catalogue = gettext.GNUTranslations(handle)._catalog
     runs: dict[str, str] = {}
-    for key, french in catalogue.items():
-        english = key[0] if isinstance(key, tuple) else key
-        english = english.split("\x04")[-1]  # a message with a context: context EOT message
-        if not english or english == french:
-            continue
+    for english, french in _translated():
         for run in re.split(r"\{[^{}]*\}|\n", _readable(english)):
             run = run.strip(" .,;:()[]'\"-–—!?/")
             if len(re.findall(r"[A-Za-z]{2,}", run)) >= 3 and run not in _readable(french):
@@ -274,13 +279,10 @@ def _plain_label(text: str) -> str:
 def _english_labels() -> dict[str, str]:
     """Each whole English message without placeholders, as a label shows it (one word or more) -> the message,
     when its French differs: a label of ours left in English is one of these, whole."""
-    with open(MO, "rb") as handle:
-        catalogue = gettext.GNUTranslations(handle)._catalog
     labels = {}
-    for key, french in catalogue.items():
-        english = (key[0] if isinstance(key, tuple) else key).split("\x04")[-1]
+    for english, french in _translated():
         label = _plain_label(english)
-        if english and "{" not in english and re.search("[A-Za-z]{2}", label) and label != _plain_label(french):
+        if "{" not in english and re.search("[A-Za-z]{2}", label) and label != _plain_label(french):
             labels.setdefault(label, english)
     return labels
 

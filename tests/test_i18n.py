@@ -304,19 +304,22 @@ _SUBCOMMANDS = ("workflow", "verify", "mtls", "revoke", "inspect", "diagram", "s
 
 @pytest.mark.parametrize("command", [("--help",), *((name, "--help") for name in _SUBCOMMANDS)],
                          ids=lambda command: " ".join(command))
-def test_french_help_never_breaks_a_line_at_a_french_space(command):
+def test_french_help_is_ours_in_french_and_never_breaks_a_line_at_a_french_space(command):
     """The help is wrapped to the terminal's width: in French a line never starts with : ; ? ! or », nor ends
-    with «, as the space French puts there would let it (argparse wraps at any space)."""
+    with «, as the space French puts there would let it (argparse wraps at any space). And it holds no run of
+    our English messages (the same check as the French notebooks' outputs)."""
+    from test_french_notebooks import english_in
+
     for columns in ("60", "80", "100"):
         done = subprocess.run([sys.executable, "-m", "pkilesson", "--lang", "fr", *command], capture_output=True,
                               text=True, env={**os.environ, "COLUMNS": columns}, timeout=60)
         assert done.returncode == 0 and "utilisation" in done.stdout, done.stderr
         lines = done.stdout.splitlines()
         assert [line for line in lines if re.match(r"\s*[:;?!»]", line) or line.rstrip().endswith("«")] == []
+        assert english_in(done.stdout) == []
 
 
 @pytest.mark.parametrize("command", [
-    ("--help",), *((name, "--help") for name in _SUBCOMMANDS),
     ("verify", "--explain", "--client", "--ca", "{lab}/ca-cert.pem", "{lab}/server-cert.pem"),
     ("mtls", "{lab}"),
     ("inspect", "{lab}/server-cert.pem"), ("inspect", "{lab}/client-req.pem"), ("inspect", "{lab}/ca-key.pem"),
@@ -327,7 +330,8 @@ def test_french_help_never_breaks_a_line_at_a_french_space(command):
 ], ids=lambda command: " ".join(command).replace("{lab}/", ""))
 def test_a_french_command_shows_no_english_of_ours(workspace, command):
     """What ``pkilesson --lang fr ...`` prints holds no run of our English messages (only the tools' words,
-    commands and file names stay English): the same check as the French notebooks' outputs."""
+    commands and file names stay English): the same check as the French notebooks' outputs (the help of
+    every command: above)."""
     from test_french_notebooks import english_in
 
     code, out, err = cli("--lang", "fr", *(part.format(lab=workspace) for part in command))
